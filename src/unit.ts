@@ -1,0 +1,91 @@
+/**
+ * The one way to declare a pipeline unit (source, stage or sink):
+ * `{ type, summary, schema, example, build }`. The zod schema is the spec: it
+ * validates the YAML, documents every field (`.describe()`), and gives the JSON
+ * Schema for editors. `build` turns validated config into an RxJS Observable
+ * (sources) or operator (stages, sinks); it does not do the work itself. Heavy
+ * dependencies are imported lazily inside build, so `validate` and `list` start fast.
+ */
+import type { Observable, OperatorFunction } from 'rxjs';
+import type { z } from 'zod';
+import type { BuildContext } from './context.js';
+import type { PipelineEvent } from './events.js';
+
+export type UnitKind = 'source' | 'stage' | 'sink';
+
+/** A problem found by a unit's context check (phase 2 of validation). */
+export interface ContextProblem {
+  /** Dot-path relative to the unit's config, e.g. `model` (empty for the unit itself). */
+  path?: string;
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
+/** What a context check may learn about the stream shape, passed from unit to unit. */
+export interface StreamShape {
+  /** Frame size leaving the unit, when fixed. */
+  frameSize?: { width: number; height: number };
+  /** Window shape [N, C, T, H, W] leaving the unit, when it emits windows. */
+  windowShape?: [number, number, number, number, number];
+  /** True when the stream is live. */
+  live?: boolean;
+}
+
+interface UnitSpecBase<S extends z.ZodObject> {
+  /** The name users write as `type:` in YAML; kebab-case; also the file name. */
+  type: string;
+  /** One line: what it does. */
+  summary: string;
+  /** Parameters (without `type`); `.strict()`, `.describe()` on every field. */
+  schema: S;
+  /** A complete YAML-ready example config, `type` included. */
+  example: Record<string, unknown>;
+  /**
+   * Phase-2 validation: file exists, model loads, shapes fit. Gets the shape of the
+   * stream arriving (for stages/sinks) and returns the shape leaving plus problems.
+   */
+  check?(
+    config: z.infer<S>,
+    ctx: BuildContext,
+    upstream: StreamShape,
+  ): Promise<{ problems?: ContextProblem[]; shape?: StreamShape }>;
+}
+
+export interface SourceSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
+  kind: 'source';
+  build(config: z.infer<S>, ctx: BuildContext): Observable<PipelineEvent> | Promise<Observable<PipelineEvent>>;
+}
+
+export interface StageSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
+  kind: 'stage';
+  build(
+    config: z.infer<S>,
+    ctx: BuildContext,
+  ): OperatorFunction<PipelineEvent, PipelineEvent> | Promise<OperatorFunction<PipelineEvent, PipelineEvent>>;
+}
+
+/**
+ * A sink consumes the event stream; the Observable it returns completes when
+ * everything is written and flushed (or errors when writing fails).
+ */
+export interface SinkSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
+  kind: 'sink';
+  /** Sinks that keep data (json-log, dataset, recordings): checked for text removal upstream. */
+  persistent?: boolean;
+  build(
+    config: z.infer<S>,
+    ctx: BuildContext,
+  ): OperatorFunction<PipelineEvent, unknown> | Promise<OperatorFunction<PipelineEvent, unknown>>;
+}
+
+export type UnitSpec = SourceSpec<any> | StageSpec<any> | SinkSpec<any>;
+
+export function defineSource<S extends z.ZodObject>(spec: Omit<SourceSpec<S>, 'kind'>): SourceSpec<S> {
+  return { kind: 'source', ...spec };
+}
+export function defineStage<S extends z.ZodObject>(spec: Omit<StageSpec<S>, 'kind'>): StageSpec<S> {
+  return { kind: 'stage', ...spec };
+}
+export function defineSink<S extends z.ZodObject>(spec: Omit<SinkSpec<S>, 'kind'>): SinkSpec<S> {
+  return { kind: 'sink', ...spec };
+}
