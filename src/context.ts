@@ -3,6 +3,7 @@
  * seeds, the pipeline's folder and the warning channel come from here, so tests
  * control time and randomness.
  */
+import path from 'node:path';
 import type { WarningEvent } from './events.js';
 
 export interface Clock {
@@ -25,6 +26,12 @@ export interface Logger {
 
 export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
 
+export interface TextOut {
+  write(text: string): unknown;
+  /** True when it is an interactive terminal (progress bars instead of lines). */
+  isTTY?: boolean;
+}
+
 export interface BuildContext {
   /** Id of the unit being built, e.g. `stages[2]`, and its type, e.g. `sliding-window`. */
   unitPath: string;
@@ -41,11 +48,27 @@ export interface BuildContext {
   signal: AbortSignal;
   /** True when the source is live (capture device, stdin, realtime replay). */
   live: boolean;
+  /** Where human-readable output goes (console sink, progress); tests pass their own. */
+  stdout: TextOut;
+  stderr: TextOut;
+  /** Backpressure for file sources: await `flow.ready()` before emitting a frame. */
+  flow: FlowControl;
   /** Report a non-fatal problem; it also becomes a `warning` event on the stream. */
   warn(message: string, extra?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>): void;
 }
 
+/** Resolve a path from a pipeline file against the pipeline's folder. */
 export function resolvePath(ctx: Pick<BuildContext, 'baseDir'>, p: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return p.startsWith('/') ? p : `${ctx.baseDir.replace(/\/$/, '')}/${p}`;
+  return path.isAbsolute(p) ? p : path.resolve(ctx.baseDir, p);
 }
+
+/**
+ * Backpressure between a pulling source and the end of the stages. `ready()`
+ * resolves at once while fewer than the limit of frames are in flight; a frame
+ * leaves flight when it reaches the sinks.
+ */
+export interface FlowControl {
+  ready(): Promise<void> | undefined;
+}
+
+export const unlimitedFlow: FlowControl = { ready: () => undefined };

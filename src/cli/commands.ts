@@ -1,0 +1,22 @@
+/** The CLI's commands, each in its own file; registered here in the order `--help` shows. */
+import { listCommand } from './list-command.js';
+import { probeCommand } from './probe-command.js';
+import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
+import { validateCommand } from './validate-command.js';
+import type { Argv } from 'yargs';
+import type { TextOut } from '../context.js';
+
+export interface CliIo {
+  stdout: TextOut;
+  stderr: TextOut;
+}
+
+export interface CliCommand {
+  name: string;
+  describe: string;
+  builder: (y: Argv) => Argv;
+  handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
+}
+
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand];

@@ -1,0 +1,19 @@
+/** `autodvt list [type]`: every unit with its summary and parameters. */
+import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
+import { allUnits } from '../registry.js';
+import { listUnitsJson, listUnitsText } from './list-units.js';
+import type { CliCommand } from './commands.js';
+
+export const listCommand: CliCommand = {
+  name: 'list [type]',
+  describe: 'List sources, stages and sinks with their parameters (give a type for its example)',
+  builder: (y) => y.positional('type', { type: 'string' }).option('json', { type: 'boolean', default: false }),
+  async handler(args, io) {
+    if (args.type && !allUnits().some((u) => u.type === args.type)) {
+      io.stderr.write(`error: no unit named "${args.type}" (known: ${allUnits().map((u) => u.type).join(', ')})\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stdout.write(args.json ? JSON.stringify(listUnitsJson(), null, 2) + '\n' : listUnitsText(args.type));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * How the CLI shows a failure: one readable message (and a hint), never a bare
+ * stack trace unless --verbose; the exit code says what kind of failure it was.
+ */
+import { AutodvtError, EXIT_RUNTIME } from '../errors.js';
+import type { TextOut } from '../context.js';
+
+export function reportError(err: unknown, stderr: TextOut, verbose: boolean): number {
+  if (err instanceof AutodvtError) {
+    stderr.write(`error: ${err.message}\n`);
+    if (err.hint) stderr.write(`hint: ${err.hint}\n`);
+    if (verbose && err.stack) stderr.write(`${err.stack}\n`);
+    if (verbose && err.cause instanceof Error && err.cause.stack) stderr.write(`caused by: ${err.cause.stack}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  stderr.write(`error: ${message}\n`);
+  if (verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  else stderr.write('(internal error; run with --verbose for the stack trace)\n');
+  return EXIT_RUNTIME;
+}

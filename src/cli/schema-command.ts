@@ -1,0 +1,17 @@
+/** `autodvt schema`: the JSON Schema of pipeline files, for editors. */
+import fs from 'node:fs';
+import { pipelineJsonSchema } from '../config/pipeline-schema.js';
+import { EXIT_OK } from '../errors.js';
+import type { CliCommand } from './commands.js';
+
+export const schemaCommand: CliCommand = {
+  name: 'schema',
+  describe: 'Print the JSON Schema of pipeline files (point editors at it with # yaml-language-server: $schema=...)',
+  builder: (y) => y.option('out', { type: 'string', describe: 'Write to this file instead of standard output' }),
+  async handler(args, io) {
+    const text = JSON.stringify(pipelineJsonSchema(), null, 2) + '\n';
+    if (args.out) fs.writeFileSync(args.out, text);
+    else io.stdout.write(text);
+    return EXIT_OK;
+  },
+};

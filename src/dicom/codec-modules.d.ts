@@ -1,0 +1,24 @@
+// Type declarations for the codec packages, which ship none.
+
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
+  const factory: (options?: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Record<string, unknown>>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-charls/decodewasmjs' {
+  const factory: (options?: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Record<string, unknown>>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
+  const factory: (options?: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Record<string, unknown>>;
+  export default factory;
+}
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    constructor(buffer?: ArrayBuffer, numBytes?: number);
+    numComp: number;
+    precision: number;
+    xDim: number;
+    yDim: number;
+    decode(buffer: ArrayBuffer, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
+  }
+}

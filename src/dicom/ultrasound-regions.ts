@@ -1,0 +1,43 @@
+/**
+ * The Sequence of Ultrasound Regions (0018,6011) as pixel boxes: the B-mode area,
+ * M-mode and Doppler strips, with millimetres per pixel when the units are cm.
+ */
+import type { DataSet } from 'dicom-parser';
+import type { UltrasoundRegion } from '../events.js';
+
+/** PhysicalUnitsX/YDirection value meaning centimetres. */
+const UNITS_CM = 3;
+
+export function readUltrasoundRegions(ds: DataSet, columns: number, rows: number): UltrasoundRegion[] {
+  const items = ds.elements.x00186011?.items ?? [];
+  const regions: UltrasoundRegion[] = [];
+  for (const item of items) {
+    const r = item.dataSet;
+    if (!r) continue;
+    const minX = r.uint32('x00186018');
+    const minY = r.uint32('x0018601a');
+    const maxX = r.uint32('x0018601c');
+    const maxY = r.uint32('x0018601e');
+    if (minX === undefined || minY === undefined || maxX === undefined || maxY === undefined) continue;
+    // Some vendors write MaxX1 = Columns (one past the last pixel): clip to the image.
+    const x0 = Math.min(minX, columns - 1);
+    const y0 = Math.min(minY, rows - 1);
+    const x1 = Math.min(maxX, columns - 1);
+    const y1 = Math.min(maxY, rows - 1);
+    if (x1 < x0 || y1 < y0) continue;
+    const region: UltrasoundRegion = {
+      x: x0,
+      y: y0,
+      width: x1 - x0 + 1,
+      height: y1 - y0 + 1,
+      spatialFormat: r.uint16('x00186012') ?? 0,
+      dataType: r.uint16('x00186014') ?? 0,
+    };
+    const deltaX = r.double('x0018602c');
+    const deltaY = r.double('x0018602e');
+    if (r.uint16('x00186024') === UNITS_CM && deltaX && deltaX > 0) region.mmPerPixelX = deltaX * 10;
+    if (r.uint16('x00186026') === UNITS_CM && deltaY && deltaY > 0) region.mmPerPixelY = deltaY * 10;
+    regions.push(region);
+  }
+  return regions;
+}

@@ -1,0 +1,126 @@
+/**
+ * Parameters of the compressibility stage. Every duration is in seconds of
+ * presentation time (ptsMs), never in frames, so one configuration means the same
+ * at 15 and 30 fps. The schema is the spec: bounds, defaults and docs live here.
+ */
+import { z } from 'zod';
+
+const seconds = (max: number) => z.number().finite().min(0).max(max);
+const positiveSeconds = (max: number) => z.number().finite().positive().max(max);
+const probability = () => z.number().finite().min(0).max(1);
+
+export const compressibilitySchema = z
+  .object({
+    smoother: z
+      .enum(['hmm', 'ema', 'hysteresis'])
+      .default('hmm')
+      .describe(
+        'Temporal smoother for landmark and vein probabilities: `hmm` (online forward filter with sticky ' +
+          'transitions), `ema` (exponential moving average) or `hysteresis` (enter/exit thresholds on the raw ' +
+          'probabilities). Every smoother is followed by the `commitS` minimum dwell.',
+      ),
+    landmarkDwellS: positiveSeconds(60)
+      .default(2)
+      .describe('hmm: expected time (s) the probe stays on one landmark (or off landmarks) before moving.'),
+    veinDwellS: positiveSeconds(60)
+      .default(0.75)
+      .describe('hmm: expected time (s) the vein stays open or closed; a compression closes it for under a second.'),
+    evidenceS: positiveSeconds(10)
+      .default(0.1)
+      .describe(
+        'hmm: seconds of video worth one independent observation. Each frame weighs dt / evidenceS, so a ' +
+          'second of video carries the same evidence at any frame rate. Smaller = trusts the network more.',
+      ),
+    emaS: positiveSeconds(10).default(0.2).describe('ema: time constant (s) of the moving average.'),
+    enter: z
+      .number()
+      .finite()
+      .gt(0)
+      .max(1)
+      .default(0.7)
+      .describe('hysteresis: probability a class must reach to take over from the reported class.'),
+    exit: probability()
+      .default(0.4)
+      .describe('hysteresis: the reported class is kept while its probability stays at or above this.'),
+    commitS: positiveSeconds(5)
+      .default(0.2)
+      .describe(
+        'Minimum dwell (s): a new landmark or vein state is reported only after the smoother has favoured it ' +
+          'for this long. A single frame never changes the state.',
+      ),
+    minVisitS: seconds(30)
+      .default(0.5)
+      .describe('A landmark visit starts once LM1 or LM2 has been held this long (s).'),
+    graceS: seconds(30)
+      .default(1)
+      .describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
+    minClosedS: seconds(10)
+      .default(0.3)
+      .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
+    notCompressibleAfterS: positiveSeconds(120)
+      .default(5)
+      .describe('A visit whose landmark was held this long (s) without the vein ever closing is `not-compressible`.'),
+    minCycles: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(2)
+      .describe('A visit with this many compression cycles and no vein closure is `not-compressible`, however short.'),
+    levelS: positiveSeconds(10)
+      .default(0.2)
+      .describe(
+        'Time constant (s) of the pClosed level: a moving average of the raw pClosed, used to count compression ' +
+          'cycles and noise whatever the smoother.',
+      ),
+    cycleHigh: z
+      .number()
+      .finite()
+      .gt(0)
+      .lt(1)
+      .default(0.3)
+      .describe('A compression starts when the pClosed level has stayed at or above this for `commitS`.'),
+    cycleLow: z
+      .number()
+      .finite()
+      .gt(0)
+      .lt(1)
+      .default(0.15)
+      .describe('...and one cycle is counted when the level has then stayed at or below this for `commitS`.'),
+    uncertainBand: z
+      .number()
+      .finite()
+      .min(0)
+      .max(0.5)
+      .default(0.1)
+      .describe('The vein reading is uncertain while the pClosed level is within this distance of 0.5.'),
+    maxUncertainFraction: probability()
+      .default(0.5)
+      .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),
+    maxGapS: positiveSeconds(10)
+      .default(0.5)
+      .describe('Frame intervals longer than this (dropped frames, pauses) count as this long for smoothing.'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.exit >= c.enter) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exit'],
+        message: `exit (${c.exit}) must be below enter (${c.enter}): otherwise there is no hysteresis`,
+      });
+    }
+    if (c.cycleLow >= c.cycleHigh) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cycleLow'],
+        message: `cycleLow (${c.cycleLow}) must be below cycleHigh (${c.cycleHigh})`,
+      });
+    }
+  })
+  .describe('Parameters of the compressibility stage (all durations in seconds).');
+
+export type CompressibilityParams = z.output<typeof compressibilitySchema>;
+
+/** The defaults, as a complete parameter object. */
+export const defaultCompressibilityParams: CompressibilityParams = compressibilitySchema.parse({});

@@ -1,0 +1,7 @@
+/** Every stage unit, registered explicitly. A test checks each is here. */
+import { cropPadStage } from './crop-pad.js';
+import { resizeStage } from './resize.js';
+import { slidingWindowStage } from './sliding-window.js';
+import type { StageSpec } from '../unit.js';
+
+export const stages: StageSpec<any>[] = [cropPadStage, resizeStage, slidingWindowStage];
