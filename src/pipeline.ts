@@ -13,6 +13,7 @@ import { connectable, finalize, merge, Observable, Subject, tap, type OperatorFu
 import { checkContext } from './config/check-context.js';
 import { systemClock, silentLogger, type BuildContext, type Clock, type FlowControl, type Logger, type TextOut } from './context.js';
 import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './errors.js';
+import { InFlightGate } from './in-flight-gate.js';
 import { findUnit } from './registry.js';
 import type { PipelineConfig, UnitConfig } from './config/pipeline-schema.js';
 import type { PipelineEvent, WarningEvent } from './events.js';
@@ -40,28 +41,6 @@ export interface RunResult {
   durationMs: number;
   /** Problems phase 2 reported as warnings. */
   configWarnings: ConfigProblem[];
-}
-
-/** A small per-run counter that gives file sources backpressure. */
-class InFlightGate implements FlowControl {
-  private lastIn = -1;
-  private lastOut = -1;
-  private waiters: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  ready(): Promise<void> | undefined {
-    if (this.lastIn - this.lastOut < this.limit) return undefined;
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-  entered(seq: number) {
-    this.lastIn = Math.max(this.lastIn, seq);
-  }
-  left(seq: number) {
-    this.lastOut = Math.max(this.lastOut, seq);
-    while (this.waiters.length > 0 && this.lastIn - this.lastOut < this.limit) this.waiters.shift()!();
-  }
-  release() {
-    for (const w of this.waiters.splice(0)) w();
-  }
 }
 
 export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {

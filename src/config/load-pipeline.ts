@@ -48,8 +48,8 @@ export function parsePipeline(text: string, options: LoadOptions & { file?: stri
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(expanded.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0];
-    problems.push({ file, line: pos?.line, column: pos?.col, path: '', message: `YAML: ${err.message.split('\n')[0]}`, severity: 'error' });
+    const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
+    problems.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML: ${err.message.split('\n')[0]}`, severity: 'error' });
   }
   if (doc.errors.length > 0) return { file, baseDir, problems };
 
@@ -164,7 +164,8 @@ function suggest(key: string, unitType: string | undefined, _keys: PathKey[]): s
   const unit = findUnit('source', unitType) ?? findUnit('stage', unitType) ?? findUnit('sink', unitType);
   if (!unit) return '';
   const known = ['type', 'id', ...Object.keys(unit.schema.shape)];
-  const close = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+  const ranked = known.map((k) => ({ k, d: editDistance(k.toLowerCase(), key.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const close = ranked[0] && ranked[0].d <= 2 ? ranked[0].k : undefined;
   return close ? ` (did you mean "${close}"?)` : ` (known: ${known.join(', ')})`;
 }
 

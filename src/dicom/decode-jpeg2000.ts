@@ -55,14 +55,17 @@ export async function decodeJpeg2000(
 
 /**
  * Why a JPEG 2000 codestream cannot be whole: it must start with SOC+SIZ (FF4F FF51)
- * and end with EOC (FFD9), allowing the one padding byte DICOM adds to odd lengths.
+ * and end with EOC (FFD9), give or take a few bytes of padding.
  */
 export function codestreamProblem(bytes: Uint8Array): string | undefined {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0x4f || bytes[2] !== 0xff || bytes[3] !== 0x51) {
     return `no SOC/SIZ marker at the start (${bytes.length} bytes)`;
   }
+  // Writers pad odd lengths (and some add a stray byte): look for EOC near the end.
+  let endsWithEoc = false;
+  for (let i = bytes.length - 2; i >= Math.max(4, bytes.length - 8); i--) {
+    if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) endsWithEoc = true;
+  }
   const n = bytes.length;
-  const endsWithEoc =
-    (bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9) || (n > 2 && bytes[n - 3] === 0xff && bytes[n - 2] === 0xd9 && bytes[n - 1] === 0);
   return endsWithEoc ? undefined : `too short: no end-of-codestream marker (FFD9) after ${n} bytes`;
 }

@@ -17,6 +17,7 @@ export interface VideoInfo {
   fps?: number;
   /** Frames in the first video stream: from the header, else by counting packets. */
   frameCount?: number;
+  /** Duration of the video stream in seconds (the container's when the stream has none; an audio track may run longer). */
   durationS?: number;
   hasAudio: boolean;
   /** The decoder that produced this info (and that decodeVideo would use with the same choice). */

@@ -1,0 +1,251 @@
+/**
+ * createPhantomExam: one simulated subject's compression exam, rendered lazily.
+ *
+ * Consumes: options (seed first). Emits: frames with labels and geometric truth.
+ * Deterministic: every random choice comes from the seed, and a frame depends
+ * only on its index, so frames can be rendered in any order with the same bytes.
+ */
+import type { Box, ExamVerdict } from '../events.js';
+import { createScene, createSubject, type Scene, type Subject } from './anatomy.js';
+import { createRng } from './prng.js';
+import { BmodeRenderer, type ScenePose, type VesselPose } from './render.js';
+import { createScreen, fakeIdentity } from './screen.js';
+import { buildSpeckleField, type SpeckleField } from './speckle-field.js';
+import { createTimeline } from './timeline.js';
+import type { PhantomExam, PhantomFrame, PhantomOptions, PhantomVisit } from './types.js';
+
+/** Default: the vein is closed below 10% of its resting lumen area. */
+export const DEFAULT_CLOSED_AREA_FRACTION = 0.1;
+/** The artery's lumen area never drops below this fraction of rest (it stays round and pulses). */
+export const ARTERY_MIN_AREA_FRACTION = 0.8;
+/** A thrombosed vein keeps at least this fraction of its resting minor axis. */
+export const THROMBUS_MIN_AXIS_FRACTION = 0.3;
+
+function pulseShape(phase: number): number {
+  const p = phase - Math.floor(phase);
+  // Fast systolic upstroke, slower diastolic decay, in [0, 1].
+  return p < 0.12 ? Math.sin((p / 0.12) * (Math.PI / 2)) : Math.exp(-(p - 0.12) / 0.18);
+}
+
+export function createPhantomExam(options: PhantomOptions): PhantomExam {
+  const seed = options.seed >>> 0;
+  const fps = options.fps ?? 30;
+  const vendorFrame = options.vendorFrame ?? true;
+  const closedAreaFraction = options.closedAreaFraction ?? DEFAULT_CLOSED_AREA_FRACTION;
+  const thrombusFraction = options.thrombusFraction ?? 0.2;
+  const root = createRng(seed);
+  const depthMm = root.range(35, 50);
+  const durationS = options.durationS ?? root.range(14, 20);
+  const identity = fakeIdentity(root.fork('identity'));
+  const screen = createScreen(root.fork('screen'), {
+    width: options.width ?? (vendorFrame ? undefined : 600),
+    height: options.height ?? (vendorFrame ? undefined : 600),
+    vendorFrame,
+    depthMm,
+    identity,
+  });
+  const us = screen.us;
+  const mmPerPx = depthMm / us.height;
+  const subject: Subject = createSubject(root.fork('subject'), mmPerPx, depthMm);
+  const globalCompression = root.range(0.04, 0.08);
+  const breathPhase = root.range(0, 6.28);
+  const pulseAmp = root.range(0.04, 0.08);
+  const timeline = createTimeline(root.fork('timeline'), fps, durationS, thrombusFraction);
+  const frameCount = timeline.frameCount;
+
+  const marginX = Math.ceil(0.12 * us.width + 3 / mmPerPx);
+  const fieldW = us.width + 2 * marginX;
+  const fieldH = Math.ceil(us.height * (1 + globalCompression + 0.02)) + 4;
+  const scenes: Scene[] = timeline.segments.map((seg, i) =>
+    createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + us.width / 2, us.width, seg.thrombus),
+  );
+  const fields = new Map<number, SpeckleField>();
+  const fieldFor = (s: number): SpeckleField => {
+    let f = fields.get(s);
+    if (!f) {
+      f = buildSpeckleField(scenes[s]!, subject, fieldW, fieldH);
+      fields.set(s, f);
+    }
+    return f;
+  };
+
+  const renderer = new BmodeRenderer(us.width, us.height);
+  const dr = subject.dynamicRangeDb;
+  const scale = 255 / dr;
+  const offsetDb = 8.5 + 0.3725 * dr + subject.gainDb;
+  {
+    const trng = root.fork('tgc');
+    const reverbStep = trng.range(2, 4);
+    const reverbDb = trng.range(2, 5);
+    const wig = [trng.range(0.5, 1.8), trng.range(1, 3), trng.range(0, 6.28)];
+    for (let y = 0; y < us.height; y++) {
+      const d = y * mmPerPx;
+      let g = -subject.residualDbPerCm * (d / 10) + wig[0]! * Math.sin((d / depthMm) * Math.PI * wig[1]! + wig[2]!);
+      for (let k = 1; k <= 3; k++) {
+        const z = (d - k * reverbStep) / 0.25;
+        g += reverbDb * Math.pow(0.55, k - 1) * Math.exp(-z * z);
+      }
+      renderer.rowDb[y] = g;
+    }
+    for (let x = 0; x < us.width; x++) {
+      const n = (x - us.width / 2) / (us.width / 2);
+      renderer.colDb[x] = -2.5 * n * n * n * n;
+    }
+  }
+
+  interface Geometry {
+    poses: VesselPose[];
+    veinArea: number;
+    veinRest: number;
+    arteryArea: number;
+    arteryRest: number;
+  }
+  const geometry = (s: number, f: number): Geometry => {
+    const scene = scenes[s]!;
+    const seg = timeline.segments[s]!;
+    const p = timeline.pressure[f]!;
+    const t = f / fps;
+    const poses: VesselPose[] = [];
+    let veinArea = 0;
+    let veinRest = 0;
+    let arteryArea = 0;
+    let arteryRest = 0;
+    for (const v of scene.vessels) {
+      let a2: number;
+      let b2: number;
+      if (v.kind === 'vein') {
+        const c =
+          v.main && seg.thrombus
+            ? 1 - p * (1 - seg.thrombusMinRatio)
+            : Math.max(0, 1 - p * (v.main ? 1.15 : 1.25));
+        const breath = 1 + 0.03 * Math.sin((2 * Math.PI * t) / 4 + breathPhase);
+        b2 = v.b * c * (c > 0 ? breath : 1);
+        a2 = v.a * (1 + 0.35 * (1 - c));
+        if (v.main) {
+          veinArea = Math.PI * a2 * b2;
+          veinRest = Math.PI * v.a * v.b;
+        }
+      } else {
+        const k = 1 + pulseAmp * pulseShape(t * subject.heartRateHz);
+        a2 = v.a * k * (1 + 0.03 * p);
+        b2 = v.b * k * (1 - 0.07 * p);
+        if (v.a * v.b > arteryRest) {
+          arteryArea = Math.PI * a2 * b2;
+          arteryRest = Math.PI * v.a * v.b;
+        }
+      }
+      poses.push({ cx: v.cx, cy: v.cy, a: v.a, b: v.b, a2, b2 });
+    }
+    return { poses, veinArea, veinRest, arteryArea, arteryRest };
+  };
+
+  const segmentVisit = new Int32Array(timeline.segments.length).fill(-1);
+  const visits: PhantomVisit[] = [];
+  const dominant = (f: number): number => (timeline.blend[f]! >= 0.5 ? timeline.sceneB[f]! : timeline.sceneA[f]!);
+  for (let f = 0; f < frameCount; f++) {
+    const s = dominant(f);
+    const seg = timeline.segments[s]!;
+    if (seg.kind !== 'LM1' && seg.kind !== 'LM2') continue;
+    if (segmentVisit[s] === -1) {
+      segmentVisit[s] = visits.length;
+      visits.push({ landmark: seg.kind, startFrame: f, endFrame: f, thrombus: seg.thrombus });
+    } else visits[segmentVisit[s]!]!.endFrame = f;
+  }
+
+  const textBoxes: Box[] = screen.textBoxes;
+  const pixelSpacingMm = { x: mmPerPx, y: mmPerPx };
+  const frameInfo = (index: number): Omit<PhantomFrame, 'pixels'> => {
+    if (!Number.isInteger(index) || index < 0 || index >= frameCount) {
+      throw new RangeError(`[phantom] frame ${index} is outside 0..${frameCount - 1}`);
+    }
+    const s = dominant(index);
+    const g = geometry(s, index);
+    const seg = timeline.segments[s]!;
+    return {
+      index,
+      ptsMs: (index * 1000) / fps,
+      width: screen.width,
+      height: screen.height,
+      labels: {
+        landmark: scenes[s]!.landmark,
+        open: !(g.veinArea < closedAreaFraction * g.veinRest),
+        thrombus: seg.thrombus,
+        textBoxes,
+      },
+      truth: {
+        veinAreaPx: g.veinArea,
+        veinRestAreaPx: g.veinRest,
+        arteryAreaPx: g.arteryArea,
+        arteryRestAreaPx: g.arteryRest,
+        visitIndex: segmentVisit[s]!,
+        pressure: timeline.pressure[index]!,
+      },
+      usRegion: us,
+      pixelSpacingMm,
+    };
+  };
+
+  const closedSeen = visits.map(() => false);
+  for (let f = 0; f < frameCount; f++) {
+    const info = frameInfo(f);
+    if (info.truth.visitIndex >= 0 && !info.labels.open) closedSeen[info.truth.visitIndex] = true;
+  }
+  let verdict: ExamVerdict;
+  if (visits.some((v) => v.thrombus)) verdict = 'refer for specialist ultrasound';
+  else {
+    const ok = (lm: 'LM1' | 'LM2'): boolean => visits.some((v, i) => v.landmark === lm && closedSeen[i]);
+    verdict = ok('LM1') && ok('LM2') ? '2-point exam negative at the examined landmarks' : 'incomplete';
+  }
+
+  const pose = (s: number, f: number): ScenePose => ({
+    field: fieldFor(s),
+    u0: marginX - timeline.shiftMm[f]! / mmPerPx,
+    sy: 1 + globalCompression * timeline.pressure[f]! + timeline.axialJitter[f]!,
+    vessels: geometry(s, f).poses,
+  });
+
+  const frame = (index: number, into?: Uint8Array): PhantomFrame => {
+    const info = frameInfo(index);
+    const size = screen.width * screen.height;
+    const pixels = into && into.length === size ? into : new Uint8Array(size);
+    pixels.set(screen.template);
+    const a = timeline.sceneA[index]!;
+    const b = timeline.sceneB[index]!;
+    const w = timeline.blend[index]!;
+    const poses =
+      a === b || w <= 0
+        ? [{ pose: pose(a, index), weight: 1 }]
+        : w >= 1
+          ? [{ pose: pose(b, index), weight: 1 }]
+          : [
+              { pose: pose(a, index), weight: 1 - w },
+              { pose: pose(b, index), weight: w },
+            ];
+    renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
+    return { ...info, pixels };
+  };
+
+  return {
+    examId: `phantom-${seed}`,
+    subjectId: `phantom-subject-${seed}`,
+    patient: identity,
+    fps,
+    frameCount,
+    width: screen.width,
+    height: screen.height,
+    usRegion: us,
+    pixelSpacingMm,
+    closedAreaFraction,
+    truth: { visits, verdict },
+    frames(opts = {}) {
+      return {
+        *[Symbol.iterator]() {
+          const shared = opts.reusePixels ? new Uint8Array(screen.width * screen.height) : undefined;
+          for (let i = 0; i < frameCount; i++) yield frame(i, shared);
+        },
+      };
+    },
+    frame,
+    frameInfo,
+  };
+}

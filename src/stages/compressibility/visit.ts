@@ -1,0 +1,181 @@
+/**
+ * One landmark visit and its verdict, as pure functions over an immutable record.
+ *
+ * A hold starts when the reported landmark becomes LM1 or LM2; it becomes a visit
+ * once held for `minVisitS`. While the landmark is held, each frame adds evidence:
+ * time held, vein closed/open, uncertain time, compression cycles. The landmark may
+ * be lost for up to `graceS` and come back to the same visit.
+ */
+import type { VisitVerdict } from '../../events.js';
+import type { CompressibilityParams } from './params.js';
+
+export type VisitLandmark = 'LM1' | 'LM2';
+
+export interface Visit {
+  landmark: VisitLandmark;
+  /** When the landmark was first reported held (the smoother's candidate time, ms). */
+  startMs: number;
+  /** The last frame with the landmark held (ms). */
+  lastHeldMs: number;
+  /** When the landmark was last (re)acquired: a closure only counts from here. */
+  heldSinceMs: number;
+  /** The landmark is not held now; the grace period is running. */
+  lost: boolean;
+  /** Total time with the landmark held (ms), frame intervals summed. */
+  heldMs: number;
+  /** Held time with the pClosed level near 0.5 (ms). */
+  uncertainMs: number;
+  /** Start of the current closure while held, if the vein is closed now. */
+  closedSinceMs?: number;
+  longestClosedMs: number;
+  everClosed: boolean;
+  /** When the closure reached `minClosedS`: the visit is compressible from then on. */
+  compressibleAtMs?: number;
+  framesClosed: number;
+  framesOpen: number;
+  cycles: number;
+  explain: readonly string[];
+  /** Transitions left out of `explain` to bound its size on very long visits. */
+  omitted: number;
+}
+
+/** What one frame held on the landmark contributes. */
+export interface HeldFrame {
+  nowMs: number;
+  /** Held time this frame adds (0 on the frame that (re)acquires the landmark). */
+  addMs: number;
+  vein: 'open' | 'closed' | undefined;
+  /** When the reported vein state began (ms). */
+  veinSinceMs: number;
+  /** The pClosed level (moving average of raw pClosed). */
+  level: number;
+  /** A compression cycle completed on this frame. */
+  cycleCompleted: boolean;
+}
+
+const MAX_EXPLAIN = 48;
+
+export function formatS(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Append a timestamped transition to the visit's explain trace; also returns the text for a state reason. */
+export function note(visit: Visit, nowMs: number, text: string): { visit: Visit; reason: string } {
+  const reason = `${visit.landmark}: ${text}`;
+  if (visit.explain.length >= MAX_EXPLAIN) return { visit: { ...visit, omitted: visit.omitted + 1 }, reason };
+  return { visit: { ...visit, explain: [...visit.explain, `${formatS(nowMs)}: ${text}`] }, reason };
+}
+
+export function startHold(landmark: VisitLandmark, startMs: number, nowMs: number): Visit {
+  return {
+    landmark,
+    startMs,
+    lastHeldMs: nowMs,
+    heldSinceMs: startMs,
+    lost: false,
+    heldMs: nowMs - startMs,
+    uncertainMs: 0,
+    longestClosedMs: 0,
+    everClosed: false,
+    framesClosed: 0,
+    framesOpen: 0,
+    cycles: 0,
+    explain: [`${formatS(nowMs)}: ${landmark} reported (held since ${formatS(startMs)})`],
+    omitted: 0,
+  };
+}
+
+/** Add one held frame's evidence. Returns the reasons for any visit transition on this frame. */
+export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams): { visit: Visit; reasons: string[] } {
+  const reasons: string[] = [];
+  const uncertain = Math.abs(f.level - 0.5) < p.uncertainBand;
+  let v: Visit = {
+    ...visit,
+    lastHeldMs: f.nowMs,
+    heldMs: visit.heldMs + f.addMs,
+    uncertainMs: visit.uncertainMs + (uncertain ? f.addMs : 0),
+    framesClosed: visit.framesClosed + (f.vein === 'closed' ? 1 : 0),
+    framesOpen: visit.framesOpen + (f.vein === 'open' ? 1 : 0),
+  };
+  const push = (text: string) => {
+    const n = note(v, f.nowMs, text);
+    v = n.visit;
+    reasons.push(n.reason);
+  };
+
+  if (f.vein === 'closed') {
+    const closedSinceMs = v.closedSinceMs ?? Math.max(f.veinSinceMs, v.heldSinceMs);
+    const closedMs = f.nowMs - closedSinceMs;
+    if (v.closedSinceMs === undefined && v.compressibleAtMs === undefined) {
+      push(`vein closed (since ${formatS(closedSinceMs)})`);
+    }
+    v = { ...v, closedSinceMs, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
+    if (v.compressibleAtMs === undefined && closedMs >= p.minClosedS * 1000) {
+      v = { ...v, compressibleAtMs: f.nowMs };
+      push(`vein closed for ${formatS(closedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
+    }
+  } else if (v.closedSinceMs !== undefined) {
+    const closedMs = f.nowMs - v.closedSinceMs;
+    v = { ...v, closedSinceMs: undefined };
+    if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed`);
+  }
+
+  if (f.cycleCompleted) {
+    v = { ...v, cycles: v.cycles + 1 };
+    push(
+      `compression cycle ${v.cycles} (pClosed level rose to >= ${p.cycleHigh} and fell to <= ${p.cycleLow})`,
+    );
+  }
+  return { visit: v, reasons };
+}
+
+/** The landmark is no longer held: start the grace period. */
+export function markLost(visit: Visit, nowMs: number, now: string): { visit: Visit; reason: string } {
+  return note({ ...visit, lost: true, closedSinceMs: undefined }, nowMs, `lost (now ${now}), grace period starts`);
+}
+
+/** The landmark came back within the grace period. */
+export function regain(visit: Visit, nowMs: number): { visit: Visit; reason: string } {
+  return note(
+    { ...visit, lost: false, heldSinceMs: nowMs },
+    nowMs,
+    `back after ${formatS(nowMs - visit.lastHeldMs)} away`,
+  );
+}
+
+/** The verdict the visit has earned so far, with the reason. Used at the end and for live provisional verdicts. */
+export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: VisitVerdict; reason: string } {
+  const held = formatS(v.heldMs);
+  if (v.compressibleAtMs !== undefined) {
+    return { verdict: 'compressible', reason: `vein closed for >= ${p.minClosedS} s while ${v.landmark} was held` };
+  }
+  if (v.everClosed) {
+    return {
+      verdict: 'inconclusive',
+      reason: `vein closed for only ${formatS(v.longestClosedMs)} (< minClosedS ${p.minClosedS} s)`,
+    };
+  }
+  if (v.heldMs > 0 && v.uncertainMs / v.heldMs > p.maxUncertainFraction) {
+    const pct = Math.round((100 * v.uncertainMs) / v.heldMs);
+    return {
+      verdict: 'inconclusive',
+      reason: `too noisy: pClosed level near 0.5 for ${pct}% of ${held} held (> maxUncertainFraction ${p.maxUncertainFraction})`,
+    };
+  }
+  if (v.cycles >= p.minCycles) {
+    return {
+      verdict: 'not-compressible',
+      reason: `${v.cycles} compression cycles (>= minCycles ${p.minCycles}) and the vein never closed`,
+    };
+  }
+  if (v.heldMs >= p.notCompressibleAfterS * 1000) {
+    return {
+      verdict: 'not-compressible',
+      reason: `${v.landmark} held ${held} (>= notCompressibleAfterS ${p.notCompressibleAfterS} s) and the vein never closed`,
+    };
+  }
+  return {
+    verdict: 'inconclusive',
+    reason: `too short: held ${held} (< notCompressibleAfterS ${p.notCompressibleAfterS} s) with ${v.cycles} compression cycles (< minCycles ${p.minCycles})`,
+  };
+}
