@@ -67,7 +67,7 @@ export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFi
     bitsAllocated: pm.bitsAllocated,
     bitsStored: pm.bitsStored,
     frameTimesMs: timing.frameTimesMs,
-    ultrasoundRegions: readUltrasoundRegions(ds, pm.columns, pm.rows),
+    ultrasoundRegions: readUltrasoundRegions(ds, pm.columns, pm.rows, warnings),
     warnings,
   };
   if (timing.frameTimeMs !== undefined) info.frameTimeMs = timing.frameTimeMs;

@@ -8,7 +8,7 @@ import type { UltrasoundRegion } from '../events.js';
 /** PhysicalUnitsX/YDirection value meaning centimetres. */
 const UNITS_CM = 3;
 
-export function readUltrasoundRegions(ds: DataSet, columns: number, rows: number): UltrasoundRegion[] {
+export function readUltrasoundRegions(ds: DataSet, columns: number, rows: number, warnings: string[]): UltrasoundRegion[] {
   const items = ds.elements.x00186011?.items ?? [];
   const regions: UltrasoundRegion[] = [];
   for (const item of items) {
@@ -20,6 +20,13 @@ export function readUltrasoundRegions(ds: DataSet, columns: number, rows: number
     const maxY = r.uint32('x0018601e');
     if (minX === undefined || minY === undefined || maxX === undefined || maxY === undefined) continue;
     // Some vendors write MaxX1 = Columns (one past the last pixel): clip to the image.
+    // A region far outside it usually means the image was resized after the header was written.
+    if (maxX > columns || maxY > rows) {
+      warnings.push(
+        `ultrasound region ${regions.length} (${minX},${minY})-(${maxX},${maxY}) extends past the ${columns}x${rows} image: ` +
+          'clipped; its mm per pixel may not match the pixels',
+      );
+    }
     const x0 = Math.min(minX, columns - 1);
     const y0 = Math.min(minY, rows - 1);
     const x1 = Math.min(maxX, columns - 1);

@@ -8,7 +8,7 @@
 import type { Box, ExamVerdict } from '../events.js';
 import { createScene, createSubject, type Scene, type Subject } from './anatomy.js';
 import { createRng } from './prng.js';
-import { BmodeRenderer, type ScenePose, type VesselPose } from './render.js';
+import { BmodeRenderer, type ScenePose, type VeinPose, type VesselPose } from './render.js';
 import { createScreen, fakeIdentity } from './screen.js';
 import { buildSpeckleField, type SpeckleField } from './speckle-field.js';
 import { createTimeline } from './timeline.js';
@@ -94,7 +94,8 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   }
 
   interface Geometry {
-    poses: VesselPose[];
+    veins: VeinPose[];
+    arteries: VesselPose[];
     veinArea: number;
     veinRest: number;
     arteryArea: number;
@@ -105,38 +106,33 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     const seg = timeline.segments[s]!;
     const p = timeline.pressure[f]!;
     const t = f / fps;
-    const poses: VesselPose[] = [];
-    let veinArea = 0;
-    let veinRest = 0;
-    let arteryArea = 0;
-    let arteryRest = 0;
+    const g: Geometry = { veins: [], arteries: [], veinArea: 0, veinRest: 0, arteryArea: 0, arteryRest: 0 };
+    // Healthy veins close fully before peak pressure (walls touch while held);
+    // a thrombosed main vein keeps thrombusMinRatio of its minor axis.
+    const healthy = Math.max(0, 1 - p * 1.15);
+    const breath = 1 + 0.03 * Math.sin((2 * Math.PI * t) / 4 + breathPhase);
+    const mainC = seg.thrombus ? 1 - p * (1 - seg.thrombusMinRatio) : healthy;
     for (const v of scene.vessels) {
-      let a2: number;
-      let b2: number;
       if (v.kind === 'vein') {
-        const c =
-          v.main && seg.thrombus
-            ? 1 - p * (1 - seg.thrombusMinRatio)
-            : Math.max(0, 1 - p * (v.main ? 1.15 : 1.25));
-        const breath = 1 + 0.03 * Math.sin((2 * Math.PI * t) / 4 + breathPhase);
-        b2 = v.b * c * (c > 0 ? breath : 1);
-        a2 = v.a * (1 + 0.35 * (1 - c));
+        // Breathing swells the vein slightly; a closed vein stays closed.
+        const c = Math.min(1, (seg.thrombus ? mainC : healthy) * (healthy > 0 || seg.thrombus ? breath : 1));
+        g.veins.push({ cx: v.cx, cy: v.cy, a: v.a, b: v.b, c });
         if (v.main) {
-          veinArea = Math.PI * a2 * b2;
-          veinRest = Math.PI * v.a * v.b;
+          g.veinArea = Math.PI * v.a * v.b * c;
+          g.veinRest = Math.PI * v.a * v.b;
         }
       } else {
         const k = 1 + pulseAmp * pulseShape(t * subject.heartRateHz);
-        a2 = v.a * k * (1 + 0.03 * p);
-        b2 = v.b * k * (1 - 0.07 * p);
-        if (v.a * v.b > arteryRest) {
-          arteryArea = Math.PI * a2 * b2;
-          arteryRest = Math.PI * v.a * v.b;
+        const a2 = v.a * k * (1 + 0.03 * p);
+        const b2 = v.b * k * (1 - 0.07 * p);
+        if (v.a * v.b > g.arteryRest) {
+          g.arteryArea = Math.PI * a2 * b2;
+          g.arteryRest = Math.PI * v.a * v.b;
         }
+        g.arteries.push({ cx: v.cx, cy: v.cy, a: v.a, b: v.b, a2, b2 });
       }
-      poses.push({ cx: v.cx, cy: v.cy, a: v.a, b: v.b, a2, b2 });
     }
-    return { poses, veinArea, veinRest, arteryArea, arteryRest };
+    return g;
   };
 
   const segmentVisit = new Int32Array(timeline.segments.length).fill(-1);
@@ -201,7 +197,10 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     field: fieldFor(s),
     u0: marginX - timeline.shiftMm[f]! / mmPerPx,
     sy: 1 + globalCompression * timeline.pressure[f]! + timeline.axialJitter[f]!,
-    vessels: geometry(s, f).poses,
+    ...((): { veins: VeinPose[]; vessels: VesselPose[] } => {
+      const g = geometry(s, f);
+      return { veins: g.veins, vessels: g.arteries };
+    })(),
   });
 
   const frame = (index: number, into?: Uint8Array): PhantomFrame => {

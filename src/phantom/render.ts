@@ -20,12 +20,24 @@ export interface VesselPose {
   b2: number;
 }
 
+/** A compressible vein: its lumen chords shrink to `c` (0 = walls touch, 1 = at rest). */
+export interface VeinPose {
+  cx: number;
+  cy: number;
+  a: number;
+  b: number;
+  c: number;
+}
+
 export interface ScenePose {
   field: SpeckleField;
+  /** Veins, collapsing column by column (overlapping lumens collapse as one). */
+  veins: VeinPose[];
   /** Reference x of screen column 0 (margin + drift). */
   u0: number;
   /** Global axial compression: screen y maps to reference y * sy (>= 1). */
   sy: number;
+  /** Arteries: exact ellipse scaling inside, smooth fade outside. */
   vessels: VesselPose[];
 }
 
@@ -42,6 +54,11 @@ export class BmodeRenderer {
   private readonly mapU: Float32Array;
   private readonly mapV: Float32Array;
   private readonly acc: Float32Array;
+  private readonly deficit: Float32Array;
+  private readonly deficitSmooth: Float32Array;
+  private readonly segV0 = new Float64Array(32);
+  private readonly segV1 = new Float64Array(32);
+  private readonly segS = new Float64Array(32);
   /** Depth gain curve in dB (per screen row) and lateral gain (per column). */
   readonly rowDb: Float32Array;
   readonly colDb: Float32Array;
@@ -52,6 +69,8 @@ export class BmodeRenderer {
     this.mapU = new Float32Array(width * height);
     this.mapV = new Float32Array(width * height);
     this.acc = new Float32Array(width * height);
+    this.deficit = new Float32Array(width);
+    this.deficitSmooth = new Float32Array(width);
     this.rowDb = new Float32Array(height);
     this.colDb = new Float32Array(width);
   }
@@ -66,7 +85,135 @@ export class BmodeRenderer {
         mapV[off + x] = v;
       }
     }
+    if (pose.veins.length > 0) this.collapseVeins(pose);
     for (const vs of pose.vessels) this.addVessel(vs, pose);
+  }
+
+  /**
+   * Vein collapse as a 1D compression per column: in reference depth v the lumen
+   * chords (union of all veins, so a junction collapses as one) shrink by the
+   * factor c, tissue by 1/sy; the screen row of v is (v - deficit(v)) / sy. Deep
+   * tissue therefore rises to meet the vein's top wall. Below the veins the
+   * per-column deficit relaxes towards a laterally smoothed one, so the tissue
+   * under a collapsing vein bends smoothly instead of shearing.
+   */
+  private collapseVeins(pose: ScenePose): void {
+    const { width: w, height: h, mapV, deficit, deficitSmooth, segV0, segV1, segS } = this;
+    const veins = pose.veins;
+    const sy = pose.sy;
+    let bandTop = 0;
+    let sigma = 0;
+    for (const v of veins) {
+      bandTop = Math.max(bandTop, v.cy + v.b + 1);
+      sigma = Math.max(sigma, 0.6 * v.a);
+    }
+    // Lumen chords per column (at most a few veins: small fixed arrays).
+    const tops = [0, 0, 0, 0, 0, 0];
+    const bots = [0, 0, 0, 0, 0, 0];
+    const fs = [0, 0, 0, 0, 0, 0];
+    const chords = (x: number): number => {
+      const u = pose.u0 + x;
+      let n = 0;
+      for (const v of veins) {
+        const dx = (u - v.cx) / v.a;
+        if (dx <= -1 || dx >= 1 || v.c >= 1) continue;
+        const half = v.b * Math.sqrt(1 - dx * dx);
+        const t = v.cy - half;
+        const b = v.cy + half;
+        const f = 1 - v.c;
+        // Merge with an overlapping chord (union of lumens, strongest collapse).
+        let merged = false;
+        for (let k = 0; k < n; k++) {
+          if (t <= bots[k]! && b >= tops[k]!) {
+            tops[k] = Math.min(tops[k]!, t);
+            bots[k] = Math.max(bots[k]!, b);
+            fs[k] = Math.min(fs[k]!, f);
+            merged = true;
+            break;
+          }
+        }
+        if (!merged && n < tops.length) {
+          tops[n] = t;
+          bots[n] = b;
+          fs[n] = f;
+          n++;
+        }
+      }
+      // Sort by top (insertion sort; n is tiny).
+      for (let i = 1; i < n; i++) {
+        for (let j = i; j > 0 && tops[j - 1]! > tops[j]!; j--) {
+          [tops[j - 1], tops[j]] = [tops[j]!, tops[j - 1]!];
+          [bots[j - 1], bots[j]] = [bots[j]!, bots[j - 1]!];
+          [fs[j - 1], fs[j]] = [fs[j]!, fs[j - 1]!];
+        }
+      }
+      return n;
+    };
+    let any = false;
+    for (let x = 0; x < w; x++) {
+      const n = chords(x);
+      let d = 0;
+      for (let k = 0; k < n; k++) d += (bots[k]! - tops[k]!) * fs[k]!;
+      deficit[x] = d;
+      if (d > 0) any = true;
+    }
+    if (!any) return;
+    // Lateral Gaussian smoothing of the deficit.
+    const r = Math.ceil(2.5 * sigma);
+    let maxDiff = 0;
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      let ws = 0;
+      for (let k = -r; k <= r; k++) {
+        const xx = x + k;
+        const wk = Math.exp(-(k * k) / (2 * sigma * sigma));
+        ws += wk;
+        if (xx >= 0 && xx < w) s += deficit[xx]! * wk;
+      }
+      deficitSmooth[x] = s / ws;
+      maxDiff = Math.max(maxDiff, Math.abs(deficitSmooth[x]! - deficit[x]!));
+    }
+    const relax = 1.3 * maxDiff + 5;
+    for (let x = 0; x < w; x++) {
+      if (deficit[x] === 0 && deficitSmooth[x]! < 1e-3) continue;
+      const n = chords(x);
+      // Piecewise-linear deficit(v): segments [v0, v1) with slope s.
+      let ns = 0;
+      const push = (v0: number, v1: number, sl: number): void => {
+        segV0[ns] = v0;
+        segV1[ns] = v1;
+        segS[ns] = sl;
+        ns++;
+      };
+      let cursor = 0;
+      for (let k = 0; k < n; k++) {
+        if (tops[k]! > cursor) {
+          push(cursor, tops[k]!, 0);
+        }
+        push(Math.max(cursor, tops[k]!), bots[k]!, fs[k]!);
+        cursor = bots[k]!;
+      }
+      const rampStart = Math.max(cursor, bandTop);
+      if (rampStart > cursor) {
+        push(cursor, rampStart, 0);
+      }
+      push(rampStart, rampStart + relax, (deficitSmooth[x]! - deficit[x]!) / relax);
+      push(rampStart + relax, Infinity, 0);
+      // Walk rows and segments together: g = v - deficit(v) must equal y * sy.
+      let seg = 0;
+      let g0 = segV0[0]!; // g at the start of the segment
+      for (let y = 0; y < h; y++) {
+        const g = y * sy;
+        while (seg < ns - 1 && g0 + (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!) <= g) {
+          const len = segV1[seg]! - segV0[seg]!;
+          g0 += len * (1 - segS[seg]!);
+          seg++;
+        }
+        const slope = 1 - segS[seg]!;
+        const v = slope > 1e-6 ? segV0[seg]! + (g - g0) / slope : segV0[seg]!;
+        mapV[y * w + x] = v;
+      }
+    }
   }
 
   /**

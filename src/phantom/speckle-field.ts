@@ -205,9 +205,7 @@ export function buildEchoMap(scene: Scene, subject: Subject, w: number, h: numbe
     const amp = mm(rng.range(1, 4));
     const k = rng.range(0.01, 0.04) * px;
     const thick = Math.max(2, mm(0.9));
-    const x0 = rng.range(0, w * 0.3);
-    const x1 = rng.range(w * 0.7, w);
-    for (let x = Math.floor(x0); x < x1; x++) {
+    for (let x = 0; x < w; x++) {
       const yb = Math.round(scene.boneY + amp * Math.sin(x * k));
       for (let y = Math.max(0, yb); y < h; y++) echo[y * w + x] = y < yb + thick ? 6 : 0.015;
     }

@@ -23,6 +23,7 @@ import {
   type FfprobeOutput,
 } from './probe-json.js';
 import { RawVideoReader } from './raw-video-reader.js';
+import { stripLogTags } from './ffmpeg-log.js';
 import { decodeRunError, openFailure } from './video-errors.js';
 import type { DecodedFrame, VideoInfo } from './video-types.js';
 
@@ -112,7 +113,7 @@ function runFfprobe(bin: NativeFfmpeg, path: string, args: string[]): Promise<Ff
         );
         return;
       }
-      const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
+      const lines = stderr.split(/\r?\n/).map(stripLogTags).filter((l) => l !== '');
       if (err) {
         fail(openFailure(path, lines, typeof err.code === 'number' ? err.code : null));
         return;

@@ -12,6 +12,7 @@ import { extname } from 'node:path';
 import { AutodvtError } from '../errors.js';
 import { AsyncInbox } from './async-inbox.js';
 import { decodeArgs } from './decode-args.js';
+import { stripLogTags } from './ffmpeg-log.js';
 import {
   countPacketsArgs,
   needsFrameCount,
@@ -132,7 +133,7 @@ async function runWasmProbe(path: string, args: (input: string) => string[]): Pr
       );
     });
     if (done.error) throw workerError(path, done.error);
-    const errors = stderr.filter((l) => l.trim() !== '');
+    const errors = stderr.map(stripLogTags).filter((l) => l !== '');
     // The wasm ffprobe always returns -1; it prints `{}`-ish JSON even on failure, so judge by stderr.
     if (errors.length > 0) throw openFailure(path, errors);
     try {

@@ -172,9 +172,19 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       );
     }
 
-    // Visits.
+    // Visits. A frame counts as held only while the smoother still favours the
+    // reported landmark: the commit dwell must not lengthen a visit.
     const held: VisitLandmark | undefined = landmark === 'LM1' || landmark === 'LM2' ? landmark : undefined;
-    const frame = { nowMs, vein, veinSinceMs: vn.state.commit.committedSinceMs, level, cycleCompleted };
+    const steady = lm.state.commit.pending === undefined;
+    const frame = {
+      nowMs,
+      vein,
+      veinSinceMs: vn.state.commit.committedSinceMs,
+      veinUntilMs: vn.state.commit.pending === undefined ? nowMs : vn.state.commit.pendingSinceMs,
+      level,
+      cycleCompleted,
+      steady,
+    };
     const observe = (v: Visit, frameAddMs: number) => {
       const o = observeHeld(v, { ...frame, addMs: frameAddMs }, p);
       reasons.push(...o.reasons);
@@ -189,12 +199,13 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       hold = undefined;
       visit = visit.lost ? observe(withNote(regain(visit, nowMs)), 0) : observe(visit, addMs);
     } else if (held !== undefined) {
-      hold =
-        hold?.landmark === held
-          ? observe(hold, addMs)
-          : observe(startHold(held, Math.max(lm.state.commit.committedSinceMs, holdFloorMs), nowMs), 0);
+      if (hold?.landmark !== held) {
+        hold = observe(startHold(held, Math.max(lm.state.commit.committedSinceMs, holdFloorMs), nowMs), 0);
+      } else {
+        hold = observe(hold, addMs);
+      }
       if (visit && !visit.lost) visit = withNote(markLost(visit, nowMs, held));
-      if (nowMs - hold.startMs >= minVisitMs) {
+      if (steady && nowMs - hold.startMs >= minVisitMs) {
         if (visit) finish(visit, `${held} visit starts`);
         visit = withNote(note(hold, nowMs, `held for ${formatS(nowMs - hold.startMs)} (>= minVisitS ${p.minVisitS} s): visit starts`));
         hold = undefined;

@@ -27,6 +27,8 @@ export interface Visit {
   uncertainMs: number;
   /** Start of the current closure while held, if the vein is closed now. */
   closedSinceMs?: number;
+  /** Highest pClosed level during the current closure. */
+  closedPeakLevel: number;
   longestClosedMs: number;
   everClosed: boolean;
   /** When the closure reached `minClosedS`: the visit is compressible from then on. */
@@ -47,10 +49,21 @@ export interface HeldFrame {
   vein: 'open' | 'closed' | undefined;
   /** When the reported vein state began (ms). */
   veinSinceMs: number;
+  /**
+   * Until when the reported vein state is sure: the frame time, or the time the
+   * smoother began to favour another state that has not held long enough yet. So
+   * the commit dwell never lengthens a closure.
+   */
+  veinUntilMs: number;
   /** The pClosed level (moving average of raw pClosed). */
   level: number;
   /** A compression cycle completed on this frame. */
   cycleCompleted: boolean;
+  /**
+   * False while the smoother already favours another landmark that is not reported
+   * yet: such a frame only counts a compression cycle, nothing else.
+   */
+  steady: boolean;
 }
 
 const MAX_EXPLAIN = 48;
@@ -75,6 +88,7 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
     lost: false,
     heldMs: nowMs - startMs,
     uncertainMs: 0,
+    closedPeakLevel: 0,
     longestClosedMs: 0,
     everClosed: false,
     framesClosed: 0,
@@ -89,33 +103,39 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
 export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams): { visit: Visit; reasons: string[] } {
   const reasons: string[] = [];
   const uncertain = Math.abs(f.level - 0.5) < p.uncertainBand;
-  let v: Visit = {
-    ...visit,
-    lastHeldMs: f.nowMs,
-    heldMs: visit.heldMs + f.addMs,
-    uncertainMs: visit.uncertainMs + (uncertain ? f.addMs : 0),
-    framesClosed: visit.framesClosed + (f.vein === 'closed' ? 1 : 0),
-    framesOpen: visit.framesOpen + (f.vein === 'open' ? 1 : 0),
-  };
+  let v: Visit = !f.steady
+    ? visit
+    : {
+        ...visit,
+        lastHeldMs: f.nowMs,
+        heldMs: visit.heldMs + f.addMs,
+        uncertainMs: visit.uncertainMs + (uncertain ? f.addMs : 0),
+        framesClosed: visit.framesClosed + (f.vein === 'closed' ? 1 : 0),
+        framesOpen: visit.framesOpen + (f.vein === 'open' ? 1 : 0),
+      };
   const push = (text: string) => {
     const n = note(v, f.nowMs, text);
     v = n.visit;
     reasons.push(n.reason);
   };
 
-  if (f.vein === 'closed') {
+  if (f.steady && f.vein === 'closed') {
     const closedSinceMs = v.closedSinceMs ?? Math.max(f.veinSinceMs, v.heldSinceMs);
-    const closedMs = f.nowMs - closedSinceMs;
+    const closedMs = Math.max(0, f.veinUntilMs - closedSinceMs);
     if (v.closedSinceMs === undefined && v.compressibleAtMs === undefined) {
       push(`vein closed (since ${formatS(closedSinceMs)})`);
     }
-    v = { ...v, closedSinceMs, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
-    if (v.compressibleAtMs === undefined && closedMs >= p.minClosedS * 1000) {
+    const closedPeakLevel = Math.max(v.closedSinceMs === undefined ? 0 : v.closedPeakLevel, f.level);
+    v = { ...v, closedSinceMs, closedPeakLevel, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
+    // A closure counts only when the raw signal is clearly closed too, not a
+    // smoother drifting on readings that hover around 0.5.
+    const confident = closedPeakLevel >= 0.5 + p.uncertainBand;
+    if (v.compressibleAtMs === undefined && closedMs >= p.minClosedS * 1000 && confident) {
       v = { ...v, compressibleAtMs: f.nowMs };
       push(`vein closed for ${formatS(closedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
     }
-  } else if (v.closedSinceMs !== undefined) {
-    const closedMs = f.nowMs - v.closedSinceMs;
+  } else if (f.steady && v.closedSinceMs !== undefined) {
+    const closedMs = Math.max(0, f.veinSinceMs - v.closedSinceMs);
     v = { ...v, closedSinceMs: undefined };
     if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed`);
   }
@@ -146,20 +166,21 @@ export function regain(visit: Visit, nowMs: number): { visit: Visit; reason: str
 /** The verdict the visit has earned so far, with the reason. Used at the end and for live provisional verdicts. */
 export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: VisitVerdict; reason: string } {
   const held = formatS(v.heldMs);
+  // Noise first: a noisy visit must never be called compressible.
+  if (v.heldMs > 0 && v.uncertainMs / v.heldMs > p.maxUncertainFraction) {
+    const pct = Math.round((100 * v.uncertainMs) / v.heldMs);
+    return {
+      verdict: 'inconclusive',
+      reason: `too noisy: pClosed level within ${p.uncertainBand} of 0.5 for ${pct}% of ${held} held (> maxUncertainFraction ${p.maxUncertainFraction})`,
+    };
+  }
   if (v.compressibleAtMs !== undefined) {
     return { verdict: 'compressible', reason: `vein closed for >= ${p.minClosedS} s while ${v.landmark} was held` };
   }
   if (v.everClosed) {
     return {
       verdict: 'inconclusive',
-      reason: `vein closed for only ${formatS(v.longestClosedMs)} (< minClosedS ${p.minClosedS} s)`,
-    };
-  }
-  if (v.heldMs > 0 && v.uncertainMs / v.heldMs > p.maxUncertainFraction) {
-    const pct = Math.round((100 * v.uncertainMs) / v.heldMs);
-    return {
-      verdict: 'inconclusive',
-      reason: `too noisy: pClosed level near 0.5 for ${pct}% of ${held} held (> maxUncertainFraction ${p.maxUncertainFraction})`,
+      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${0.5 + p.uncertainBand} (longest closure ${formatS(v.longestClosedMs)})`,
     };
   }
   if (v.cycles >= p.minCycles) {

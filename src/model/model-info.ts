@@ -1,0 +1,68 @@
+/**
+ * What the pipeline needs to know about a model, read from the metadata the
+ * training export writes into the ONNX file (see training/ and models/README.md):
+ * input name and size, intensity normalisation, class names, model id, and for a
+ * streaming model the shapes of its cached state.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { readOnnxMetadata } from './onnx-metadata.js';
+
+export interface ModelInfo {
+  file: string;
+  modelId: string;
+  /** sha256 of the file (first 12 hex digits). */
+  hash: string;
+  inputName: string;
+  frames: number;
+  height: number;
+  width: number;
+  normalization: { scale: number; mean: number; std: number };
+  landmarkClasses: string[];
+  veinClasses: string[];
+  /** Present for a streaming (continual) model. */
+  streaming?: { frameInput: string; stateInputs: string[]; stateOutputs: string[]; stateShapes: number[][] };
+  metadata: Record<string, string>;
+}
+
+export function readModelInfo(file: string, scope = 'model'): ModelInfo {
+  if (!fs.existsSync(file)) {
+    throw new InputError(`model file not found: ${file}`, { scope, hint: 'train one with training/train.py or point `model:` at an .onnx file' });
+  }
+  let metadata: Record<string, string>;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+    metadata = readOnnxMetadata(file);
+  } catch (err) {
+    throw new InputError(`${file} is not a readable ONNX model: ${(err as Error).message}`, { scope });
+  }
+  const json = <T>(key: string, fallback: T): T => {
+    const raw = metadata[key];
+    if (raw === undefined) return fallback;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      throw new InputError(`${file}: metadata ${key} is not valid JSON`, { scope });
+    }
+  };
+  const input = json('autodvt.input', { name: 'frames', layout: 'NCTHW', frames: 9, height: 150, width: 150 });
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const streaming = json<ModelInfo['streaming'] | undefined>('autodvt.streaming', undefined);
+  return {
+    file,
+    modelId: metadata['autodvt.model_id'] ?? `${path.basename(file, '.onnx')}@${hash}`,
+    hash,
+    inputName: input.name,
+    frames: input.frames,
+    height: input.height,
+    width: input.width,
+    normalization: json('autodvt.normalization', { scale: 1 / 255, mean: 0, std: 1 }),
+    landmarkClasses: json('autodvt.classes.landmark', ['BG', 'LM1', 'LM2']),
+    veinClasses: json('autodvt.classes.vein', ['open', 'closed']),
+    streaming,
+    metadata,
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * onnx-inference — run the AutoDVT network (ONNX Runtime) on each window.
+ *
+ * Consumes: `window` events [1, 1, T, H, W] of pixel/255 (from sliding-window).
+ * Emits:    a `prediction` per window (landmark probabilities BG/LM1/LM2, pClosed,
+ *           model id, latency) in the window's place; every other event passes through
+ *           in order. Windows are consumed (their tensors are freed).
+ * Parameters:
+ *   model       path to an .onnx file (default: the shipped models/autodvt.onnx)
+ *   providers   execution providers to try in order (default [cpu]); each is preflighted
+ *   onFallback  `warn` or `error` when an earlier provider cannot start (never silent)
+ *   batch       windows per model call for archived input (default 8; live input uses 1)
+ *   threads     intra-op threads (default 0 = onnxruntime's choice)
+ *   warmup      run the model once before the first frame (default true)
+ * Notes: input size and intensity normalisation come from the model's metadata;
+ *   `validate` fails when the upstream window does not match the model input.
+ *
+ * ```yaml
+ * - type: onnx-inference
+ *   providers: [webgpu, cpu]
+ *   onFallback: warn
+ *   batch: 8
+ * ```
+ */
+import path from 'node:path';
+import { concat, concatMap, defer, from, mergeMap } from 'rxjs';
+import { z } from 'zod';
+import { resolvePath, type BuildContext } from '../../context.js';
+import { AutodvtError } from '../../errors.js';
+import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
+import { openSession, PROVIDERS, type Provider } from '../../model/open-session.js';
+import { defineStage } from '../../unit.js';
+import { WindowBatcher } from './window-batcher.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { PredictionEvent, WindowEvent } from '../../events.js';
+
+export const SHIPPED_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.onnx');
+
+const schema = z
+  .object({
+    model: z.string().min(1).optional().describe('Path to the .onnx model (default: the shipped models/autodvt.onnx).'),
+    providers: z
+      .array(z.enum(PROVIDERS as [Provider, ...Provider[]]))
+      .min(1)
+      .default(['cpu'])
+      .describe('Execution providers to try, in order; cpu and webgpu ship with onnxruntime-node.'),
+    onFallback: z
+      .enum(['warn', 'error'])
+      .default('warn')
+      .describe('What happens when an earlier provider cannot start: warn and use the next, or fail.'),
+    batch: z.number().int().min(1).max(256).default(8).describe('Windows per model call for archived input; live input always uses 1.'),
+    threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads (0 lets onnxruntime choose).'),
+    warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
+  })
+  .strict();
+
+type Config = z.infer<typeof schema>;
+
+export function modelPath(config: { model?: string }, ctx: Pick<BuildContext, 'baseDir'>): string {
+  return config.model ? resolvePath(ctx, config.model) : SHIPPED_MODEL;
+}
+
+export const onnxInferenceStage = defineStage({
+  type: 'onnx-inference',
+  summary: 'Run the AutoDVT network on each window with ONNX Runtime (ordered providers, batching).',
+  schema,
+  example: { type: 'onnx-inference', providers: ['cpu'], onFallback: 'warn', batch: 8 },
+  async check(config, ctx, upstream) {
+    let info: ModelInfo;
+    try {
+      info = readModelInfo(modelPath(config, ctx), 'stage:onnx-inference');
+    } catch (err) {
+      return { problems: [{ path: 'model', message: (err as Error).message }] };
+    }
+    const problems = [];
+    const expected = [1, 1, info.frames, info.height, info.width];
+    if (upstream.windowShape && upstream.windowShape.join(',') !== expected.join(',')) {
+      problems.push({
+        message: `the upstream window is [${upstream.windowShape.join(', ')}] but the model ${info.modelId} takes [${expected.join(', ')}]: set sliding-window size ${info.frames} and resize ${info.width}x${info.height}`,
+      });
+    } else if (!upstream.windowShape) {
+      problems.push({ message: 'no sliding-window stage upstream: the model needs windows of frames', severity: 'warning' as const });
+    }
+    return { problems, shape: { ...upstream, windowShape: undefined } };
+  },
+  async build(config, ctx) {
+    const scope = 'stage:onnx-inference';
+    const info = readModelInfo(modelPath(config, ctx), scope);
+    const { session, provider } = await openSession(info.file, {
+      providers: config.providers,
+      onFallback: config.onFallback,
+      threads: config.threads,
+      warn: (m) => ctx.warn(m),
+      scope,
+    });
+    ctx.logger.info(`[${scope}] ${info.modelId} on ${provider}`);
+    const batchSize = ctx.live ? 1 : config.batch;
+    const runner = new WindowModel(session, info, batchSize, ctx);
+    if (config.warmup) await runner.run([]);
+    return (source) =>
+      defer(() => {
+        const batcher = new WindowBatcher(batchSize, (windows) => runner.run(windows));
+        return concat(
+          source.pipe(concatMap((event) => batcher.push(event))),
+          defer(() => batcher.flush()),
+        ).pipe(mergeMap((events) => from(events)));
+      });
+  },
+});
+
+/** One session, one reusable input buffer; turns windows into predictions. */
+class WindowModel {
+  private readonly plane: number;
+  private buffer: Float32Array;
+
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly info: ModelInfo,
+    private readonly batchSize: number,
+    private readonly ctx: BuildContext,
+  ) {
+    this.plane = info.frames * info.height * info.width;
+    this.buffer = new Float32Array(batchSize * this.plane);
+  }
+
+  /** Run a batch; an empty list runs one all-zero window (warm-up). */
+  async run(windows: WindowEvent[]): Promise<PredictionEvent[]> {
+    const { info } = this;
+    const n = Math.max(1, windows.length);
+    const { scale, mean, std } = info.normalization;
+    const a = (255 * scale) / std;
+    const b = -mean / std;
+    windows.forEach((w, i) => {
+      if (w.data.length !== this.plane) {
+        throw new AutodvtError(
+          `window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`,
+          { scope: 'stage:onnx-inference', category: 'config' },
+        );
+      }
+      const base = i * this.plane;
+      const src = w.data;
+      const dst = this.buffer;
+      for (let k = 0; k < this.plane; k++) dst[base + k] = a * src[k]! + b;
+    });
+    if (windows.length === 0) this.buffer.fill(b, 0, this.plane);
+    const ort = await import('onnxruntime-node');
+    const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
+    const t0 = this.ctx.clock.monotonic();
+    let outputs: InferenceSession.OnnxValueMapType;
+    try {
+      outputs = await this.session.run({ [info.inputName]: input });
+    } catch (err) {
+      throw new AutodvtError(`model run failed: ${(err as Error).message}`, { scope: 'stage:onnx-inference', cause: err });
+    }
+    const latencyMs = (this.ctx.clock.monotonic() - t0) / n;
+    const landmark = outputs.landmark?.data as Float32Array | undefined;
+    const vein = outputs.vein?.data as Float32Array | undefined;
+    const li = (name: string) => info.landmarkClasses.indexOf(name);
+    const closedIdx = info.veinClasses.indexOf('closed');
+    return windows.map((w, i) => ({
+      kind: 'prediction',
+      seq: w.seq,
+      ptsMs: w.ptsMs,
+      captureTimeMs: w.captureTimeMs,
+      examId: w.examId,
+      landmark: landmark
+        ? { BG: landmark[i * 3 + li('BG')]!, LM1: landmark[i * 3 + li('LM1')]!, LM2: landmark[i * 3 + li('LM2')]! }
+        : { BG: 1 / 3, LM1: 1 / 3, LM2: 1 / 3 },
+      pClosed: vein ? vein[i * 2 + closedIdx]! : 0.5,
+      modelId: info.modelId,
+      latencyMs,
+      labels: w.labels,
+    }));
+  }
+}

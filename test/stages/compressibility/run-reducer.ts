@@ -1,0 +1,33 @@
+/** Folds the reducer over a list of events, as the operator would. */
+import type { ExamEvent, PipelineEvent, StateEvent, VerdictEvent } from '../../../src/events.js';
+import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
+import { compressibilitySchema } from '../../../src/stages/compressibility/params.js';
+import type { Compressibility, CompressibilityState } from '../../../src/stages/compressibility/reducer.js';
+import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';
+
+export function machine(overrides: Partial<CompressibilityParams> = {}): Compressibility {
+  return createCompressibility(compressibilitySchema.parse(overrides));
+}
+
+export function runReducer(
+  m: Compressibility,
+  events: readonly PipelineEvent[],
+): { state: CompressibilityState; outputs: PipelineEvent[] } {
+  let state = m.initial;
+  const outputs: PipelineEvent[] = [];
+  for (const event of events) {
+    const [next, out] = m.reduce(state, event);
+    state = next;
+    outputs.push(...out);
+  }
+  return { state, outputs };
+}
+
+export const verdicts = (events: readonly PipelineEvent[]) =>
+  events.filter((e): e is VerdictEvent => e.kind === 'verdict');
+export const states = (events: readonly PipelineEvent[]) => events.filter((e): e is StateEvent => e.kind === 'state');
+export const exams = (events: readonly PipelineEvent[]) => events.filter((e): e is ExamEvent => e.kind === 'exam');
+
+/** The part of a verdict that must not depend on frame rate: which landmark, which verdict. */
+export const verdictSummary = (events: readonly PipelineEvent[]) =>
+  verdicts(events).map((v) => `${v.landmark}:${v.verdict}`);
