@@ -46,14 +46,3 @@ export class NpyFrameWriter {
     fs.closeSync(this.fd);
   }
 }
-
-/** Read a uint8 .npy written by NpyFrameWriter (tests, tools). */
-export function readNpyUint8(file: string): { shape: number[]; data: Uint8Array } {
-  const buf = fs.readFileSync(file);
-  const len = buf.readUInt16LE(8);
-  const dict = buf.toString('latin1', 10, 10 + len);
-  const m = /'shape': \(([^)]*)\)/.exec(dict);
-  if (!m || !dict.includes("'|u1'")) throw new Error(`${file}: not a uint8 npy`);
-  const shape = m[1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  return { shape, data: new Uint8Array(buf.buffer, buf.byteOffset + 10 + len, buf.length - 10 - len) };
-}

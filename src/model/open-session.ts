@@ -26,7 +26,7 @@ export async function openSession(
     try {
       const session = await ort.InferenceSession.create(file, {
         executionProviders: [provider],
-        intraOpNumThreads: opts.threads || undefined,
+        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
         graphOptimizationLevel: 'all',
       });
       if (skipped.length > 0) {

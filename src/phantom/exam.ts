@@ -47,7 +47,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const us = screen.us;
   const mmPerPx = depthMm / us.height;
   const subject: Subject = createSubject(root.fork('subject'), mmPerPx, depthMm);
-  const globalCompression = root.range(0.04, 0.08);
+  const globalCompression = root.range(0.02, 0.04);
   const breathPhase = root.range(0, 6.28);
   const pulseAmp = root.range(0.04, 0.08);
   const timeline = createTimeline(root.fork('timeline'), fps, durationS, thrombusFraction);
@@ -55,10 +55,13 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
 
   const marginX = Math.ceil(0.12 * us.width + 3 / mmPerPx);
   const fieldW = us.width + 2 * marginX;
-  const fieldH = Math.ceil(us.height * (1 + globalCompression + 0.02)) + 4;
   const scenes: Scene[] = timeline.segments.map((seg, i) =>
     createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + us.width / 2, us.width, seg.thrombus),
   );
+  // Deep tissue rises by up to the summed vein diameters when they collapse.
+  let maxCollapse = 0;
+  for (const sc of scenes) maxCollapse = Math.max(maxCollapse, sc.vessels.reduce((acc, v) => acc + (v.kind === 'vein' ? 2 * v.b : 0), 0));
+  const fieldH = Math.ceil(us.height * (1 + globalCompression + 0.02) + maxCollapse) + 4;
   const fields = new Map<number, SpeckleField>();
   const fieldFor = (s: number): SpeckleField => {
     let f = fields.get(s);

@@ -55,7 +55,10 @@ export class BmodeRenderer {
   private readonly mapV: Float32Array;
   private readonly acc: Float32Array;
   private readonly deficit: Float32Array;
-  private readonly deficitSmooth: Float32Array;
+  private readonly rowScratch: Float32Array;
+  private readonly chordTop = new Float64Array(8);
+  private readonly chordBot = new Float64Array(8);
+  private readonly chordF = new Float64Array(8);
   private readonly segV0 = new Float64Array(32);
   private readonly segV1 = new Float64Array(32);
   private readonly segS = new Float64Array(32);
@@ -70,7 +73,7 @@ export class BmodeRenderer {
     this.mapV = new Float32Array(width * height);
     this.acc = new Float32Array(width * height);
     this.deficit = new Float32Array(width);
-    this.deficitSmooth = new Float32Array(width);
+    this.rowScratch = new Float32Array(width);
     this.rowDb = new Float32Array(height);
     this.colDb = new Float32Array(width);
   }
@@ -90,27 +93,23 @@ export class BmodeRenderer {
   }
 
   /**
-   * Vein collapse as a 1D compression per column: in reference depth v the lumen
-   * chords (union of all veins, so a junction collapses as one) shrink by the
-   * factor c, tissue by 1/sy; the screen row of v is (v - deficit(v)) / sy. Deep
-   * tissue therefore rises to meet the vein's top wall. Below the veins the
-   * per-column deficit relaxes towards a laterally smoothed one, so the tissue
-   * under a collapsing vein bends smoothly instead of shearing.
+   * Vein collapse as a 1D compression per column. In reference depth v the lumen
+   * chords (the union of all veins, so a junction collapses as one) shrink by their
+   * factor c; the probe's flat face pushes every column by the same total amount,
+   * so in columns where the veins absorb less of it the tissue above the deepest
+   * vein compresses uniformly by the rest. Below that, tissue moves up rigidly and
+   * evenly across columns: no shear in deep tissue. The screen row of v is
+   * (v - deficit(v)) / sy.
    */
   private collapseVeins(pose: ScenePose): void {
-    const { width: w, height: h, mapV, deficit, deficitSmooth, segV0, segV1, segS } = this;
+    const { width: w, height: h, mapV, deficit, segV0, segV1, segS } = this;
     const veins = pose.veins;
     const sy = pose.sy;
-    let bandTop = 0;
-    let sigma = 0;
-    for (const v of veins) {
-      bandTop = Math.max(bandTop, v.cy + v.b + 1);
-      sigma = Math.max(sigma, 0.6 * v.a);
-    }
-    // Lumen chords per column (at most a few veins: small fixed arrays).
-    const tops = [0, 0, 0, 0, 0, 0];
-    const bots = [0, 0, 0, 0, 0, 0];
-    const fs = [0, 0, 0, 0, 0, 0];
+    let vEnd = 0;
+    for (const v of veins) vEnd = Math.max(vEnd, v.cy + v.b + 3);
+    const tops = this.chordTop;
+    const bots = this.chordBot;
+    const fs = this.chordF;
     const chords = (x: number): number => {
       const u = pose.u0 + x;
       let n = 0;
@@ -121,13 +120,12 @@ export class BmodeRenderer {
         const t = v.cy - half;
         const b = v.cy + half;
         const f = 1 - v.c;
-        // Merge with an overlapping chord (union of lumens, strongest collapse).
         let merged = false;
         for (let k = 0; k < n; k++) {
           if (t <= bots[k]! && b >= tops[k]!) {
             tops[k] = Math.min(tops[k]!, t);
             bots[k] = Math.max(bots[k]!, b);
-            fs[k] = Math.min(fs[k]!, f);
+            fs[k] = Math.max(fs[k]!, f);
             merged = true;
             break;
           }
@@ -139,47 +137,32 @@ export class BmodeRenderer {
           n++;
         }
       }
-      // Sort by top (insertion sort; n is tiny).
       for (let i = 1; i < n; i++) {
         for (let j = i; j > 0 && tops[j - 1]! > tops[j]!; j--) {
-          [tops[j - 1], tops[j]] = [tops[j]!, tops[j - 1]!];
-          [bots[j - 1], bots[j]] = [bots[j]!, bots[j - 1]!];
-          [fs[j - 1], fs[j]] = [fs[j]!, fs[j - 1]!];
+          const t = tops[j - 1]!; tops[j - 1] = tops[j]!; tops[j] = t;
+          const b = bots[j - 1]!; bots[j - 1] = bots[j]!; bots[j] = b;
+          const f = fs[j - 1]!; fs[j - 1] = fs[j]!; fs[j] = f;
         }
       }
       return n;
     };
-    let any = false;
+    let total = 0;
     for (let x = 0; x < w; x++) {
       const n = chords(x);
       let d = 0;
       for (let k = 0; k < n; k++) d += (bots[k]! - tops[k]!) * fs[k]!;
       deficit[x] = d;
-      if (d > 0) any = true;
+      if (d > total) total = d;
     }
-    if (!any) return;
-    // Lateral Gaussian smoothing of the deficit.
-    const r = Math.ceil(2.5 * sigma);
-    let maxDiff = 0;
+    if (total <= 0) return;
     for (let x = 0; x < w; x++) {
-      let s = 0;
-      let ws = 0;
-      for (let k = -r; k <= r; k++) {
-        const xx = x + k;
-        const wk = Math.exp(-(k * k) / (2 * sigma * sigma));
-        ws += wk;
-        if (xx >= 0 && xx < w) s += deficit[xx]! * wk;
-      }
-      deficitSmooth[x] = s / ws;
-      maxDiff = Math.max(maxDiff, Math.abs(deficitSmooth[x]! - deficit[x]!));
-    }
-    const relax = 1.3 * maxDiff + 5;
-    for (let x = 0; x < w; x++) {
-      if (deficit[x] === 0 && deficitSmooth[x]! < 1e-3) continue;
       const n = chords(x);
-      // Piecewise-linear deficit(v): segments [v0, v1) with slope s.
+      let chordLen = 0;
+      for (let k = 0; k < n; k++) chordLen += bots[k]! - tops[k]!;
+      const e = (total - deficit[x]!) / Math.max(1, vEnd - chordLen);
       let ns = 0;
       const push = (v0: number, v1: number, sl: number): void => {
+        if (v1 <= v0) return;
         segV0[ns] = v0;
         segV1[ns] = v1;
         segS[ns] = sl;
@@ -187,32 +170,61 @@ export class BmodeRenderer {
       };
       let cursor = 0;
       for (let k = 0; k < n; k++) {
-        if (tops[k]! > cursor) {
-          push(cursor, tops[k]!, 0);
-        }
+        push(cursor, tops[k]!, e);
         push(Math.max(cursor, tops[k]!), bots[k]!, fs[k]!);
-        cursor = bots[k]!;
+        cursor = Math.max(cursor, bots[k]!);
       }
-      const rampStart = Math.max(cursor, bandTop);
-      if (rampStart > cursor) {
-        push(cursor, rampStart, 0);
-      }
-      push(rampStart, rampStart + relax, (deficitSmooth[x]! - deficit[x]!) / relax);
-      push(rampStart + relax, Infinity, 0);
-      // Walk rows and segments together: g = v - deficit(v) must equal y * sy.
+      push(cursor, vEnd, e);
+      push(Math.max(cursor, vEnd), Infinity, 0);
+      // Walk rows and segments together: g(v) = v - deficit(v) must equal y * sy.
       let seg = 0;
-      let g0 = segV0[0]!; // g at the start of the segment
+      let g0 = segV0[0]!;
       for (let y = 0; y < h; y++) {
         const g = y * sy;
         while (seg < ns - 1 && g0 + (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!) <= g) {
-          const len = segV1[seg]! - segV0[seg]!;
-          g0 += len * (1 - segS[seg]!);
+          g0 += (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!);
           seg++;
         }
         const slope = 1 - segS[seg]!;
-        const v = slope > 1e-6 ? segV0[seg]! + (g - g0) / slope : segV0[seg]!;
-        mapV[y * w + x] = v;
+        mapV[y * w + x] = slope > 1e-6 ? segV0[seg]! + (g - g0) / slope : segV0[seg]!;
       }
+    }
+    // Columns move independently above; smooth the displacement across columns
+    // (an average of monotone maps stays monotone, so nothing folds) so tissue
+    // beside a collapsing vein bends instead of shearing into streaks.
+    // Only above the veins: inside the lumen band the chords stay exact, and below
+    // it every column already moves by the same amount.
+    let aMax = 0;
+    let vTop = Infinity;
+    let bMax = 0;
+    for (const v of veins) {
+      aMax = Math.max(aMax, v.a);
+      bMax = Math.max(bMax, v.b);
+      vTop = Math.min(vTop, v.cy - v.b);
+    }
+    const r = Math.max(1, Math.round(0.3 * aMax));
+    const row = this.rowScratch;
+    const orig = this.deficit;
+    const inv = 1 / (2 * r + 1);
+    for (let y = 0; y < h; y++) {
+      const off = y * w;
+      const base = y * sy;
+      const fade = Math.min(1, (vTop - base) / (0.6 * bMax + 1));
+      if (fade <= 0) break;
+      for (let x = 0; x < w; x++) orig[x] = mapV[off + x]! - base;
+      row.set(orig);
+      for (let pass = 0; pass < 2; pass++) {
+        let acc = 0;
+        for (let k = -r; k <= r; k++) acc += row[k < 0 ? 0 : k >= w ? w - 1 : k]!;
+        for (let x = 0; x < w; x++) {
+          mapV[off + x] = acc * inv;
+          const xin = x + r + 1;
+          const xout = x - r;
+          acc += row[xin >= w ? w - 1 : xin]! - row[xout < 0 ? 0 : xout]!;
+        }
+        for (let x = 0; x < w; x++) row[x] = mapV[off + x]!;
+      }
+      for (let x = 0; x < w; x++) mapV[off + x] = base + orig[x]! + (row[x]! - orig[x]!) * fade;
     }
   }
 

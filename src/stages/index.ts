@@ -1,7 +1,8 @@
 /** Every stage unit, registered explicitly. A test checks each is here. */
 import { cropPadStage } from './crop-pad.js';
+import { onnxInferenceStage } from './onnx-inference/index.js';
 import { resizeStage } from './resize.js';
 import { slidingWindowStage } from './sliding-window.js';
 import type { StageSpec } from '../unit.js';
 
-export const stages: StageSpec<any>[] = [cropPadStage, resizeStage, slidingWindowStage];
+export const stages: StageSpec<any>[] = [cropPadStage, resizeStage, slidingWindowStage, onnxInferenceStage];

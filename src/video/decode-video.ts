@@ -14,6 +14,7 @@
  * @example
  *   for await (const f of decodeVideo('exam.mp4', { maxFrames: 100 })) use(f.pixels, f.ptsMs);
  */
+import { AutodvtError } from '../errors.js';
 import { chooseDecoder } from './choose-decoder.js';
 import { decodeNative } from './native-ffmpeg.js';
 import { checkVideoFile } from './video-errors.js';
@@ -27,7 +28,7 @@ export function decodeVideo(path: string, opts: DecodeOptions = {}): AsyncIterab
 async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
   const { decoder, signal, maxFrames } = opts;
   if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames >= 0)) {
-    throw new RangeError(`[video] maxFrames must be a non-negative integer, got ${maxFrames}`);
+    throw new AutodvtError(`maxFrames must be a non-negative integer, got ${maxFrames}`, { scope: 'video', category: 'config' });
   }
   if (maxFrames === 0) return;
   const chosen = chooseDecoder(decoder);

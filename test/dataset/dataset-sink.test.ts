@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { readNpyUint8 } from '../../src/dataset/npy-writer.js';
+import { readNpy } from '../../src/dataset/read-npy.js';
 import { splitBySubject } from '../../src/dataset/split-by-subject.js';
 import { datasetSink } from '../../src/sinks/dataset.js';
 import type { PipelineEvent } from '../../src/events.js';
@@ -31,7 +31,7 @@ describe('dataset sink', () => {
     expect(index.exams[0].landmark).toEqual([0, 1, 2, 0, 1]);
     expect(index.exams[0].open).toEqual([1, 0, 1, 0, 1]);
     expect(index.exams[0].split).toBe(index.exams[1].split); // same subject, same split
-    const npy = readNpyUint8(path.join(dir, 'ds', index.exams[0].file));
+    const npy = readNpy(path.join(dir, 'ds', index.exams[0].file));
     expect(npy.shape).toEqual([5, 4, 6]);
     expect(Array.from(npy.data.subarray(24, 48))).toEqual(Array.from((events[2] as { pixels: Uint8Array }).pixels));
   });

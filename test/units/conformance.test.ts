@@ -16,12 +16,12 @@ import type { PipelineEvent } from '../../src/events.js';
 import type { SinkSpec, SourceSpec, StageSpec, UnitSpec } from '../../src/unit.js';
 import { examEvents } from '../helpers/frames.js';
 import { testContext } from '../helpers/test-context.js';
-import { conformanceInput } from './conformance-input.js';
+import { conformanceConfig, conformanceInput } from './conformance-input.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
 function exampleConfig(unit: UnitSpec): Record<string, unknown> {
-  return unitSchemaWithType(unit).parse(unit.example) as Record<string, unknown>;
+  return unitSchemaWithType(unit).parse({ ...unit.example, ...conformanceConfig(unit.type) }) as Record<string, unknown>;
 }
 
 function tmpContext() {

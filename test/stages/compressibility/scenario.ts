@@ -50,7 +50,8 @@ export function visitSegments(v: VisitPlan): Segment[] {
     case 'compress':
       return [at(v.beforeS, OPEN), at(v.closedS, 0.9), at(v.afterS, OPEN)];
     case 'thrombus':
-      if (v.blipS === undefined) return [at(v.heldS, OPEN)];
+      // Only long visits get a blip: halves of a short one could each be shorter than a visit.
+      if (v.blipS === undefined || v.heldS < 5) return [at(v.heldS, OPEN)];
       return [at(v.heldS / 2, OPEN), { durationS: v.blipS, landmark: 'BG', pClosed: OPEN }, at(v.heldS / 2, OPEN)];
     case 'partial': {
       const out = [at(0.8, OPEN)];

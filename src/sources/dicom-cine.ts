@@ -1,0 +1,124 @@
+/**
+ * dicom-cine — ultrasound DICOM files (single- and multi-frame) as frames.
+ *
+ * Emits: per file `exam-start`, one `frame` per DICOM frame (8-bit gray; meta: the B-mode
+ *   ultrasound region and mm per pixel from the Sequence of Ultrasound Regions; labels
+ *   from a `<file>.labels.json` sidecar when present), then `exam`.
+ * Parameters:
+ *   path        a file, a folder (every .dcm/.dicom/.zip inside, recursively) or a glob
+ *   onError     `fail` (default): an unreadable file stops the run; `skip`: warn, end that
+ *               exam early and go on with the next file
+ *   labels      read labels sidecars (default true)
+ *   realtime    pace frames at the file's frame rate, like a live scanner (default false)
+ *   allowNonUltrasound  accept non-ultrasound SOP classes (CT, MR...) (default false)
+ * Transfer syntaxes: implicit/explicit VR little endian, deflated, RLE, JPEG baseline,
+ *   extended and lossless, JPEG-LS, JPEG 2000. Photometric: MONOCHROME1/2, RGB, YBR_*,
+ *   PALETTE COLOR. Frame times from FrameTime, FrameTimeVector or CineRate.
+ * Notes: patient attributes are never read into events or logs; the exam id is the file name.
+ *
+ * ```yaml
+ * source:
+ *   type: dicom-cine
+ *   path: exams/
+ * ```
+ */
+import { z } from 'zod';
+import { resolvePath } from '../context.js';
+import { InputError } from '../errors.js';
+import { defineSource } from '../unit.js';
+import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
+import { examIdFor, listInputFiles } from './list-input-files.js';
+import { loadSidecarLabels } from './sidecar-labels.js';
+import { RealtimePacer } from './realtime-pacer.js';
+import type { PipelineEvent } from '../events.js';
+
+const DICOM_EXT = /\.(dcm|dicom|dic|zip)$/i;
+
+const schema = z
+  .object({
+    path: z.string().min(1).describe('A DICOM file, a folder of them (searched recursively) or a glob, relative to the pipeline file.'),
+    onError: z
+      .enum(['fail', 'skip'])
+      .default('fail')
+      .describe('An unreadable file or frame: fail the run, or warn, end that exam early and go on.'),
+    labels: z.boolean().default(true).describe('Attach labels from a <file>.labels.json sidecar when one exists.'),
+    realtime: z.boolean().default(false).describe('Pace frames at the file\'s frame rate, like a live scanner.'),
+    allowNonUltrasound: z.boolean().default(false).describe('Accept non-ultrasound images (CT, MR, ...) instead of refusing them.'),
+  })
+  .strict();
+
+export const dicomCineSource = defineSource({
+  type: 'dicom-cine',
+  summary: 'Ultrasound DICOM files (single or multi-frame, any common transfer syntax) as gray frames.',
+  schema,
+  example: { type: 'dicom-cine', path: 'exams/' },
+  async check(config, ctx) {
+    try {
+      listInputFiles(resolvePath(ctx, config.path), { extensions: DICOM_EXT, scope: 'source:dicom-cine' });
+      return {};
+    } catch (err) {
+      return { problems: [{ path: 'path', message: (err as Error).message.replace(/^\[[^\]]+\] /, '') }] };
+    }
+  },
+  build(config, ctx) {
+    const scope = 'source:dicom-cine';
+    const seqs = new SeqCounter();
+    return fromAsyncEvents(ctx, scope, async function* (signal): AsyncGenerator<PipelineEvent> {
+      const { openDicomFile } = await import('../dicom/open-dicom.js');
+      const files = listInputFiles(resolvePath(ctx, config.path), { extensions: DICOM_EXT, scope });
+      const pacer = new RealtimePacer(ctx.clock);
+      for (const file of files) {
+        if (signal.aborted) return;
+        const examId = examIdFor(file);
+        let frames = 0;
+        let lastPts = 0;
+        let started = false;
+        try {
+          const dicom = await openDicomFile(file);
+          const { info } = dicom;
+          if (!info.isUltrasound && !config.allowNonUltrasound) {
+            throw new InputError(`${file}: not an ultrasound image (${info.sopClassName}); set allowNonUltrasound: true to read it anyway`, { scope });
+          }
+          const sidecar = config.labels ? await loadSidecarLabels(file) : undefined;
+          const bmode = info.ultrasoundRegions.find((r) => r.spatialFormat === 1) ?? info.ultrasoundRegions[0];
+          const fps = info.frameTimeMs ? 1000 / info.frameTimeMs : undefined;
+          started = true;
+          yield { kind: 'exam-start', examId, uri: file, subjectId: sidecar?.subjectId, expectedFrames: info.frames, fps };
+          pacer.restart();
+          for (let i = 0; i < info.frames; i++) {
+            if (signal.aborted) break;
+            const frame = await dicom.decodeFrame(i);
+            const ptsMs = info.frameTimesMs[i] ?? i * (info.frameTimeMs ?? 0);
+            if (config.realtime) await pacer.wait(ptsMs, signal);
+            frames++;
+            lastPts = ptsMs;
+            yield {
+              kind: 'frame',
+              seq: seqs.take(),
+              ptsMs,
+              captureTimeMs: ctx.clock.now(),
+              width: frame.width,
+              height: frame.height,
+              pixels: frame.pixels,
+              source: { uri: file, examId, subjectId: sidecar?.subjectId, frameIndex: i },
+              labels: sidecar?.labelsFor(i),
+              meta: {
+                usRegion: bmode ? { x: bmode.x, y: bmode.y, width: bmode.width, height: bmode.height } : undefined,
+                regions: info.ultrasoundRegions.length ? info.ultrasoundRegions : undefined,
+                pixelSpacingMm: bmode?.mmPerPixelX && bmode.mmPerPixelY ? { x: bmode.mmPerPixelX, y: bmode.mmPerPixelY } : undefined,
+              },
+            };
+          }
+          yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts + (info.frameTimeMs ?? 0) };
+        } catch (err) {
+          if (config.onError === 'fail') {
+            if (started) yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
+            throw err;
+          }
+          ctx.warn(`${(err as Error).message.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
+          if (started) yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
+        }
+      }
+    });
+  },
+});

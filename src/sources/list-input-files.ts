@@ -1,0 +1,31 @@
+/**
+ * What a file source reads: one file, every matching file in a folder, or a glob,
+ * in a stable (sorted) order. Nothing matching is a clear input error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { InputError } from '../errors.js';
+
+export function listInputFiles(pattern: string, opts: { extensions: RegExp; scope: string }): string[] {
+  let files: string[];
+  if (fg.isDynamicPattern(pattern)) {
+    files = fg.sync(pattern, { onlyFiles: true, absolute: true, dot: false });
+  } else if (!fs.existsSync(pattern)) {
+    throw new InputError(`${pattern}: no such file or folder`, { scope: opts.scope });
+  } else if (fs.statSync(pattern).isDirectory()) {
+    files = fg
+      .sync('**/*', { cwd: pattern, onlyFiles: true, absolute: true })
+      .filter((f) => opts.extensions.test(f) && !f.endsWith('.labels.json'));
+  } else {
+    files = [path.resolve(pattern)];
+  }
+  files.sort();
+  if (files.length === 0) throw new InputError(`${pattern}: no input files match`, { scope: opts.scope });
+  return files;
+}
+
+/** An exam id from a file path: its name without extension (no folders, which may hold names). */
+export function examIdFor(file: string): string {
+  return path.basename(file).replace(/\.(dcm|dicom|zip|mp4|mov|avi|mkv|mpeg|mpg|webm|gif)$/i, '');
+}
