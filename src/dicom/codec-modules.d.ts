@@ -22,3 +22,8 @@ declare module 'jpeg-lossless-decoder-js' {
     decode(buffer: ArrayBuffer, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
   }
 }
+// The CharLS encoder build: used only by tests, to make JPEG-LS codestreams.
+declare module '@cornerstonejs/codec-charls/wasmjs' {
+  const factory: (options?: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Record<string, unknown>>;
+  export default factory;
+}

@@ -25,7 +25,7 @@ import { decodeJpeg } from './decode-jpeg.js';
 import { decodeJpegLossless } from './decode-jpeg-lossless.js';
 import { decodeJpegLs } from './decode-jpeg-ls.js';
 import { decodeJpeg2000 } from './decode-jpeg2000.js';
-import { readPaletteGrayLut, type PaletteGrayLut } from './palette-lut.js';
+import { readPaletteGrayLut } from './palette-lut.js';
 import { checkPhotometric, toGray } from './photometric-to-gray.js';
 
 const UNDEFINED_LENGTH = 0xffffffff;
@@ -93,7 +93,7 @@ export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFi
           { scope: 'dicom' },
         );
       }
-      return { width: pm.columns, height: pm.rows, pixels: toGray(px, pm, palette as PaletteGrayLut | undefined) };
+      return { width: pm.columns, height: pm.rows, pixels: toGray(px, pm, palette) };
     },
   };
 }

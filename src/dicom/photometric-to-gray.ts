@@ -3,7 +3,8 @@
  * MONOCHROME2 as is, MONOCHROME1 inverted, 16-bit grayscale windowed to 8 bits
  * (Window Center/Width when present, else the frame's min..max, after the modality
  * rescale), PALETTE COLOR through its lookup tables, RGB as Rec. 601 luma
- * (0.299 R + 0.587 G + 0.114 B), YBR_* as their Y sample (which is that luma).
+ * (0.299 R + 0.587 G + 0.114 B), YBR_* as their Y sample (that luma for YBR_FULL and
+ * YBR_ICT, close to it for YBR_RCT; codecs usually hand back RGB for these anyway).
  */
 import { UnsupportedError } from '../errors.js';
 import type { DecodedPixels } from './types.js';

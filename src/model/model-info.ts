@@ -10,6 +10,14 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
 
+export interface StreamingSpec {
+  frame: { name: string };
+  /** Shapes use the string "batch" for the batch axis. */
+  state: { input: string; output: string; shape: (number | string)[] }[];
+  /** Frames fed before the first output equals the window model's. */
+  warmup_frames: number;
+}
+
 export interface ModelInfo {
   file: string;
   modelId: string;
@@ -22,8 +30,8 @@ export interface ModelInfo {
   normalization: { scale: number; mean: number; std: number };
   landmarkClasses: string[];
   veinClasses: string[];
-  /** Present for a streaming (continual) model. */
-  streaming?: { frameInput: string; stateInputs: string[]; stateOutputs: string[]; stateShapes: number[][] };
+  /** Present for a streaming (continual) model: one frame in, cached state in and out. */
+  streaming?: StreamingSpec;
   metadata: Record<string, string>;
 }
 

@@ -56,6 +56,7 @@ export class BmodeRenderer {
   private readonly acc: Float32Array;
   private readonly deficit: Float32Array;
   private readonly rowScratch: Float32Array;
+  private readonly firstTop: Float32Array;
   private readonly chordTop = new Float64Array(8);
   private readonly chordBot = new Float64Array(8);
   private readonly chordF = new Float64Array(8);
@@ -74,6 +75,7 @@ export class BmodeRenderer {
     this.acc = new Float32Array(width * height);
     this.deficit = new Float32Array(width);
     this.rowScratch = new Float32Array(width);
+    this.firstTop = new Float32Array(width);
     this.rowDb = new Float32Array(height);
     this.colDb = new Float32Array(width);
   }
@@ -102,7 +104,7 @@ export class BmodeRenderer {
    * (v - deficit(v)) / sy.
    */
   private collapseVeins(pose: ScenePose): void {
-    const { width: w, height: h, mapV, deficit, segV0, segV1, segS } = this;
+    const { width: w, height: h, mapV, deficit, segV0, segV1, segS, firstTop } = this;
     const veins = pose.veins;
     const sy = pose.sy;
     let vEnd = 0;
@@ -157,6 +159,7 @@ export class BmodeRenderer {
     if (total <= 0) return;
     for (let x = 0; x < w; x++) {
       const n = chords(x);
+      firstTop[x] = n > 0 ? tops[0]! : Infinity;
       let chordLen = 0;
       for (let k = 0; k < n; k++) chordLen += bots[k]! - tops[k]!;
       const e = (total - deficit[x]!) / Math.max(1, vEnd - chordLen);
@@ -224,7 +227,12 @@ export class BmodeRenderer {
         }
         for (let x = 0; x < w; x++) row[x] = mapV[off + x]!;
       }
-      for (let x = 0; x < w; x++) mapV[off + x] = base + orig[x]! + (row[x]! - orig[x]!) * fade;
+      for (let x = 0; x < w; x++) {
+        // Never pull tissue above a lumen into it.
+        const v = base + orig[x]! + (row[x]! - orig[x]!) * fade;
+        const lim = firstTop[x]! - 1;
+        mapV[off + x] = v > lim && base + orig[x]! <= lim ? lim : v;
+      }
     }
   }
 

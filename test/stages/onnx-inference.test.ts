@@ -84,3 +84,65 @@ describe('onnx-inference', () => {
     await opened.session.release();
   }, 60_000);
 });
+
+describe('onnx-inference, streaming mode', () => {
+  it('after the 8-frame warm-up equals the window model on the same frames (max abs diff <= 1e-4)', async () => {
+    const ref = JSON.parse(fs.readFileSync(path.join(root, 'models/test/tiny-random.streaming.reference.json'), 'utf8'));
+    const info = readModelInfo(path.join(root, 'models/test/tiny-random.streaming.onnx'));
+    const { shape, data } = readNpy(path.join(root, 'models/test', ref.input.file));
+    const [, , T, H, W] = shape as [number, number, number, number, number];
+    const { scale, mean, std } = info.normalization;
+    // Frames whose normalised values are the reference clip (the stage normalises pixel values).
+    const frames: PipelineEvent[] = Array.from({ length: T }, (_, t) => {
+      const pixels = new Float32Array(H * W);
+      for (let k = 0; k < H * W; k++) pixels[k] = (data[t * H * W + k]! * std + mean) / scale;
+      return {
+        kind: 'frame', seq: t, ptsMs: t * 33, width: W, height: H,
+        pixels: pixels as unknown as Uint8Array, // float pixels keep the parity exact; the stage only reads numbers
+        source: { uri: 't', examId: 'e', frameIndex: t }, meta: {},
+      };
+    });
+    const op = await onnxInferenceStage.build(config({ model: 'models/test/tiny-random.onnx', mode: 'streaming' }), testContext());
+    const out = await firstValueFrom(from(frames).pipe(op, toArray()));
+    const preds = out.filter((e): e is PredictionEvent => e.kind === 'prediction');
+    expect(preds.map((p) => p.seq)).toEqual([8, 9, 10, 11]);
+    preds.forEach((p, i) => {
+      const [bg, lm1, lm2] = ref.window_outputs_from_step_8.landmark[i];
+      expect(Math.max(Math.abs(p.landmark.BG - bg), Math.abs(p.landmark.LM1 - lm1), Math.abs(p.landmark.LM2 - lm2))).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(p.pClosed - ref.window_outputs_from_step_8.vein[i][1])).toBeLessThanOrEqual(1e-4);
+    });
+  }, 60_000);
+
+  it('gives the window mode\'s predictions on the same 8-bit frames', async () => {
+    const { slidingWindow } = await import('../../src/stages/sliding-window.js');
+    const frames: PipelineEvent[] = Array.from({ length: 14 }, (_, t) => {
+      const pixels = new Uint8Array(150 * 150);
+      for (let k = 0; k < pixels.length; k++) pixels[k] = (k * 7 + t * 31 + ((k / 150) | 0) * 3) & 255;
+      return { kind: 'frame', seq: t, ptsMs: t * 33, width: 150, height: 150, pixels, source: { uri: 't', examId: 'e', frameIndex: t }, meta: {} };
+    });
+    const windowed = await firstValueFrom(
+      from(frames).pipe(slidingWindow({ size: 9, step: 1, maxGapFrames: 2, onGap: 'reset' }), await onnxInferenceStage.build(config({ batch: 3 }), testContext()), toArray()),
+    );
+    const streamed = await firstValueFrom(from(frames).pipe(await onnxInferenceStage.build(config({ mode: 'streaming' }), testContext()), toArray()));
+    const a = windowed.filter((e): e is PredictionEvent => e.kind === 'prediction');
+    const b = streamed.filter((e): e is PredictionEvent => e.kind === 'prediction');
+    expect(b.map((p) => p.seq)).toEqual(a.map((p) => p.seq));
+    a.forEach((p, i) => {
+      expect(Math.abs(p.pClosed - b[i]!.pClosed)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(p.landmark.LM1 - b[i]!.landmark.LM1)).toBeLessThanOrEqual(1e-4);
+    });
+  }, 60_000);
+
+  it('restarts its cached state for a new exam', async () => {
+    const frames = (examId: string, start: number): PipelineEvent[] =>
+      Array.from({ length: 10 }, (_, i) => ({
+        kind: 'frame', seq: start + i, ptsMs: i * 33, width: 150, height: 150, pixels: new Uint8Array(150 * 150).fill(100 + i),
+        source: { uri: 't', examId, frameIndex: i }, meta: {},
+      }));
+    const op = await onnxInferenceStage.build(config({ model: 'models/test/tiny-random.onnx', mode: 'streaming' }), testContext());
+    const out = await firstValueFrom(from([...frames('a', 0), ...frames('b', 10)]).pipe(op, toArray()));
+    const preds = out.filter((e): e is PredictionEvent => e.kind === 'prediction');
+    expect(preds.map((p) => `${p.examId}:${p.seq}`)).toEqual(['a:8', 'a:9', 'b:18', 'b:19']);
+    expect(preds[2]!.pClosed).toBeCloseTo(preds[0]!.pClosed, 5); // same frames, fresh state, same output
+  }, 60_000);
+});

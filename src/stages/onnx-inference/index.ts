@@ -1,12 +1,17 @@
 /**
  * onnx-inference — run the AutoDVT network (ONNX Runtime) on each window.
  *
- * Consumes: `window` events [1, 1, T, H, W] of pixel/255 (from sliding-window).
+ * Consumes: mode `window`: `window` events [1, 1, T, H, W] of pixel/255 (from
+ *           sliding-window); mode `streaming`: `frame` events of the model's size (no
+ *           sliding-window needed).
  * Emits:    a `prediction` per window (landmark probabilities BG/LM1/LM2, pClosed,
- *           model id, latency) in the window's place; every other event passes through
- *           in order. Windows are consumed (their tensors are freed).
+ *           model id, latency) in the window's place (streaming: after the frame that
+ *           completes it); every other event passes through in order. Windows are
+ *           consumed (their tensors are freed).
  * Parameters:
  *   model       path to an .onnx file (default: the shipped models/autodvt.onnx)
+ *   mode        `window` (recompute the 9-frame stack each time) or `streaming` (continual
+ *               inference: one frame in, cached Conv3d state; uses <model>.streaming.onnx)
  *   providers   execution providers to try in order (default [cpu]); each is preflighted
  *   onFallback  `warn` or `error` when an earlier provider cannot start (never silent)
  *   batch       windows per model call for archived input (default 8; live input uses 1)
@@ -30,9 +35,10 @@ import { AutodvtError } from '../../errors.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession, PROVIDERS, type Provider } from '../../model/open-session.js';
 import { defineStage } from '../../unit.js';
+import { StreamingModel } from './streaming-model.js';
 import { WindowBatcher } from './window-batcher.js';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { PredictionEvent, WindowEvent } from '../../events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
 
 export const SHIPPED_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.onnx');
 
@@ -51,13 +57,25 @@ const schema = z
     batch: z.number().int().min(1).max(256).default(8).describe('Windows per model call for archived input; live input always uses 1.'),
     threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads (0 lets onnxruntime choose).'),
     warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
+    mode: z
+      .enum(['window', 'streaming'])
+      .default('window')
+      .describe('window: run the 9-frame stack per window; streaming: one new frame plus cached state (<model>.streaming.onnx).'),
+    maxGapFrames: z
+      .number()
+      .int()
+      .min(0)
+      .default(2)
+      .describe('Streaming mode: a larger run of missing frames restarts the cached state.'),
   })
   .strict();
 
 type Config = z.infer<typeof schema>;
 
-export function modelPath(config: { model?: string }, ctx: Pick<BuildContext, 'baseDir'>): string {
-  return config.model ? resolvePath(ctx, config.model) : SHIPPED_MODEL;
+export function modelPath(config: { model?: string; mode?: 'window' | 'streaming' }, ctx: Pick<BuildContext, 'baseDir'>): string {
+  const file = config.model ? resolvePath(ctx, config.model) : SHIPPED_MODEL;
+  if (config.mode !== 'streaming' || file.endsWith('.streaming.onnx')) return file;
+  return file.replace(/\.onnx$/, '.streaming.onnx');
 }
 
 export const onnxInferenceStage = defineStage({
@@ -73,6 +91,14 @@ export const onnxInferenceStage = defineStage({
       return { problems: [{ path: 'model', message: (err as Error).message }] };
     }
     const problems = [];
+    if (config.mode === 'streaming') {
+      if (!info.streaming) problems.push({ path: 'model', message: `${info.file} is not a streaming model (export one with training/export_streaming.py)` });
+      const fs = upstream.frameSize;
+      if (fs && (fs.width !== info.width || fs.height !== info.height)) {
+        problems.push({ message: `frames arrive at ${fs.width}x${fs.height} but the model takes ${info.width}x${info.height}: resize to ${info.width}` });
+      }
+      return { problems, shape: { ...upstream, windowShape: undefined } };
+    }
     const expected = [1, 1, info.frames, info.height, info.width];
     if (upstream.windowShape && upstream.windowShape.join(',') !== expected.join(',')) {
       problems.push({
@@ -94,6 +120,21 @@ export const onnxInferenceStage = defineStage({
       scope,
     });
     ctx.logger.info(`[${scope}] ${info.modelId} on ${provider}`);
+    if (config.mode === 'streaming') {
+      return (source) =>
+        defer(() => {
+          const model = new StreamingModel(session, info, ctx.clock, config.maxGapFrames);
+          return source.pipe(
+            concatMap(async (event): Promise<PipelineEvent[]> => {
+              if (event.kind === 'window') return []; // not needed in streaming mode
+              if (event.kind !== 'frame') return [event];
+              const prediction = await model.push(event);
+              return prediction ? [event, prediction] : [event];
+            }),
+            mergeMap((events) => from(events)),
+          );
+        });
+    }
     const batchSize = ctx.live ? 1 : config.batch;
     const runner = new WindowModel(session, info, batchSize, ctx);
     if (config.warmup) await runner.run([]);
