@@ -1,4 +1,5 @@
 /** The CLI's commands, each in its own file; registered here in the order `--help` shows. */
+import { evalCommand } from './eval-command.js';
 import { listCommand } from './list-command.js';
 import { probeCommand } from './probe-command.js';
 import { runCommand } from './run-command.js';
@@ -19,4 +20,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand];

@@ -57,6 +57,12 @@ export class BmodeRenderer {
   private readonly deficit: Float32Array;
   private readonly rowScratch: Float32Array;
   private readonly firstTop: Float32Array;
+  private readonly colBuf: Float32Array;
+  private readonly vRow: Float32Array;
+  private vEnd = 0;
+  private total = 0;
+  private veinX0 = 0;
+  private veinX1 = -1;
   private readonly chordTop = new Float64Array(8);
   private readonly chordBot = new Float64Array(8);
   private readonly chordF = new Float64Array(8);
@@ -76,22 +82,117 @@ export class BmodeRenderer {
     this.deficit = new Float32Array(width);
     this.rowScratch = new Float32Array(width);
     this.firstTop = new Float32Array(width);
+    this.colBuf = new Float32Array(height);
+    this.vRow = new Float32Array(height);
     this.rowDb = new Float32Array(height);
     this.colDb = new Float32Array(width);
   }
 
   private buildMap(pose: ScenePose): void {
-    const { width: w, height: h, mapU, mapV } = this;
+    const { width: w, height: h, mapU, mapV, vRow } = this;
+    for (let y = 0; y < h; y++) vRow[y] = y * pose.sy;
+    const veins = pose.veins.length > 0 && this.prepareVeins(pose);
     for (let y = 0; y < h; y++) {
-      const v = y * pose.sy;
+      const v = vRow[y]!;
       const off = y * w;
       for (let x = 0; x < w; x++) {
         mapU[off + x] = pose.u0 + x;
         mapV[off + x] = v;
       }
     }
-    if (pose.veins.length > 0) this.collapseVeins(pose);
+    if (veins) this.collapseVeins(pose);
     for (const vs of pose.vessels) this.addVessel(vs, pose);
+  }
+
+  /** Lumen chords of column x (screen), merged and sorted by top, into chordTop/Bot/F. */
+  private chords(pose: ScenePose, x: number): number {
+    const tops = this.chordTop;
+    const bots = this.chordBot;
+    const fs = this.chordF;
+    const u = pose.u0 + x;
+    let n = 0;
+    for (const v of pose.veins) {
+      const dx = (u - v.cx) / v.a;
+      if (dx <= -1 || dx >= 1 || v.c >= 1) continue;
+      const half = v.b * Math.sqrt(1 - dx * dx);
+      const t = v.cy - half;
+      const b = v.cy + half;
+      const f = 1 - v.c;
+      let merged = false;
+      for (let k = 0; k < n; k++) {
+        if (t <= bots[k]! && b >= tops[k]!) {
+          tops[k] = Math.min(tops[k]!, t);
+          bots[k] = Math.max(bots[k]!, b);
+          fs[k] = Math.max(fs[k]!, f);
+          merged = true;
+          break;
+        }
+      }
+      if (!merged && n < tops.length) {
+        tops[n] = t;
+        bots[n] = b;
+        fs[n] = f;
+        n++;
+      }
+    }
+    for (let i = 1; i < n; i++) {
+      for (let j = i; j > 0 && tops[j - 1]! > tops[j]!; j--) {
+        const t = tops[j - 1]!; tops[j - 1] = tops[j]!; tops[j] = t;
+        const b = bots[j - 1]!; bots[j - 1] = bots[j]!; bots[j] = b;
+        const f = fs[j - 1]!; fs[j - 1] = fs[j]!; fs[j] = f;
+      }
+    }
+    return n;
+  }
+
+  /** Walk rows and deficit segments together: g(v) = v - deficit(v) must equal y * sy. */
+  private walk(ns: number, sy: number, out: Float32Array): void {
+    const { segV0, segV1, segS } = this;
+    let seg = 0;
+    let g0 = segV0[0]!;
+    for (let y = 0; y < this.height; y++) {
+      const g = y * sy;
+      while (seg < ns - 1 && g0 + (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!) <= g) {
+        g0 += (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!);
+        seg++;
+      }
+      const slope = 1 - segS[seg]!;
+      out[y] = slope > 1e-6 ? segV0[seg]! + (g - g0) / slope : segV0[seg]!;
+    }
+  }
+
+  /**
+   * Chords and deficits of every column; the map of chord-free columns (all alike)
+   * into vRow. Returns false when no vein is compressed.
+   */
+  private prepareVeins(pose: ScenePose): boolean {
+    const { width: w, deficit } = this;
+    let vEnd = 0;
+    for (const v of pose.veins) vEnd = Math.max(vEnd, v.cy + v.b + 3);
+    this.vEnd = vEnd;
+    let total = 0;
+    let x0 = w;
+    let x1 = -1;
+    for (let x = 0; x < w; x++) {
+      const n = this.chords(pose, x);
+      let d = 0;
+      for (let k = 0; k < n; k++) d += (this.chordBot[k]! - this.chordTop[k]!) * this.chordF[k]!;
+      deficit[x] = d;
+      if (n > 0) {
+        if (x < x0) x0 = x;
+        x1 = x;
+      }
+      if (d > total) total = d;
+    }
+    this.total = total;
+    this.veinX0 = x0;
+    this.veinX1 = x1;
+    if (total <= 0) return false;
+    const e = total / vEnd;
+    this.segV0[0] = 0; this.segV1[0] = vEnd; this.segS[0] = e;
+    this.segV0[1] = vEnd; this.segV1[1] = Infinity; this.segS[1] = 0;
+    this.walk(2, pose.sy, this.vRow);
+    return true;
   }
 
   /**
@@ -104,60 +205,18 @@ export class BmodeRenderer {
    * (v - deficit(v)) / sy.
    */
   private collapseVeins(pose: ScenePose): void {
-    const { width: w, height: h, mapV, deficit, segV0, segV1, segS, firstTop } = this;
+    const { width: w, height: h, mapV, deficit, segV0, segV1, segS, firstTop, colBuf } = this;
     const veins = pose.veins;
     const sy = pose.sy;
-    let vEnd = 0;
-    for (const v of veins) vEnd = Math.max(vEnd, v.cy + v.b + 3);
+    const vEnd = this.vEnd;
     const tops = this.chordTop;
     const bots = this.chordBot;
     const fs = this.chordF;
-    const chords = (x: number): number => {
-      const u = pose.u0 + x;
-      let n = 0;
-      for (const v of veins) {
-        const dx = (u - v.cx) / v.a;
-        if (dx <= -1 || dx >= 1 || v.c >= 1) continue;
-        const half = v.b * Math.sqrt(1 - dx * dx);
-        const t = v.cy - half;
-        const b = v.cy + half;
-        const f = 1 - v.c;
-        let merged = false;
-        for (let k = 0; k < n; k++) {
-          if (t <= bots[k]! && b >= tops[k]!) {
-            tops[k] = Math.min(tops[k]!, t);
-            bots[k] = Math.max(bots[k]!, b);
-            fs[k] = Math.max(fs[k]!, f);
-            merged = true;
-            break;
-          }
-        }
-        if (!merged && n < tops.length) {
-          tops[n] = t;
-          bots[n] = b;
-          fs[n] = f;
-          n++;
-        }
-      }
-      for (let i = 1; i < n; i++) {
-        for (let j = i; j > 0 && tops[j - 1]! > tops[j]!; j--) {
-          const t = tops[j - 1]!; tops[j - 1] = tops[j]!; tops[j] = t;
-          const b = bots[j - 1]!; bots[j - 1] = bots[j]!; bots[j] = b;
-          const f = fs[j - 1]!; fs[j - 1] = fs[j]!; fs[j] = f;
-        }
-      }
-      return n;
-    };
-    let total = 0;
-    for (let x = 0; x < w; x++) {
-      const n = chords(x);
-      let d = 0;
-      for (let k = 0; k < n; k++) d += (bots[k]! - tops[k]!) * fs[k]!;
-      deficit[x] = d;
-      if (d > total) total = d;
-    }
-    if (total <= 0) return;
-    for (let x = 0; x < w; x++) {
+    const chords = (x: number): number => this.chords(pose, x);
+    const total = this.total;
+    const xa = this.veinX0;
+    const xb = this.veinX1;
+    for (let x = xa; x <= xb; x++) {
       const n = chords(x);
       firstTop[x] = n > 0 ? tops[0]! : Infinity;
       let chordLen = 0;
@@ -179,18 +238,8 @@ export class BmodeRenderer {
       }
       push(cursor, vEnd, e);
       push(Math.max(cursor, vEnd), Infinity, 0);
-      // Walk rows and segments together: g(v) = v - deficit(v) must equal y * sy.
-      let seg = 0;
-      let g0 = segV0[0]!;
-      for (let y = 0; y < h; y++) {
-        const g = y * sy;
-        while (seg < ns - 1 && g0 + (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!) <= g) {
-          g0 += (segV1[seg]! - segV0[seg]!) * (1 - segS[seg]!);
-          seg++;
-        }
-        const slope = 1 - segS[seg]!;
-        mapV[y * w + x] = slope > 1e-6 ? segV0[seg]! + (g - g0) / slope : segV0[seg]!;
-      }
+      this.walk(ns, sy, colBuf);
+      for (let y = 0; y < h; y++) mapV[y * w + x] = colBuf[y]!;
     }
     // Columns move independently above; smooth the displacement across columns
     // (an average of monotone maps stays monotone, so nothing folds) so tissue
@@ -209,25 +258,29 @@ export class BmodeRenderer {
     const row = this.rowScratch;
     const orig = this.deficit;
     const inv = 1 / (2 * r + 1);
+    // Columns outside [xs, xe] all share one map, so smoothing there changes nothing.
+    const xs = Math.max(0, xa - 2 * r - 2);
+    const xe = Math.min(w - 1, xb + 2 * r + 2);
+    for (let x = xs; x <= xe; x++) if (x < xa || x > xb) firstTop[x] = Infinity;
     for (let y = 0; y < h; y++) {
       const off = y * w;
       const base = y * sy;
       const fade = Math.min(1, (vTop - base) / (0.6 * bMax + 1));
       if (fade <= 0) break;
-      for (let x = 0; x < w; x++) orig[x] = mapV[off + x]! - base;
-      row.set(orig);
+      for (let x = xs; x <= xe; x++) orig[x] = mapV[off + x]! - base;
+      for (let x = xs; x <= xe; x++) row[x] = orig[x]!;
       for (let pass = 0; pass < 2; pass++) {
         let acc = 0;
-        for (let k = -r; k <= r; k++) acc += row[k < 0 ? 0 : k >= w ? w - 1 : k]!;
-        for (let x = 0; x < w; x++) {
+        for (let k = -r; k <= r; k++) acc += row[xs + k < xs ? xs : xs + k > xe ? xe : xs + k]!;
+        for (let x = xs; x <= xe; x++) {
           mapV[off + x] = acc * inv;
           const xin = x + r + 1;
           const xout = x - r;
-          acc += row[xin >= w ? w - 1 : xin]! - row[xout < 0 ? 0 : xout]!;
+          acc += row[xin > xe ? xe : xin]! - row[xout < xs ? xs : xout]!;
         }
-        for (let x = 0; x < w; x++) row[x] = mapV[off + x]!;
+        for (let x = xs; x <= xe; x++) row[x] = mapV[off + x]!;
       }
-      for (let x = 0; x < w; x++) {
+      for (let x = xs; x <= xe; x++) {
         // Never pull tissue above a lumen into it.
         const v = base + orig[x]! + (row[x]! - orig[x]!) * fade;
         const lim = firstTop[x]! - 1;

@@ -37,10 +37,15 @@ function blurSeparable(src: Float32Array, tmp: Float32Array, w: number, h: numbe
     const off = y * w;
     for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let k = -rx; k <= rx; k++) {
-        let xx = x + k;
-        xx = xx < 0 ? 0 : xx >= w ? w - 1 : xx;
-        s += src[off + xx]! * kx[k + rx]!;
+      if (x >= rx && x < w - rx) {
+        const base = off + x - rx;
+        for (let k = 0; k < kx.length; k++) s += src[base + k]! * kx[k]!;
+      } else {
+        for (let k = -rx; k <= rx; k++) {
+          let xx = x + k;
+          xx = xx < 0 ? 0 : xx >= w ? w - 1 : xx;
+          s += src[off + xx]! * kx[k + rx]!;
+        }
       }
       tmp[off + x] = s;
     }

@@ -28,7 +28,7 @@
  *   minClosedS            closure that makes a visit compressible     (0.3)
  *   notCompressibleAfterS held time without closure -> not compressible (5)
  *   minCycles             compression cycles without closure -> not compressible (2)
- *   levelS, cycleHigh, cycleLow   pClosed level that counts cycles    (0.2, 0.3, 0.15)
+ *   levelS, cycleHigh, cycleLow   pClosed level that counts cycles    (0.2, 0.25, 0.12)
  *   uncertainBand, maxUncertainFraction   "too noisy"                 (0.1, 0.5)
  *   maxGapS               longest frame interval used for smoothing   (0.5)
  *

@@ -78,14 +78,14 @@ export const compressibilitySchema = z
       .finite()
       .gt(0)
       .lt(1)
-      .default(0.3)
+      .default(0.25)
       .describe('A compression starts when the pClosed level has stayed at or above this for `commitS`.'),
     cycleLow: z
       .number()
       .finite()
       .gt(0)
       .lt(1)
-      .default(0.15)
+      .default(0.12)
       .describe('...and one cycle is counted when the level has then stayed at or below this for `commitS`.'),
     uncertainBand: z
       .number()

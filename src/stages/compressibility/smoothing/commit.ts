@@ -12,6 +12,8 @@ export interface CommitState {
   pendingSinceMs: number;
 }
 
+const TIME_EPSILON_MS = 1e-6;
+
 export const initialCommit: CommitState = {
   committed: undefined,
   committedSinceMs: 0,
@@ -37,7 +39,8 @@ export function commitStep(
     return { state: { ...state, pending: undefined }, changed: false };
   }
   const sinceMs = candidate === state.pending ? state.pendingSinceMs : nowMs;
-  if (nowMs - sinceMs >= minDwellMs && nowMs > sinceMs) {
+  // ptsMs are often i * 1000 / fps: forgive rounding, so a dwell of 0.2 s is met on the frame at 0.2 s.
+  if (nowMs - sinceMs >= minDwellMs - TIME_EPSILON_MS && nowMs > sinceMs) {
     return {
       state: { committed: candidate, committedSinceMs: sinceMs, pending: undefined, pendingSinceMs: 0 },
       changedFrom: state.committed,
