@@ -53,6 +53,8 @@ export interface BuildContext {
   stderr: TextOut;
   /** Backpressure for file sources: await `flow.ready()` before emitting a frame. */
   flow: FlowControl;
+  /** What a `stdin` source reads instead of the process's standard input (tests, embedding). */
+  stdin?: NodeJS.ReadableStream;
   /** Report a non-fatal problem; it also becomes a `warning` event on the stream. */
   warn(message: string, extra?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>): void;
 }

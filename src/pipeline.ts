@@ -11,12 +11,15 @@
  */
 import { connectable, finalize, merge, Observable, Subject, tap, type OperatorFunction } from 'rxjs';
 import { checkContext } from './config/check-context.js';
-import { systemClock, silentLogger, type BuildContext, type Clock, type FlowControl, type Logger, type TextOut } from './context.js';
+import { systemClock, silentLogger, unlimitedFlow, type BuildContext, type Clock, type FlowControl, type Logger, type TextOut } from './context.js';
 import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './errors.js';
 import { InFlightGate } from './in-flight-gate.js';
+import { flowProblems, isLiveSource, resolveFlow } from './live/flow-policy.js';
+import { LiveMetrics, resultKindOf } from './live/live-metrics.js';
+import { liveQueue, newLiveQueueStats } from './live/live-queue.js';
 import { findUnit } from './registry.js';
 import type { PipelineConfig, UnitConfig } from './config/pipeline-schema.js';
-import type { PipelineEvent, WarningEvent } from './events.js';
+import type { MetricsEvent, PipelineEvent, WarningEvent } from './events.js';
 import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from './unit.js';
 
 export interface RunOptions {
@@ -32,6 +35,8 @@ export interface RunOptions {
   skipContextCheck?: boolean;
   /** Called with every event that reaches the sinks (tests, bench). */
   tap?: (event: PipelineEvent) => void;
+  /** What a `stdin` source reads (default: the process's standard input). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export interface RunResult {
@@ -41,15 +46,19 @@ export interface RunResult {
   durationMs: number;
   /** Problems phase 2 reported as warnings. */
   configWarnings: ConfigProblem[];
+  /** Frames the live queue dropped (flow.policy latest / drop-newest). */
+  dropped: number;
+  /** The final `metrics` event, when the run emitted metrics. */
+  metrics?: MetricsEvent;
 }
 
 export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {
-  warnings?: Subject<WarningEvent>;
+  warnings?: { next(event: WarningEvent): void };
   flow?: FlowControl;
   signal: AbortSignal;
 }) {
   const clock = options.clock ?? systemClock;
-  const live = (config.source as { realtime?: boolean }).realtime === true || ['capture-device', 'stdin'].includes(config.source.type);
+  const live = isLiveSource(config.source);
   return (unitPath: string, unitType: string): BuildContext => ({
     unitPath,
     unitType,
@@ -63,6 +72,7 @@ export function makeContextFactory(config: PipelineConfig, options: RunOptions, 
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     flow: extra.flow ?? { ready: () => undefined },
+    stdin: options.stdin,
     warn(message, more) {
       extra.warnings?.next({ kind: 'warning', atMs: clock.now(), scope: `${kindOf(unitPath)}:${unitType}`, message, ...more });
     },
@@ -76,7 +86,8 @@ function kindOf(unitPath: string): UnitKind {
 /** Phase 2 on its own (for `autodvt validate`). */
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
-  return checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
+  const problems = await checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
+  return [...flowProblems(config, options.pipelineFile), ...problems];
 }
 
 export async function runPipeline(config: PipelineConfig, options: RunOptions): Promise<RunResult> {
@@ -84,13 +95,20 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const warnings = new Subject<WarningEvent>();
-  const gate = new InFlightGate(config.flow.maxInFlight);
-  const contextFor = makeContextFactory(config, options, { warnings, flow: gate, signal: abort.signal });
+  // Warnings and metrics: events that do not come from the source, merged in before the sinks.
+  const side = new Subject<PipelineEvent>();
+  const flow = resolveFlow(config);
+  const gate = new InFlightGate(flow.maxInFlight);
+  // block: a file source waits for the gate; live policies: the source never waits, the live queue does.
+  const contextFor = makeContextFactory(config, options, {
+    warnings: side,
+    flow: flow.policy === 'block' ? gate : unlimitedFlow,
+    signal: abort.signal,
+  });
 
   let configWarnings: ConfigProblem[] = [];
   if (!options.skipContextCheck) {
-    const problems = await checkContext(config, contextFor, options.pipelineFile);
+    const problems = [...flowProblems(config, options.pipelineFile), ...(await checkContext(config, contextFor, options.pipelineFile))];
     if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
     configWarnings = problems;
   }
@@ -117,19 +135,62 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   let events = 0;
   let warningCount = 0;
   const started = clock.monotonic();
+  const flowWarn = (message: string, more?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>) =>
+    side.next({ kind: 'warning', atMs: clock.now(), scope: 'pipeline:flow', message, ...more });
+  const queueStats = flow.policy === 'block' ? undefined : newLiveQueueStats();
+  const metrics =
+    flow.metricsIntervalMs === undefined
+      ? undefined
+      : new LiveMetrics({
+          clock,
+          resultKind: resultKindOf(config.stages.map((s) => s.type)),
+          stageIds: stageIdsOf(config.stages),
+          queue: queueStats,
+          inFlight: () => gate.inFlight,
+          latencyBudgetMs: flow.latencyBudgetMs,
+          warn: flowWarn,
+        });
+  let finalMetrics: MetricsEvent | undefined;
+  let head$ = source$;
+  if (metrics) head$ = head$.pipe(tap((e) => metrics.fromSource(e)));
+  if (queueStats && flow.policy !== 'block') {
+    head$ = head$.pipe(liveQueue({ policy: flow.policy, capacity: flow.queue, room: gate, stats: queueStats, clock, warn: flowWarn }));
+  }
+  head$ = head$.pipe(tap((e) => e.kind === 'frame' && gate.entered(e.seq)));
+  let metricsTimer: ReturnType<typeof setInterval> | undefined;
+  if (metrics && flow.metricsIntervalMs) {
+    metricsTimer = setInterval(() => side.next(metrics.snapshot()), flow.metricsIntervalMs);
+    metricsTimer.unref?.();
+  }
   const staged$ = stageOps
-    .reduce<Observable<PipelineEvent>>(
-      (obs, op) => obs.pipe(op),
-      source$.pipe(tap((e) => e.kind === 'frame' && gate.entered(e.seq))),
-    )
-    .pipe(finalize(() => warnings.complete()));
-  const all$ = merge(staged$, warnings).pipe(
+    .reduce<Observable<PipelineEvent>>((obs, op, i) => {
+      if (!metrics) return obs.pipe(op);
+      const timer = metrics.stages[i]!;
+      return obs.pipe(
+        tap((e) => timer.before(e)),
+        op,
+        tap((e) => timer.after(e)),
+      );
+    }, head$)
+    .pipe(
+      finalize(() => {
+        clearInterval(metricsTimer);
+        if (metrics) {
+          metrics.finish();
+          finalMetrics = metrics.snapshot(true);
+          side.next(finalMetrics);
+        }
+        side.complete();
+      }),
+    );
+  const all$ = merge(staged$, side).pipe(
     tap((e) => {
       events++;
       if (e.kind === 'frame') {
         frames++;
         gate.left(e.seq);
       } else if (e.kind === 'warning') warningCount++;
+      metrics?.atSinks(e);
       options.tap?.(e);
     }),
   );
@@ -160,7 +221,23 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   }
   // The upstream error (if any) reached every sink; report the first one once.
   if (sinkErrors.length > 0) throw sinkErrors[0];
-  return { frames, events, warnings: warningCount, durationMs: clock.monotonic() - started, configWarnings };
+  return {
+    frames,
+    events,
+    warnings: warningCount,
+    durationMs: clock.monotonic() - started,
+    configWarnings,
+    dropped: queueStats?.dropped ?? 0,
+    metrics: finalMetrics,
+  };
+}
+
+/** Stage names for metrics counters: the stage's `id`, else its type (numbered when a type repeats). */
+function stageIdsOf(stages: UnitConfig[]): string[] {
+  return stages.map((s, i) => {
+    const id = s.id ?? s.type;
+    return stages.some((o, j) => j !== i && (o.id ?? o.type) === id) ? `${id}#${i}` : id;
+  });
 }
 
 function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: string): OperatorFunction<PipelineEvent, PipelineEvent> {

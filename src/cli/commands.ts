@@ -1,9 +1,11 @@
 /** The CLI's commands, each in its own file; registered here in the order `--help` shows. */
+import { devicesCommand } from './devices-command.js';
 import { evalCommand } from './eval-command.js';
 import { listCommand } from './list-command.js';
 import { probeCommand } from './probe-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
+import { synthCommand } from './synth-command.js';
 import { validateCommand } from './validate-command.js';
 import type { Argv } from 'yargs';
 import type { TextOut } from '../context.js';
@@ -20,4 +22,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, devicesCommand];

@@ -24,15 +24,45 @@ export function unitSchemaWithType(unit: UnitSpec) {
 
 export const flowSchema = z
   .object({
+    policy: z
+      .enum(['auto', 'block', 'latest', 'drop-newest'])
+      .default('auto')
+      .describe(
+        'What happens when the stages fall behind the source. block: the source waits (file sources only); ' +
+          'latest: a bounded queue drops its oldest waiting frames and keeps the newest; drop-newest: arriving frames are dropped while the queue is full; ' +
+          'auto: block for file sources, latest for live ones (capture-device, stdin, realtime replay).',
+      ),
     maxInFlight: z
       .number()
       .int()
       .min(1)
-      .default(64)
-      .describe('Most frames between the source and the sinks at once; a file source waits beyond it (backpressure).'),
+      .optional()
+      .describe(
+        'Most frames between the source (or the live queue) and the sinks at once. Default 64 with block (a file source waits beyond it), 2 with latest/drop-newest (frames wait in the queue, where they can be dropped).',
+      ),
+    queue: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(4)
+      .describe('latest / drop-newest: frames that may wait ahead of the stages; beyond it the policy drops frames (each one counted).'),
+    latencyBudgetMs: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Warn when a frame takes longer than this from capture to its last result (prediction or state).'),
+    metricsIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'Emit a `metrics` event (frames in / processed / dropped, queue depth, latency p50/p95/p99, time per stage) this often, and a final one at the end; 0 = only the final one. Default 1000 for live sources, none for file sources.',
+      ),
   })
   .strict()
-  .describe('Backpressure between a file source and the rest of the pipeline.');
+  .describe('Backpressure, drop policy and latency accounting between the source and the rest of the pipeline.');
 
 /** The top level with units left open (each is checked against its own schema). */
 export const pipelineTopSchema = z
@@ -41,7 +71,7 @@ export const pipelineTopSchema = z
     name: z.string().optional().describe('A short name for this pipeline.'),
     description: z.string().optional().describe('What this pipeline is for.'),
     seed: z.number().int().default(1).describe('Seed for every random choice a unit makes.'),
-    flow: flowSchema.default({ maxInFlight: 64 }),
+    flow: flowSchema.prefault({}),
     source: z.looseObject({ type: z.string() }).describe('Where frames come from.'),
     stages: z.array(z.looseObject({ type: z.string() })).default([]).describe('Processing stages, in order.'),
     sinks: z.array(z.looseObject({ type: z.string() })).min(1).describe('Where events go (at least one).'),

@@ -96,8 +96,8 @@ export function createSubject(rng: Rng, mmPerPx: number, depthMm: number): Subje
     gainDb: rng.range(-3, 3),
     dynamicRangeDb: rng.range(48, 60),
     residualDbPerCm: rng.range(0.5, 3.5),
-    psfLateralMm: rng.range(0.22, 0.32),
-    psfAxialMm: rng.range(0.08, 0.12),
+    psfLateralMm: rng.range(0.32, 0.5),
+    psfAxialMm: rng.range(0.15, 0.25),
     heartRateHz: rng.range(0.95, 1.45),
   };
 }

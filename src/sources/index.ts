@@ -1,5 +1,9 @@
 /** Every source unit, registered explicitly. A test checks each is here. */
+import { captureDeviceSource } from './capture-device.js';
+import { dicomCineSource } from './dicom-cine.js';
+import { stdinSource } from './stdin.js';
 import { syntheticSource } from './synthetic.js';
+import { videoFileSource } from './video-file.js';
 import type { SourceSpec } from '../unit.js';
 
-export const sources: SourceSpec<any>[] = [syntheticSource];
+export const sources: SourceSpec<any>[] = [syntheticSource, dicomCineSource, videoFileSource, captureDeviceSource, stdinSource];

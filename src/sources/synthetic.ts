@@ -1,15 +1,18 @@
 /**
- * synthetic — a procedural compression-ultrasound exam with per-frame ground truth,
- * so every pipeline runs with no input files.
+ * synthetic — the procedural compression-ultrasound phantom (docs/phantom.md) as a
+ * source: labelled exams with no input files.
  *
- * Emits: `exam-start`, then `frame` events (8-bit gray, labels: landmark, open,
- *   thrombus, text boxes; meta: ultrasound region, pixel spacing), then `exam`.
+ * Emits: per exam `exam-start`, then `frame` events (8-bit gray scanner screens; labels:
+ *   landmark, vein open/closed, thrombus, burned-in text boxes; meta: the B-mode region
+ *   and mm per pixel), then `exam`.
  * Parameters:
- *   seed       random seed (same seed, same frames) (default 1)
- *   exams      number of exams (subjects) in a row (default 1)
- *   durationS  length of each exam in seconds (default 12)
- *   fps        frame rate (default 30)
- *   realtime   pace frames at the frame rate, like a live scanner (default false)
+ *   seed              random seed; exam i uses subject seed derived from it (same seed, same bytes)
+ *   exams             number of exams (one simulated subject each) (default 1)
+ *   durationS         length of each exam in seconds (default: 14-20 s, varies per subject)
+ *   fps               frame rate (default 30)
+ *   thrombusFraction  fraction of landmark visits with a clot (default 0.2)
+ *   vendorFrame       put the B-mode image inside a scanner screen with burned-in text (default true)
+ *   realtime          pace frames at the frame rate, like a live scanner (default false)
  *
  * ```yaml
  * source:
@@ -18,43 +21,53 @@
  * ```
  */
 import { z } from 'zod';
+import { createPhantomExam } from '../phantom/index.js';
+import { subjectSeed } from '../synth/index.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
-import { placeholderExam } from './placeholder-phantom.js';
+import { RealtimePacer } from './realtime-pacer.js';
 import type { PipelineEvent } from '../events.js';
 
 const schema = z
   .object({
     seed: z.number().int().default(1).describe('Random seed: the same seed gives the same frames.'),
     exams: z.number().int().min(1).max(100000).default(1).describe('Number of exams (one simulated subject each).'),
-    durationS: z.number().positive().max(3600).default(12).describe('Length of each exam in seconds.'),
+    durationS: z.number().positive().max(3600).optional().describe('Length of each exam in seconds (default: 14-20 s, varying per subject).'),
     fps: z.number().positive().max(240).default(30).describe('Frame rate in frames per second.'),
+    thrombusFraction: z.number().min(0).max(1).default(0.2).describe('Fraction of landmark visits whose vein holds a clot.'),
+    vendorFrame: z.boolean().default(true).describe('Put the B-mode image inside a scanner screen with burned-in (fake) patient text.'),
     realtime: z.boolean().default(false).describe('Pace frames at the frame rate, like a live scanner.'),
   })
   .strict();
 
 export const syntheticSource = defineSource({
   type: 'synthetic',
-  summary: 'Procedural compression-ultrasound exams with ground-truth labels (no input files needed).',
+  summary: 'Procedural compression-ultrasound phantom exams with ground-truth labels (no input files needed).',
   schema,
-  example: { type: 'synthetic', seed: 7, exams: 1, durationS: 12 },
+  example: { type: 'synthetic', seed: 7, exams: 1, durationS: 2 },
+  async check() {
+    return { shape: {} };
+  },
   build(config, ctx) {
     const seqs = new SeqCounter();
     return fromAsyncEvents(ctx, 'source:synthetic', async function* (signal): AsyncGenerator<PipelineEvent> {
-      const t0 = ctx.clock.monotonic();
+      const pacer = new RealtimePacer(ctx.clock);
       for (let e = 0; e < config.exams; e++) {
-        const exam = placeholderExam({ seed: config.seed + e, fps: config.fps, durationS: config.durationS });
-        const uri = `synthetic:seed=${config.seed + e}`;
-        yield { kind: 'exam-start', examId: exam.examId, uri, subjectId: exam.subjectId, expectedFrames: exam.frameCount, fps: config.fps };
-        let n = 0;
+        const exam = createPhantomExam({
+          seed: subjectSeed(config.seed, e),
+          fps: config.fps,
+          durationS: config.durationS,
+          thrombusFraction: config.thrombusFraction,
+          vendorFrame: config.vendorFrame,
+        });
+        const uri = `synthetic:seed=${config.seed}/exam=${e}`;
+        yield { kind: 'exam-start', examId: exam.examId, uri, subjectId: exam.subjectId, expectedFrames: exam.frameCount, fps: exam.fps };
+        pacer.restart();
+        let frames = 0;
         for (const f of exam.frames()) {
           if (signal.aborted) return;
-          if (config.realtime) {
-            const due = t0 + (e * config.durationS * 1000 + f.ptsMs);
-            const wait = due - ctx.clock.monotonic();
-            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          }
-          n++;
+          if (config.realtime) await pacer.wait(f.ptsMs, signal);
+          frames++;
           yield {
             kind: 'frame',
             seq: seqs.take(),
@@ -64,11 +77,11 @@ export const syntheticSource = defineSource({
             height: f.height,
             pixels: f.pixels,
             source: { uri, examId: exam.examId, subjectId: exam.subjectId, frameIndex: f.index },
-            labels: f.labels,
+            labels: { landmark: f.labels.landmark, open: f.labels.open, thrombus: f.labels.thrombus, textBoxes: f.labels.textBoxes },
             meta: { usRegion: f.usRegion, pixelSpacingMm: f.pixelSpacingMm },
           };
         }
-        yield { kind: 'exam', examId: exam.examId, uri, frames: n, durationMs: (n * 1000) / config.fps };
+        yield { kind: 'exam', examId: exam.examId, uri, frames, durationMs: (frames * 1000) / exam.fps };
       }
     });
   },

@@ -1,8 +1,10 @@
 /** Every stage unit, registered explicitly. A test checks each is here. */
+import { compressibilityStage } from './compressibility/index.js';
 import { cropPadStage } from './crop-pad.js';
 import { onnxInferenceStage } from './onnx-inference/index.js';
 import { resizeStage } from './resize.js';
 import { slidingWindowStage } from './sliding-window.js';
+import { textRemovalStage } from './text-removal/index.js';
 import type { StageSpec } from '../unit.js';
 
-export const stages: StageSpec<any>[] = [cropPadStage, resizeStage, slidingWindowStage, onnxInferenceStage];
+export const stages: StageSpec<any>[] = [textRemovalStage, cropPadStage, resizeStage, slidingWindowStage, onnxInferenceStage, compressibilityStage];

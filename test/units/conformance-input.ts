@@ -24,6 +24,11 @@ export function conformanceInput(type: string): PipelineEvent[] | undefined {
 
 /** Config overrides applied on top of a unit's example in the conformance suite. */
 export function conformanceConfig(type: string): Record<string, unknown> {
+  const fixtures = path.resolve(root, '../shared/fixtures');
+  if (type === 'dicom-cine') return { path: path.join(fixtures, 'dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm') };
+  if (type === 'video-file') return { path: path.join(fixtures, 'video/philips_color_doppler_20frames.mov') };
   if (type === 'onnx-inference') return { model: path.join(root, 'models/test/tiny-random.onnx'), batch: 2 };
+  // Standard input is not ours in a test worker: read ten raw frames from a file instead.
+  if (type === 'stdin') return { path: path.join(root, 'test/live/fixtures/gray-32x24x10.raw'), size: '32x24' };
   return {};
 }

@@ -20,7 +20,7 @@
  *   smoother              hmm | ema | hysteresis                     (hmm)
  *   landmarkDwellS        hmm: expected dwell on a landmark           (2)
  *   veinDwellS            hmm: expected dwell open or closed          (0.75)
- *   evidenceS             hmm: video time worth one observation       (0.1)
+ *   evidenceS             hmm: video time worth one observation       (0.2)
  *   emaS                  ema: time constant                          (0.2)
  *   enter, exit           hysteresis thresholds                       (0.7, 0.4)
  *   commitS               minimum dwell before a state is reported    (0.2)
@@ -28,7 +28,7 @@
  *   minClosedS            closure that makes a visit compressible     (0.3)
  *   notCompressibleAfterS held time without closure -> not compressible (5)
  *   minCycles             compression cycles without closure -> not compressible (2)
- *   levelS, cycleHigh, cycleLow   pClosed level that counts cycles    (0.2, 0.25, 0.12)
+ *   levelS, cycleDelta    pClosed level that counts cycles            (0.2, 0.15)
  *   uncertainBand, maxUncertainFraction   "too noisy"                 (0.1, 0.5)
  *   maxGapS               longest frame interval used for smoothing   (0.5)
  *
@@ -47,7 +47,7 @@ import { defineStage } from '../../unit.js';
 import { compressibilityOperator } from './operator.js';
 import { compressibilitySchema } from './params.js';
 
-export const compressibility = defineStage({
+export const compressibilityStage = defineStage({
   type: 'compressibility',
   summary: 'Smooths landmark and open/closed predictions and gives a verdict per landmark visit and per exam.',
   schema: compressibilitySchema,

@@ -26,7 +26,7 @@ export const compressibilitySchema = z
       .default(0.75)
       .describe('hmm: expected time (s) the vein stays open or closed; a compression closes it for under a second.'),
     evidenceS: positiveSeconds(10)
-      .default(0.1)
+      .default(0.2)
       .describe(
         'hmm: seconds of video worth one independent observation. Each frame weighs dt / evidenceS, so a ' +
           'second of video carries the same evidence at any frame rate. Smaller = trusts the network more.',
@@ -73,20 +73,16 @@ export const compressibilitySchema = z
         'Time constant (s) of the pClosed level: a moving average of the raw pClosed, used to count compression ' +
           'cycles and noise whatever the smoother.',
       ),
-    cycleHigh: z
+    cycleDelta: z
       .number()
       .finite()
       .gt(0)
       .lt(1)
-      .default(0.25)
-      .describe('A compression starts when the pClosed level has stayed at or above this for `commitS`.'),
-    cycleLow: z
-      .number()
-      .finite()
-      .gt(0)
-      .lt(1)
-      .default(0.12)
-      .describe('...and one cycle is counted when the level has then stayed at or below this for `commitS`.'),
+      .default(0.15)
+      .describe(
+        'A compression cycle is the pClosed level rising by at least this above its low point and falling back ' +
+          'by as much, each held for `commitS`. Relative, so it does not depend on the baseline for an open vein.',
+      ),
     uncertainBand: z
       .number()
       .finite()
@@ -108,13 +104,6 @@ export const compressibilitySchema = z
         code: 'custom',
         path: ['exit'],
         message: `exit (${c.exit}) must be below enter (${c.enter}): otherwise there is no hysteresis`,
-      });
-    }
-    if (c.cycleLow >= c.cycleHigh) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cycleLow'],
-        message: `cycleLow (${c.cycleLow}) must be below cycleHigh (${c.cycleHigh})`,
       });
     }
   })

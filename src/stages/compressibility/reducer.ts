@@ -27,8 +27,8 @@ import type { LandmarkSummary, LandmarkVerdicts } from './exam-verdict.js';
 import { examVerdict, mergeVisitVerdict } from './exam-verdict.js';
 import type { CompressibilityParams } from './params.js';
 import { defaultCompressibilityParams } from './params.js';
-import type { CommitState } from './smoothing/commit.js';
-import { commitStep, initialCommit } from './smoothing/commit.js';
+import type { CycleState } from './compression-cycles.js';
+import { cycleStep, initialCycles } from './compression-cycles.js';
 import type { TrackerState } from './smoothing/tracker.js';
 import { createTracker } from './smoothing/tracker.js';
 import type { Visit, VisitLandmark } from './visit.js';
@@ -45,8 +45,8 @@ export interface ExamTrack {
   vein: TrackerState;
   /** Moving average of the raw pClosed, for compression cycles and noise. */
   level?: number;
-  /** 1 while a compression is under way (level high), 0 when released. */
-  press: CommitState;
+  /** Compression cycle detector on the level. */
+  cycles: CycleState;
   /** A new hold may not start before this (set when a frame gap ended a visit). */
   holdFloorMs: number;
   /** The current visit (possibly lost, within its grace period). */
@@ -91,7 +91,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     examId,
     landmark: landmarkTracker.initial,
     vein: veinTracker.initial,
-    press: initialCommit,
+    cycles: initialCycles,
     holdFloorMs: -Infinity,
     landmarks: {},
   });
@@ -150,8 +150,8 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     );
     const vn = veinTracker.step(track.vein, [1 - pClosed, pClosed], dtS, nowMs);
     const level = track.level === undefined ? pClosed : track.level + (1 - Math.exp(-dtS / p.levelS)) * (pClosed - track.level);
-    const press = commitStep(track.press, level >= p.cycleHigh ? 1 : level <= p.cycleLow ? 0 : undefined, nowMs, commitMs);
-    const cycleCompleted = press.changed && press.changedFrom === 1 && press.state.committed === 0;
+    const cycles = cycleStep(track.cycles, level, nowMs, p.cycleDelta, commitMs);
+    const cycleCompleted = cycles.completed;
 
     const lmIndex = lm.state.commit.committed;
     const landmark: Landmark | undefined = lmIndex === undefined ? undefined : LANDMARKS[lmIndex];
@@ -239,7 +239,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       landmark: lm.state,
       vein: vn.state,
       level,
-      press: press.state,
+      cycles: cycles.state,
       holdFloorMs,
       ...(visit ? { visit } : {}),
       ...(hold ? { hold } : {}),

@@ -142,9 +142,7 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
 
   if (f.cycleCompleted) {
     v = { ...v, cycles: v.cycles + 1 };
-    push(
-      `compression cycle ${v.cycles} (pClosed level rose to >= ${p.cycleHigh} and fell to <= ${p.cycleLow})`,
-    );
+    push(`compression cycle ${v.cycles} (pClosed level rose and fell back by >= ${p.cycleDelta})`);
   }
   return { visit: v, reasons };
 }

@@ -1,52 +1,41 @@
 import { from, Observable, Subject, toArray, lastValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../../src/context.js';
-import type { BuildContext } from '../../../src/context.js';
+import { testContext } from '../../helpers/test-context.js';
 import type { PipelineEvent } from '../../../src/events.js';
-import { compressibility, compressibilityOperator, defaultCompressibilityParams } from '../../../src/stages/compressibility/index.js';
+import { compressibilityStage, compressibilityOperator, defaultCompressibilityParams } from '../../../src/stages/compressibility/index.js';
 import { exam, landmarkProbabilities, prediction, predictionStream } from './prediction-stream.js';
 
-const ctx: BuildContext = {
-  unitPath: 'stages[0]',
-  unitType: 'compressibility',
-  baseDir: '.',
-  clock: systemClock,
-  seed: 1,
-  logger: silentLogger,
-  signal: new AbortController().signal,
-  live: false,
-  warn() {},
-};
+const ctx = testContext({ unitPath: 'stages[0]', unitType: 'compressibility' });
 
-const { type: _type, ...exampleConfig } = compressibility.example;
+const { type: _type, ...exampleConfig } = compressibilityStage.example;
 
 describe('compressibility unit', () => {
   it('is declared as the stage `compressibility`', () => {
-    expect(compressibility).toMatchObject({ kind: 'stage', type: 'compressibility' });
-    expect(compressibility.example.type).toBe('compressibility');
+    expect(compressibilityStage).toMatchObject({ kind: 'stage', type: 'compressibility' });
+    expect(compressibilityStage.example.type).toBe('compressibility');
   });
 
   it('parses its own example', () => {
-    expect(compressibility.schema.safeParse(exampleConfig).success).toBe(true);
+    expect(compressibilityStage.schema.safeParse(exampleConfig).success).toBe(true);
   });
 
   it('rejects unknown keys', () => {
-    expect(compressibility.schema.safeParse({ minVisitFrames: 5 }).success).toBe(false);
+    expect(compressibilityStage.schema.safeParse({ minVisitFrames: 5 }).success).toBe(false);
   });
 
   it('reports every problem at once, each at its path', () => {
-    const r = compressibility.schema.safeParse({ enter: 0.5, exit: 0.6, cycleLow: 0.5, cycleHigh: 0.4, graceS: -1 });
+    const r = compressibilityStage.schema.safeParse({ enter: 0.5, exit: 0.6, cycleDelta: 1.5, graceS: -1 });
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['cycleLow', 'exit', 'graceS']);
+    expect(r.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['cycleDelta', 'exit', 'graceS']);
   });
 
   it('fills every parameter with its default', () => {
-    expect(compressibility.schema.parse({})).toEqual(defaultCompressibilityParams);
+    expect(compressibilityStage.schema.parse({})).toEqual(defaultCompressibilityParams);
   });
 
   it('describes every parameter', () => {
-    const shape = compressibility.schema.shape as Record<string, { description?: string }>;
+    const shape = compressibilityStage.schema.shape as Record<string, { description?: string }>;
     for (const [key, field] of Object.entries(shape)) expect(field.description, key).toBeTruthy();
   });
 });
@@ -65,7 +54,7 @@ describe('compressibility operator', () => {
   );
 
   it('emits the same events as folding the reducer, then completes', async () => {
-    const op = await compressibility.build(compressibility.schema.parse(exampleConfig), ctx);
+    const op = await compressibilityStage.build(compressibilityStage.schema.parse(exampleConfig), ctx);
     const out = await lastValueFrom(from(events).pipe(op, toArray()));
     expect(out.filter((e) => e.kind === 'verdict').map((e) => e.kind === 'verdict' && e.verdict)).toEqual(['compressible']);
     expect(out.at(-1)).toMatchObject({ kind: 'exam', verdict: 'incomplete' });

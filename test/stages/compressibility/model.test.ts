@@ -12,6 +12,7 @@ import type { SmootherKind } from '../../../src/stages/compressibility/smoothing
 import type { Compressibility, CompressibilityState } from '../../../src/stages/compressibility/reducer.js';
 import { landmarkProbabilities, prediction, seededRandom } from './prediction-stream.js';
 import { exams, machine, states, verdicts } from './run-reducer.js';
+import { PARTIAL } from './scenario.js';
 
 type Lm = 'LM1' | 'LM2';
 
@@ -131,7 +132,7 @@ class PressWithoutClosing implements fc.Command<Model, Probe> {
   check = onLandmark;
   run(m: Model, r: Probe) {
     const before = r.outputs.length;
-    r.show(m.shown, 0.38, 0.8);
+    r.show(m.shown, PARTIAL, 0.8);
     r.show(m.shown, 0.05, 0.8);
     expect(states(r.outputs.slice(before)).every((s) => s.vein === 'open')).toBe(true);
     m.visit!.cycles += 1;

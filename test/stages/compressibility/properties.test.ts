@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LandmarkProbabilities, PipelineEvent, PredictionEvent } from '../../../src/events.js';
+import type { LandmarkProbabilities, PipelineEvent, PredictionEvent, StateEvent } from '../../../src/events.js';
 import { compressibilitySchema } from '../../../src/stages/compressibility/params.js';
 import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';
@@ -49,7 +49,8 @@ const predictionsArb = (pClosed: fc.Arbitrary<number> = probability) =>
     });
 
 const runPlan = (segments: Segment[], params: Partial<CompressibilityParams>, fps: number, seed: number, double = false) => {
-  const preds = predictionStream(segments, { fps, noise: 0.1, seed });
+  // Noise of 0.07 keeps a partial press (0.33) out of the uncertain band (level within 0.1 of 0.5).
+  const preds = predictionStream(segments, { fps, noise: 0.07, seed });
   return runReducer(machine(params), exam(double ? duplicateFrames(preds) : preds)).outputs;
 };
 
@@ -105,9 +106,20 @@ describe('compressibility properties', () => {
           fc.pre(settled.length > 0);
           const target = settled[Math.floor(where * (settled.length - 1))]!;
           const spiked = preds.map((p) => (p === target ? { ...p, landmark: spike.landmark, pClosed: spike.pClosed } : p));
-          const label = (events: PipelineEvent[]) => states(events).map((s) => `${s.seq}:${s.landmark}/${s.vein}`);
-          const m = machine({ smoother, ...SPIKE_OVERRIDE });
-          expect(label(runReducer(m, spiked).outputs)).toEqual(label(runReducer(m, preds).outputs));
+          const m = machine({ smoother });
+          const run = (events: PipelineEvent[]) => states(runReducer(m, events).outputs);
+          const [withSpike, without] = [run(spiked), run(preds)];
+          const landmarks = (ss: StateEvent[]) => ss.map((s) => s.landmark);
+          const veins = (ss: StateEvent[]) => ss.map((s) => s.vein);
+          // Until its segment ends the state is exactly the same; after, a real change may come a frame
+          // sooner or later (the spike's tiny residue), but the spike adds no change of its own.
+          const segmentEnd = segmentsMs.find(([a, b]) => target.ptsMs >= a && target.ptsMs <= b)![1];
+          const untilEnd = preds.filter((p) => p.ptsMs < segmentEnd).length;
+          const changes = (labels: string[]) => labels.filter((l, i) => i === 0 || l !== labels[i - 1]);
+          for (const signal of [landmarks, veins]) {
+            expect(signal(withSpike).slice(0, untilEnd)).toEqual(signal(without).slice(0, untilEnd));
+            expect(changes(signal(withSpike))).toEqual(changes(signal(without)));
+          }
         },
       ),
       { numRuns: 150 },
@@ -172,7 +184,7 @@ describe('compressibility properties', () => {
       fc.property(paramsArb, predictionsArb(), fc.array(fc.tuple(fc.nat(), other), { maxLength: 40 }), (params, preds, inserts) => {
         const stream: PipelineEvent[] = [...preds];
         for (const [at, e] of inserts) stream.splice(at % (stream.length + 1), 0, e);
-        const passThrough = stream.filter((e) => e.kind !== 'prediction');
+        const passThrough: PipelineEvent[] = stream.filter((e) => e.kind !== 'prediction');
         const out = runReducer(createCompressibility(params), stream).outputs;
         expect(out.filter((e) => passThrough.includes(e))).toEqual(passThrough);
         expect(out.filter((e) => e.kind === 'prediction')).toEqual(preds);

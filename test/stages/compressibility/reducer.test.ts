@@ -4,6 +4,7 @@ import { DISCLAIMER } from '../../../src/events.js';
 import type { Segment } from './prediction-stream.js';
 import { exam, prediction, predictionStream, landmarkProbabilities } from './prediction-stream.js';
 import { exams, machine, runReducer, states, verdicts } from './run-reducer.js';
+import { PARTIAL } from './scenario.js';
 
 const approach: Segment = { durationS: 1, landmark: 'BG', pClosed: 0.1 };
 const leave: Segment = { durationS: 2, landmark: 'BG', pClosed: 0.1 };
@@ -36,7 +37,7 @@ describe('compressibility reducer', () => {
 
   it('calls a visit with compression cycles but no closure not compressible even when short', () => {
     const press: Segment[] = [
-      { durationS: 0.8, landmark: 'LM1', pClosed: 0.38 },
+      { durationS: 0.8, landmark: 'LM1', pClosed: PARTIAL },
       { durationS: 0.8, landmark: 'LM1', pClosed: 0.05 },
     ];
     const out = runExam([approach, { durationS: 0.8, landmark: 'LM1', pClosed: 0.05 }, ...press, ...press, leave]);

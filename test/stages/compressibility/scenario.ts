@@ -43,6 +43,8 @@ export const examPlan: fc.Arbitrary<ExamPlan> = fc.record({
 });
 
 const OPEN = 0.05;
+/** A press that moves pClosed (by more than cycleDelta) but does not close the vein, below the uncertain band. */
+export const PARTIAL = 0.33;
 
 export function visitSegments(v: VisitPlan): Segment[] {
   const at = (durationS: number, pClosed: number): Segment => ({ durationS, landmark: v.landmark, pClosed });
@@ -55,7 +57,7 @@ export function visitSegments(v: VisitPlan): Segment[] {
       return [at(v.heldS / 2, OPEN), { durationS: v.blipS, landmark: 'BG', pClosed: OPEN }, at(v.heldS / 2, OPEN)];
     case 'partial': {
       const out = [at(0.8, OPEN)];
-      for (let i = 0; i < v.presses; i++) out.push(at(0.8, 0.38), at(0.8, OPEN));
+      for (let i = 0; i < v.presses; i++) out.push(at(0.8, PARTIAL), at(0.8, OPEN));
       return out;
     }
     case 'brief':

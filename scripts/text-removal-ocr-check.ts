@@ -1,0 +1,44 @@
+/**
+ * Shared by the text-removal measurement scripts: ask tesseract (independently of the
+ * stage) whether any letter or digit is left in a box of a frame.
+ */
+import path from 'node:path';
+import type { Box } from '../src/events.js';
+import { clipBox, padBox } from '../src/text-removal/boxes.js';
+import type { GrayImage } from '../src/text-removal/fill.js';
+import { defaultLangPath } from '../src/text-removal/lang-data.js';
+import type { OcrEngine } from '../src/text-removal/ocr-engine.js';
+import { prepareOcrImage } from '../src/text-removal/ocr-image.js';
+import type { OcrWord } from '../src/text-removal/ocr-words.js';
+import { createTesseractPool } from '../src/text-removal/tesseract-pool.js';
+
+export const root = path.resolve(import.meta.dirname, '..');
+
+export function checker(psm: number, size = 2): OcrEngine {
+  return createTesseractPool({ size, langPath: defaultLangPath()!, lang: 'eng', psm, timeoutMs: 60_000, scope: 'check' });
+}
+
+/** Words tesseract reads inside `box` (padded by 4 px), both polarities, upscaled 3x. */
+export async function wordsIn(engine: OcrEngine, img: GrayImage, box: Box): Promise<OcrWord[]> {
+  const area = clipBox(padBox(box, 4), { x: 0, y: 0, width: img.width, height: img.height });
+  if (area.width < 2 || area.height < 2) return [];
+  // No ink, no character: tesseract hallucinates a letter on an empty line image.
+  let lo = 255;
+  let hi = 0;
+  for (let y = area.y; y < area.y + area.height; y++)
+    for (let x = area.x; x < area.x + area.width; x++) {
+      const v = img.pixels[y * img.width + x]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  if (hi - lo < 32) return [];
+  const runs = await Promise.all(
+    [true, false].map((invert) => engine.recognize(prepareOcrImage(img, area, { scale: 3, invert }))),
+  );
+  return runs.flat();
+}
+
+/** A character tesseract stands behind (below 30 it reads letters into smooth gradients). */
+export const hasAlnum = (w: OcrWord) => w.confidence >= 30 && /[\p{L}\p{N}]/u.test(w.text);
+/** A word of at least 3 letters. */
+export const isWord3 = (w: OcrWord) => (w.text.match(/\p{L}/gu) ?? []).length >= 3;

@@ -1,0 +1,182 @@
+/**
+ * text-removal — find burned-in text with OCR (tesseract.js, offline) and fill it.
+ *
+ * Consumes: `frame` events (8-bit gray).
+ * Emits:    the same frames with text filled (black, or inpainted from the box border so
+ *           no hard edge reaches the network) and `meta.redactions` extended with every
+ *           removed box and its OCR confidence (0..1) — never the recognised text unless
+ *           `exposeText: true`. Other events pass through in order.
+ * Parameters (defaults in the schema):
+ *   fill, fillValue            how boxes are filled
+ *   useUsRegion                fill everything outside `meta.usRegion` without OCR, OCR inside only
+ *   keyframeInterval, warmupFrames, overlayChangePixels   when OCR runs (keyframes); the mask is reused between
+ *   pool                       tesseract workers (each its own thread: OCR never blocks the event loop)
+ *   psm, polarity, scale       tesseract page segmentation, white-on-black inversion, upscale
+ *   minConfidence, minStaticConfidence, maxTextHeight, padding, maxMaskFraction   which words become boxes
+ *   untilFirstMask             live input: drop or pass frames that arrive before the first OCR result
+ *   exposeText, langPath, ocrTimeoutMs
+ * Notes: file input waits for each keyframe's OCR (every frame covered, output
+ *   deterministic); live input never waits (the last mask is used until the new one is
+ *   ready). Recognised text is never logged. See docs/text-removal.md.
+ *
+ * ```yaml
+ * - type: text-removal
+ *   fill: inpaint
+ *   pool: 1
+ * ```
+ */
+import fs from 'node:fs';
+import { concat, concatMap, defer, EMPTY, finalize, from, mergeMap, Observable, type OperatorFunction } from 'rxjs';
+import { z } from 'zod';
+import { resolvePath, type BuildContext } from '../../context.js';
+import { AutodvtError } from '../../errors.js';
+import type { PipelineEvent } from '../../events.js';
+import { defaultLangPath, DEFAULT_LANG, langFile } from '../../text-removal/lang-data.js';
+import type { OcrEngineFactory } from '../../text-removal/ocr-engine.js';
+import { createTesseractPool } from '../../text-removal/tesseract-pool.js';
+import { defineStage } from '../../unit.js';
+import { SCOPE, TextRemover, type TextRemoverOptions } from './text-remover.js';
+
+const schema = z
+  .object({
+    fill: z
+      .enum(['black', 'inpaint'])
+      .default('inpaint')
+      .describe('How a text box is filled: a constant (`black`), or inpainted from its border so no hard edge is left.'),
+    fillValue: z.number().int().min(0).max(255).default(0).describe('Gray value for `black` fills and for everything outside the ultrasound region.'),
+    useUsRegion: z
+      .boolean()
+      .default(true)
+      .describe('When a frame knows its B-mode region (DICOM ultrasound regions), fill everything outside it without OCR and OCR only inside.'),
+    keyframeInterval: z
+      .number()
+      .int()
+      .min(0)
+      .default(150)
+      .describe('Run OCR again every this many frames even when the overlay looks unchanged (0 = only on the first frame and on changes).'),
+    warmupFrames: z
+      .number()
+      .int()
+      .min(1)
+      .max(120)
+      .default(15)
+      .describe('Frames watched before OCR to tell the static overlay from the moving image (file input holds them back; live input re-runs OCR after them).'),
+    overlayChangePixels: z
+      .number()
+      .int()
+      .min(1)
+      .default(64)
+      .describe('Static overlay pixels that must change since the last keyframe to trigger a new OCR.'),
+    minKeyframeGap: z
+      .number()
+      .int()
+      .min(1)
+      .default(30)
+      .describe('At least this many frames between two OCR runs triggered by overlay changes.'),
+    pool: z.number().int().min(1).max(16).default(1).describe('Number of tesseract workers (each runs in its own worker thread).'),
+    psm: z
+      .number()
+      .int()
+      .min(0)
+      .max(13)
+      .default(11)
+      .describe('Tesseract page segmentation mode: 11 = sparse text (screen labels scattered over the frame), 3 = automatic, 6 = one block.'),
+    polarity: z
+      .enum(['light-on-dark', 'dark-on-light', 'both'])
+      .default('both')
+      .describe('Text colour to look for: screen text is mostly light on dark (inverted for tesseract), logos and buttons dark on light; `both` runs OCR on each (two workers in parallel when pool >= 2).'),
+    scale: z.number().min(1).max(4).default(2).describe('Upscale factor before OCR (tesseract reads best with letters 20-30 px high).'),
+    minConfidence: z.number().min(0).max(100).default(60).describe('Tesseract word confidence (0-100) at which a word is removed anywhere.'),
+    minStaticConfidence: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('Lower confidence bar for words lying on static overlay pixels (once the image has moved enough to tell).'),
+    minStaticFraction: z.number().min(0).max(1).default(0.6).describe('Fraction of a word box that must be static for the lower confidence bar.'),
+    maxTextHeight: z.number().int().min(4).default(64).describe('Words taller than this (frame pixels) are not screen text and stay.'),
+    minTextHeight: z.number().int().min(1).default(5).describe('Words shorter than this (frame pixels) are noise and stay.'),
+    padding: z.number().int().min(0).max(32).default(2).describe('Pixels added around each word box (anti-aliased glyph edges).'),
+    maxMaskFraction: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.2)
+      .describe('The OCR mask never covers more than this fraction of the frame (least confident boxes stay, with a warning).'),
+    untilFirstMask: z
+      .enum(['drop', 'pass'])
+      .default('drop')
+      .describe('Live input: frames arriving before the first OCR result are dropped (default) or passed with only the region fill.'),
+    exposeText: z.boolean().default(false).describe('Put the recognised text into meta.redactions (patient data: off by default).'),
+    langPath: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Folder holding eng.traineddata.gz (default: the @tesseract.js-data/eng package; nothing is downloaded).'),
+    ocrTimeoutMs: z.number().int().min(100).default(30_000).describe('An OCR job that takes longer fails the run (a hung worker).'),
+  })
+  .strict();
+
+export type TextRemovalConfig = z.infer<typeof schema>;
+
+function langPathOf(config: TextRemovalConfig, ctx: Pick<BuildContext, 'baseDir'>): string | undefined {
+  return config.langPath ? resolvePath(ctx, config.langPath) : defaultLangPath();
+}
+
+export const textRemovalStage = defineStage({
+  type: 'text-removal',
+  summary: 'Find burned-in text with OCR on keyframes (tesseract.js, offline, in worker threads) and fill it.',
+  schema,
+  example: { type: 'text-removal', fill: 'inpaint', pool: 1 },
+  async check(config, ctx, upstream) {
+    const langPath = langPathOf(config, ctx);
+    if (!langPath) return { problems: [{ message: 'the tesseract language data is missing: install @tesseract.js-data/eng (npm ci)' }], shape: upstream };
+    if (!fs.existsSync(langFile(langPath))) {
+      return { problems: [{ path: 'langPath', message: `${langFile(langPath)} does not exist` }], shape: upstream };
+    }
+    return { shape: upstream };
+  },
+  async build(config, ctx) {
+    const langPath = langPathOf(config, ctx);
+    if (!langPath) {
+      throw new AutodvtError('the tesseract language data is missing', { scope: SCOPE, category: 'config', hint: 'install @tesseract.js-data/eng (npm ci)' });
+    }
+    try {
+      await import('tesseract.js');
+    } catch (err) {
+      throw new AutodvtError('tesseract.js cannot be loaded', { scope: SCOPE, category: 'config', hint: 'run npm ci', cause: err });
+    }
+    const engine: OcrEngineFactory = () =>
+      createTesseractPool({ size: config.pool, langPath, lang: DEFAULT_LANG, psm: config.psm, timeoutMs: config.ocrTimeoutMs, scope: SCOPE });
+    return textRemovalOperator(config, ctx, engine);
+  },
+});
+
+/** The stage's operator with a given OCR engine (tests pass their own). */
+export function textRemovalOperator(
+  config: TextRemoverOptions,
+  ctx: Pick<BuildContext, 'live' | 'warn'>,
+  createEngine: OcrEngineFactory,
+): OperatorFunction<PipelineEvent, PipelineEvent> {
+  return (source) =>
+    defer(() => {
+      const remover = new TextRemover(config, createEngine(), ctx);
+      const body: Observable<PipelineEvent> = ctx.live
+        ? new Observable<PipelineEvent>((subscriber) => {
+            remover.onError = (err) => subscriber.error(err);
+            return source.subscribe({
+              next: (event) => {
+                const out = remover.pushLive(event);
+                if (out) subscriber.next(out);
+              },
+              error: (err) => subscriber.error(err),
+              complete: () => subscriber.complete(),
+            });
+          })
+        : concat(
+            source.pipe(concatMap((event) => remover.pushFile(event))),
+            defer(() => remover.flushFile()),
+          ).pipe(mergeMap((events) => (events.length ? from(events) : EMPTY)));
+      return body.pipe(finalize(() => remover.close()));
+    });
+}

@@ -1,0 +1,120 @@
+/**
+ * Fill kernels: blank boxes in an 8-bit gray image, either black (a constant) or
+ * inpainted — a Coons patch stretched over the smoothed one-pixel ring around the
+ * box, so the fill meets its neighbourhood without a hard edge. In place, over
+ * typed arrays; callers copy first.
+ */
+import type { Box } from '../events.js';
+
+export type FillMode = 'black' | 'inpaint';
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+/** Set every pixel outside `region` to `value`. */
+export function fillOutside(img: GrayImage, region: Box, value = 0): void {
+  const { width, height, pixels } = img;
+  const x0 = Math.max(0, Math.min(width, region.x));
+  const y0 = Math.max(0, Math.min(height, region.y));
+  const x1 = Math.max(x0, Math.min(width, region.x + region.width));
+  const y1 = Math.max(y0, Math.min(height, region.y + region.height));
+  pixels.fill(value, 0, y0 * width);
+  pixels.fill(value, y1 * width, width * height);
+  for (let y = y0; y < y1; y++) {
+    const row = y * width;
+    pixels.fill(value, row, row + x0);
+    pixels.fill(value, row + x1, row + width);
+  }
+}
+
+/** Fill each box (clipped to the image). Boxes must be disjoint and at least 2 px apart for `inpaint` to be idempotent. */
+export function fillBoxes(img: GrayImage, boxes: readonly Box[], mode: FillMode, value = 0): void {
+  for (const b of boxes) {
+    const x0 = Math.max(0, b.x);
+    const y0 = Math.max(0, b.y);
+    const x1 = Math.min(img.width, b.x + b.width);
+    const y1 = Math.min(img.height, b.y + b.height);
+    if (x1 <= x0 || y1 <= y0) continue;
+    if (mode === 'black') {
+      for (let y = y0; y < y1; y++) img.pixels.fill(value, y * img.width + x0, y * img.width + x1);
+    } else {
+      inpaintBox(img, x0, y0, x1, y1, value);
+    }
+  }
+}
+
+/** Box-filter a border line so single bright speckles do not streak across the fill. */
+function smooth(line: Float32Array, radius: number): Float32Array<ArrayBuffer> {
+  const n = line.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let c = 0;
+    for (let k = Math.max(0, i - radius); k <= Math.min(n - 1, i + radius); k++) {
+      s += line[k]!;
+      c++;
+    }
+    out[i] = s / c;
+  }
+  return out;
+}
+
+/**
+ * Coons patch over [x0, x1) x [y0, y1) from the ring just outside it. A side that
+ * falls off the image takes the opposite side's values (or `value` when both do).
+ */
+function inpaintBox(img: GrayImage, x0: number, y0: number, x1: number, y1: number, value: number): void {
+  const { width, height, pixels } = img;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const hasTop = y0 > 0;
+  const hasBottom = y1 < height;
+  const hasLeft = x0 > 0;
+  const hasRight = x1 < width;
+  // Border lines include the corners (length w + 2 and h + 2), sampled from clamped coordinates.
+  const at = (x: number, y: number) => pixels[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!;
+  const line = (n: number, f: (i: number) => number): Float32Array<ArrayBuffer> => {
+    const l = new Float32Array(n);
+    for (let i = 0; i < n; i++) l[i] = f(i);
+    return l;
+  };
+  let top = hasTop ? line(w + 2, (i) => at(x0 - 1 + i, y0 - 1)) : undefined;
+  let bottom = hasBottom ? line(w + 2, (i) => at(x0 - 1 + i, y1)) : undefined;
+  let left = hasLeft ? line(h + 2, (i) => at(x0 - 1, y0 - 1 + i)) : undefined;
+  let right = hasRight ? line(h + 2, (i) => at(x1, y0 - 1 + i)) : undefined;
+  if (!top && !bottom && !left && !right) {
+    for (let y = y0; y < y1; y++) pixels.fill(value, y * width + x0, y * width + x1);
+    return;
+  }
+  const radius = 2;
+  top = top && smooth(top, radius);
+  bottom = bottom && smooth(bottom, radius);
+  left = left && smooth(left, radius);
+  right = right && smooth(right, radius);
+  // Missing sides: mirror the opposite one, or a constant from the sides that exist.
+  const mean = (l?: Float32Array) => (l ? l.reduce((s, v) => s + v, 0) / l.length : undefined);
+  const fallback = [top, bottom, left, right].map(mean).filter((v): v is number => v !== undefined);
+  const flat = fallback.reduce((s, v) => s + v, 0) / fallback.length;
+  const T = top ?? bottom ?? new Float32Array(w + 2).fill(flat);
+  const B = bottom ?? top ?? new Float32Array(w + 2).fill(flat);
+  const L = left ?? right ?? new Float32Array(h + 2).fill(flat);
+  const R = right ?? left ?? new Float32Array(h + 2).fill(flat);
+  const tl = (T[0]! + L[0]!) / 2;
+  const tr = (T[w + 1]! + R[0]!) / 2;
+  const bl = (B[0]! + L[h + 1]!) / 2;
+  const br = (B[w + 1]! + R[h + 1]!) / 2;
+  for (let j = 1; j <= h; j++) {
+    const v = j / (h + 1);
+    const row = (y0 + j - 1) * width;
+    for (let i = 1; i <= w; i++) {
+      const u = i / (w + 1);
+      const p =
+        (1 - v) * T[i]! + v * B[i]! + (1 - u) * L[j]! + u * R[j]! -
+        ((1 - u) * (1 - v) * tl + u * (1 - v) * tr + (1 - u) * v * bl + u * v * br);
+      pixels[row + x0 + i - 1] = p < 0 ? 0 : p > 255 ? 255 : Math.round(p);
+    }
+  }
+}

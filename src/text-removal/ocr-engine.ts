@@ -1,0 +1,15 @@
+/**
+ * The OCR engine the text-removal stage talks to: recognise words in a prepared gray
+ * image. The real one is a pool of tesseract.js workers (tesseract-pool.ts); tests
+ * pass their own.
+ */
+import type { OcrImage } from './ocr-image.js';
+import type { OcrWord } from './ocr-words.js';
+
+export interface OcrEngine {
+  recognize(image: OcrImage): Promise<OcrWord[]>;
+  /** Stop every worker; safe to call more than once, and while jobs run. */
+  terminate(): Promise<void>;
+}
+
+export type OcrEngineFactory = () => OcrEngine;

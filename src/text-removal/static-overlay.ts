@@ -1,0 +1,154 @@
+/**
+ * Static-overlay tracker: burned-in text stays put while the ultrasound image under
+ * it moves. Per cell of a 2x-subsampled grid it counts change events — times the
+ * cell drifted more than `tolerance` from its last reference value (the reference
+ * then follows). Slow tissue motion adds up to events too, where a frame-to-frame
+ * difference would miss it. A cell with two or more events moves (ultrasound); one
+ * with none is static (overlay or background). The tracker tells
+ *   - where text can be (static cells), once the image has moved enough to tell, and
+ *   - whether the overlay changed since a keyframe (long-static cells that now differ).
+ * Pure typed-array work, one pass per frame.
+ */
+import type { Box } from '../events.js';
+
+export interface StaticOverlayOptions {
+  /** Gray-level drift that counts as a change (codec noise stays below it). */
+  tolerance?: number;
+  /** Subsampling step of the grid in pixels. */
+  step?: number;
+}
+
+/** Change events from which a cell counts as moving. */
+const MOVING = 2;
+
+export class StaticOverlayTracker {
+  readonly step: number;
+  readonly gridWidth: number;
+  readonly gridHeight: number;
+  /** Frames seen since the last reset. */
+  frames = 0;
+  private readonly tolerance: number;
+  private readonly reference: Uint8Array;
+  private readonly events: Uint8Array;
+  private snapshot: Uint8Array | undefined;
+  private movingCells = 0;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    options: StaticOverlayOptions = {},
+  ) {
+    this.step = options.step ?? 2;
+    this.tolerance = options.tolerance ?? 16;
+    this.gridWidth = Math.ceil(width / this.step);
+    this.gridHeight = Math.ceil(height / this.step);
+    this.reference = new Uint8Array(this.gridWidth * this.gridHeight);
+    this.events = new Uint8Array(this.gridWidth * this.gridHeight);
+  }
+
+  /** Feed the next frame; returns how many pixels of never-changed cells now differ from the keyframe snapshot. */
+  update(pixels: Uint8Array): number {
+    const { step, width, gridWidth, gridHeight, reference, events, tolerance } = this;
+    const snap = this.snapshot;
+    const first = this.frames === 0;
+    let changedSinceKey = 0;
+    let moving = 0;
+    for (let gy = 0; gy < gridHeight; gy++) {
+      const row = gy * step * width;
+      const g = gy * gridWidth;
+      for (let gx = 0; gx < gridWidth; gx++) {
+        const v = pixels[row + gx * step]!;
+        const k = g + gx;
+        if (first) {
+          reference[k] = v;
+          continue;
+        }
+        const d = v - reference[k]!;
+        const e = events[k]!;
+        if (d > tolerance || d < -tolerance) {
+          reference[k] = v;
+          if (e < 255) events[k] = e + 1;
+          if (e + 1 >= MOVING) moving++;
+          // A cell static until now that differs from the keyframe: the overlay may have changed.
+          if (e === 0 && snap) {
+            const s = v - snap[k]!;
+            if (s > tolerance || s < -tolerance) changedSinceKey++;
+          }
+        } else if (e >= MOVING) moving++;
+      }
+    }
+    this.movingCells = moving;
+    this.frames++;
+    return changedSinceKey * step * step;
+  }
+
+  /** Remember the current frame as the keyframe the overlay is compared against. */
+  markKeyframe(): void {
+    this.snapshot = this.reference.slice();
+  }
+
+  /** Fraction of the grid that has moved so far (0 for a still image). */
+  motion(): number {
+    return this.movingCells / (this.gridWidth * this.gridHeight);
+  }
+
+  /** True when enough frames with enough motion were seen to tell static from moving. */
+  mature(minFrames: number, minMotion = 0.02): boolean {
+    return this.frames >= minFrames && this.motion() >= minMotion;
+  }
+
+  /**
+   * The moving cells as a grid (1 = moving), with isolated static cells inside moving
+   * areas (speckle that happened to hold still) counted as moving: a cell moves when
+   * it moved, or when at least 5 of its 8 neighbours did. Text strokes on the static
+   * screen border keep their static neighbours.
+   */
+  movingMap(): Uint8Array {
+    const { gridWidth: gw, gridHeight: gh, events } = this;
+    const map = new Uint8Array(gw * gh);
+    for (let gy = 0; gy < gh; gy++) {
+      for (let gx = 0; gx < gw; gx++) {
+        const k = gy * gw + gx;
+        if (events[k]! >= MOVING) {
+          map[k] = 1;
+          continue;
+        }
+        let n = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          const y = gy + dy;
+          if (y < 0 || y >= gh) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const x = gx + dx;
+            if ((dx || dy) && x >= 0 && x < gw && events[y * gw + x]! >= MOVING) n++;
+          }
+        }
+        if (n >= 5) map[k] = 1;
+      }
+    }
+    return map;
+  }
+
+  /** Look up a pixel in a map from movingMap(). */
+  movingAt(map: Uint8Array, x: number, y: number): boolean {
+    return map[Math.floor(y / this.step) * this.gridWidth + Math.floor(x / this.step)] === 1;
+  }
+
+  /** Fraction of the cells under `box` that are static (in `map`, default: the cells' own history). */
+  staticFraction(box: Box, map?: Uint8Array): number {
+    const { step, gridWidth, gridHeight, events } = this;
+    const gx0 = Math.max(0, Math.floor(box.x / step));
+    const gy0 = Math.max(0, Math.floor(box.y / step));
+    const gx1 = Math.min(gridWidth, Math.ceil((box.x + box.width) / step));
+    const gy1 = Math.min(gridHeight, Math.ceil((box.y + box.height) / step));
+    let n = 0;
+    let still = 0;
+    for (let gy = gy0; gy < gy1; gy++) {
+      for (let gx = gx0; gx < gx1; gx++) {
+        n++;
+        const k = gy * gridWidth + gx;
+        if (map ? map[k] === 0 : events[k]! < MOVING) still++;
+      }
+    }
+    return n ? still / n : 1;
+  }
+}

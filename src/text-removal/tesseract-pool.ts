@@ -1,0 +1,136 @@
+/**
+ * A pool of tesseract.js workers (each its own worker thread, so OCR never runs on
+ * the main event loop). Workers start lazily on the first job, take jobs in order of
+ * arrival, and are all terminated by `terminate()`. Language data comes from a local
+ * folder (gzip, no cache), so nothing is downloaded. Tesseract's logger is silenced:
+ * recognised text never reaches a log.
+ */
+import { AutodvtError } from '../errors.js';
+import { encodePgm, type OcrImage } from './ocr-image.js';
+import type { OcrEngine } from './ocr-engine.js';
+import type { OcrWord } from './ocr-words.js';
+import type { Worker } from 'tesseract.js';
+
+export interface TesseractPoolOptions {
+  size: number;
+  langPath: string;
+  lang: string;
+  /** Page segmentation mode (tesseract's PSM number). */
+  psm: number;
+  /** A job that takes longer than this fails the stream (a hung worker). */
+  timeoutMs: number;
+  scope: string;
+}
+
+type Job = { image: OcrImage; resolve: (w: OcrWord[]) => void; reject: (e: unknown) => void };
+
+export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
+  const { scope } = options;
+  const idle: Worker[] = [];
+  const queue: Job[] = [];
+  const all: Promise<Worker>[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let starting = 0;
+  let closed = false;
+
+  const fail = (what: string, err: unknown) =>
+    new AutodvtError(`tesseract ${what} failed: ${(err as Error)?.message ?? String(err)}`, {
+      scope,
+      hint: `check that @tesseract.js-data/eng is installed and that langPath (${options.langPath}) holds ${options.lang}.traineddata.gz`,
+      cause: err,
+    });
+
+  async function startWorker(): Promise<Worker> {
+    const { createWorker } = await import('tesseract.js');
+    const worker = await createWorker(options.lang, 1, {
+      langPath: options.langPath,
+      gzip: true,
+      cacheMethod: 'none',
+      logger: () => {},
+      errorHandler: () => {},
+    });
+    await worker.setParameters({
+      tessedit_pageseg_mode: String(options.psm) as never,
+      // A fixed resolution keeps tesseract from guessing (and printing that it guessed).
+      user_defined_dpi: '150',
+      // Tesseract's layout debugging goes to stdout otherwise.
+      debug_file: '/dev/null',
+    });
+    return worker;
+  }
+
+  function pump(): void {
+    if (closed) return;
+    while (queue.length && idle.length) run(idle.pop()!, queue.shift()!);
+    if (queue.length > starting && all.length < options.size) {
+      starting++;
+      const p = startWorker();
+      all.push(p);
+      p.then(
+        (w) => {
+          starting--;
+          if (closed) void w.terminate();
+          else {
+            idle.push(w);
+            pump();
+          }
+        },
+        (err) => {
+          starting--;
+          const e = fail('worker start', err);
+          for (const job of queue.splice(0)) job.reject(e);
+        },
+      );
+    }
+  }
+
+  function run(worker: Worker, job: Job): void {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+      timers.add(timer);
+    });
+    Promise.race([worker.recognize(Buffer.from(encodePgm(job.image)), {}, { blocks: true, text: false }), timeout])
+      .then((result) => {
+        job.resolve(wordsOf(result.data.blocks));
+        idle.push(worker);
+        pump();
+      })
+      .catch((err) => job.reject(fail('recognition', err)))
+      .finally(() => {
+        clearTimeout(timer);
+        timers.delete(timer!);
+      });
+  }
+
+  return {
+    recognize(image) {
+      if (closed) return Promise.reject(new AutodvtError('OCR pool already terminated', { scope }));
+      return new Promise<OcrWord[]>((resolve, reject) => {
+        queue.push({ image, resolve, reject });
+        pump();
+      });
+    },
+    async terminate() {
+      if (closed) return;
+      closed = true;
+      queue.splice(0);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      const workers = await Promise.allSettled(all);
+      await Promise.allSettled(workers.map((w) => (w.status === 'fulfilled' ? w.value.terminate() : undefined)));
+    },
+  };
+}
+
+type Blocks = NonNullable<Awaited<ReturnType<Worker['recognize']>>['data']['blocks']>;
+
+function wordsOf(blocks: Blocks | null): OcrWord[] {
+  const out: OcrWord[] = [];
+  for (const b of blocks ?? [])
+    for (const p of b.paragraphs)
+      for (const l of p.lines)
+        for (const w of l.words)
+          out.push({ x0: w.bbox.x0, y0: w.bbox.y0, x1: w.bbox.x1, y1: w.bbox.y1, confidence: w.confidence, text: w.text });
+  return out;
+}
