@@ -12,6 +12,10 @@
  * Notes:    dropped frames leave gaps in `seq`, so sliding-window sees them and never
  *           spans a larger gap than its `maxGapFrames` allows. When the source
  *           completes, the frames still waiting are processed, then it completes.
+ *           A stage may swallow frames (text removal before its first OCR result):
+ *           their credit only comes back when a later frame reaches the sinks, so when
+ *           no frame has left for `forceAfterMs` the next frame goes on anyway (one per
+ *           period) rather than waiting forever.
  */
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { DropQueue, type DropPolicy } from './drop-queue.js';
@@ -40,17 +44,22 @@ export interface LiveQueueOptions {
   warn?(message: string, extra?: { seq?: number; examId?: string }): void;
   /** Minimum time between two drop warnings (default 5000). */
   warnEveryMs?: number;
+  /** With no room for this long, let the next frame go on anyway (default 1000). */
+  forceAfterMs?: number;
 }
 
 export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<PipelineEvent> {
   const { policy, capacity, room, stats, clock, warn } = options;
   const warnEveryMs = options.warnEveryMs ?? 5000;
+  const forceAfterMs = options.forceAfterMs ?? 1000;
   return (source) =>
     new Observable<PipelineEvent>((subscriber) => {
       const queue = new DropQueue(policy, capacity);
       let waiting = false;
       let ended = false;
       let lastWarnAt = -Infinity;
+      let force = false;
+      let forceTimer: ReturnType<typeof setTimeout> | undefined;
       let droppedAtLastWarn = 0;
 
       const noteDrop = (frame: FrameEvent) => {
@@ -73,15 +82,23 @@ export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<P
           const head = queue.peek();
           if (!head) break;
           if (head.kind === 'frame') {
-            const wait = room.ready();
+            const wait = force ? undefined : room.ready();
             if (wait) {
               waiting = true;
-              void wait.then(() => {
+              let settled = false;
+              const go = (forced: boolean) => {
+                if (settled) return;
+                settled = true;
+                clearTimeout(forceTimer);
                 waiting = false;
+                force = forced;
                 drain();
-              });
+              };
+              forceTimer = setTimeout(() => go(true), forceAfterMs);
+              void wait.then(() => go(false));
               return;
             }
+            force = false;
           }
           queue.shift();
           stats.queueDepth = queue.frameCount;
@@ -106,6 +123,7 @@ export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<P
         },
       });
       return () => {
+        clearTimeout(forceTimer);
         upstream.unsubscribe();
         queue.clear();
         stats.queueDepth = 0;

@@ -2,8 +2,9 @@
  * Which OCR words become mask boxes. Tesseract reads speckle as short junk words with
  * low confidence, and reads odd screen fonts (patient names!) with low confidence
  * too; confidence alone cannot separate them. What can: a word must hold a letter or
- * digit and have the height of screen text, and then either be confident, or sit on
- * static pixels (overlay, not ultrasound) once the tracker can tell.
+ * digit and have the height of screen text, and then either be confident, or sit on a
+ * flat background and (once the tracker can tell) on static pixels: overlay, not
+ * ultrasound.
  */
 import type { Box } from '../events.js';
 import type { MaskBox } from './boxes.js';
@@ -21,9 +22,16 @@ export interface OcrWord {
 }
 
 export interface WordRules {
+  /**
+   * Words below minConfidence (but at or above minStaticConfidence) are kept when their
+   * box has a flat background — this fraction of its pixels in one 16-level band, as
+   * screen text on a plain panel has and speckle has not — and, once the tracker can
+   * tell, lies on static pixels (minStaticFraction).
+   */
+  minFlatFraction: number;
   /** Words at or above this confidence (0..100) are kept anywhere. */
   minConfidence: number;
-  /** Words on mostly static pixels are kept at or above this confidence. */
+  /** The lower confidence bar for words on a flat, static background. */
   minStaticConfidence: number;
   /** Fraction of a word box that must be static for the lower bar. */
   minStaticFraction: number;
@@ -44,6 +52,7 @@ export function selectTextWords(
   image: Pick<OcrImage, 'area' | 'scale'>,
   rules: WordRules,
   staticFraction?: (box: Box) => number,
+  flatFraction?: (box: Box) => number,
 ): MaskBox[] {
   const out: MaskBox[] = [];
   for (const w of words) {
@@ -57,11 +66,32 @@ export function selectTextWords(
       height: image.area.y + Math.ceil(w.y1 / image.scale) - y,
     };
     if (box.height > rules.maxTextHeight || box.height < rules.minTextHeight || box.width < 1) continue;
+    // Below minConfidence a word needs a flat background (screen text on a plain
+    // panel, not speckle) and, once motion can tell, to sit on static pixels.
     const confident = w.confidence >= rules.minConfidence;
-    const onOverlay =
-      staticFraction !== undefined && w.confidence >= rules.minStaticConfidence && staticFraction(box) >= rules.minStaticFraction;
-    if (!confident && !onOverlay) continue;
+    const lowBar =
+      w.confidence >= rules.minStaticConfidence &&
+      flatFraction !== undefined &&
+      flatFraction(box) >= rules.minFlatFraction &&
+      (staticFraction === undefined || staticFraction(box) >= rules.minStaticFraction);
+    if (!confident && !lowBar) continue;
     out.push({ ...box, confidence: Math.round(w.confidence) / 100, text: w.text });
   }
   return out;
+}
+
+/** Fraction of the box's pixels in its most common 16-level band (1 for a flat panel). */
+export function flatFraction(img: { width: number; height: number; pixels: Uint8Array }, box: Box): number {
+  const bins = new Uint32Array(16);
+  let n = 0;
+  const x0 = Math.max(0, box.x);
+  const y0 = Math.max(0, box.y);
+  const x1 = Math.min(img.width, box.x + box.width);
+  const y1 = Math.min(img.height, box.y + box.height);
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      bins[img.pixels[y * img.width + x]! >> 4]!++;
+      n++;
+    }
+  return n ? Math.max(...bins) / n : 0;
 }

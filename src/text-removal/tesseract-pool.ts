@@ -64,7 +64,7 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
     while (queue.length && idle.length) run(idle.pop()!, queue.shift()!);
     if (queue.length > starting && all.length < options.size) {
       starting++;
-      const p = startWorker();
+      const p = withTimeout(startWorker(), options.timeoutMs, timers);
       all.push(p);
       p.then(
         (w) => {
@@ -121,6 +121,19 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
       await Promise.allSettled(workers.map((w) => (w.status === 'fulfilled' ? w.value.terminate() : undefined)));
     },
   };
+}
+
+/** A worker that cannot load its data may never answer: give up after `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number, timers: Set<NodeJS.Timeout>): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timers.add(timer);
+  });
+  return Promise.race([p, timeout]).finally(() => {
+    clearTimeout(timer);
+    timers.delete(timer);
+  });
 }
 
 type Blocks = NonNullable<Awaited<ReturnType<Worker['recognize']>>['data']['blocks']>;

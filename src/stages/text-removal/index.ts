@@ -92,8 +92,14 @@ const schema = z
       .min(0)
       .max(100)
       .default(0)
-      .describe('Lower confidence bar for words lying on static overlay pixels (once the image has moved enough to tell).'),
+      .describe('Lower confidence bar for words on a flat background that (once the image has moved enough to tell) lies on static overlay pixels.'),
     minStaticFraction: z.number().min(0).max(1).default(0.6).describe('Fraction of a word box that must be static for the lower confidence bar.'),
+    minFlatFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.6)
+      .describe('A flat background for the lower confidence bar: this fraction of the word box in one 16-level gray band (a screen panel, not speckle).'),
     maxTextHeight: z.number().int().min(4).default(64).describe('Words taller than this (frame pixels) are not screen text and stay.'),
     minTextHeight: z.number().int().min(1).default(5).describe('Words shorter than this (frame pixels) are noise and stay.'),
     padding: z.number().int().min(0).max(32).default(2).describe('Pixels added around each word box (anti-aliased glyph edges).'),
@@ -140,6 +146,9 @@ export const textRemovalStage = defineStage({
     const langPath = langPathOf(config, ctx);
     if (!langPath) {
       throw new AutodvtError('the tesseract language data is missing', { scope: SCOPE, category: 'config', hint: 'install @tesseract.js-data/eng (npm ci)' });
+    }
+    if (!fs.existsSync(langFile(langPath))) {
+      throw new AutodvtError(`${langFile(langPath)} does not exist`, { scope: SCOPE, category: 'config', hint: 'set langPath to a folder holding eng.traineddata.gz, or leave it out' });
     }
     try {
       await import('tesseract.js');

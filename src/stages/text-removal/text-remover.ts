@@ -19,11 +19,12 @@ import { capMaskArea, clipBox, mergeBoxes, padBox, type MaskBox } from '../../te
 import type { FillMode } from '../../text-removal/fill.js';
 import type { OcrEngine } from '../../text-removal/ocr-engine.js';
 import { prepareOcrImage } from '../../text-removal/ocr-image.js';
-import { selectTextWords, type WordRules } from '../../text-removal/ocr-words.js';
+import { flatFraction, selectTextWords, type WordRules } from '../../text-removal/ocr-words.js';
 import { StaticOverlayTracker } from '../../text-removal/static-overlay.js';
 
 export const SCOPE = 'stage:text-removal';
 const STAGE = 'text-removal';
+const REGION_MARGIN = 24;
 
 export interface TextRemoverOptions extends WordRules {
   fill: FillMode;
@@ -176,7 +177,9 @@ export class TextRemover {
   private ocrArea(frame: FrameEvent): Box {
     const full = { x: 0, y: 0, width: frame.width, height: frame.height };
     const region = this.options.useUsRegion ? frame.meta.usRegion : undefined;
-    const area = region ? clipBox(region, full) : full;
+    // A margin beyond the region: a line of text crossing its border is read whole
+    // (the part outside is filled anyway; boxes are clipped to the region).
+    const area = region ? clipBox(padBox(region, REGION_MARGIN), full) : full;
     return area.width > 0 && area.height > 0 ? area : full;
   }
 
@@ -199,7 +202,7 @@ export class TextRemover {
     try {
       const results = await Promise.all(images.map((img) => this.engine.recognize(img)));
       found = results.flatMap((words, i) =>
-        selectTextWords(words, images[i]!, o, moving ? (b) => tracker.staticFraction(b, moving) : undefined),
+        selectTextWords(words, images[i]!, o, moving ? (b) => tracker.staticFraction(b, moving) : undefined, (b) => flatFraction(frame, b)),
       );
     } catch (err) {
       state.inFlight = false;
