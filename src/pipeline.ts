@@ -46,7 +46,7 @@ export interface RunResult {
   durationMs: number;
   /** Problems phase 2 reported as warnings. */
   configWarnings: ConfigProblem[];
-  /** Frames the live queue dropped (flow.policy latest / drop-newest). */
+  /** Frames dropped on the way (by the live queue's policy, and by stages when metrics are on). */
   dropped: number;
   /** The final `metrics` event, when the run emitted metrics. */
   metrics?: MetricsEvent;
@@ -156,7 +156,13 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   if (queueStats && flow.policy !== 'block') {
     head$ = head$.pipe(liveQueue({ policy: flow.policy, capacity: flow.queue, room: gate, stats: queueStats, clock, warn: flowWarn }));
   }
-  head$ = head$.pipe(tap((e) => e.kind === 'frame' && gate.entered(e.seq)));
+  head$ = head$.pipe(
+    tap((e) => {
+      if (e.kind !== 'frame') return;
+      gate.entered(e.seq);
+      metrics?.intoStages(e);
+    }),
+  );
   let metricsTimer: ReturnType<typeof setInterval> | undefined;
   if (metrics && flow.metricsIntervalMs) {
     metricsTimer = setInterval(() => side.next(metrics.snapshot()), flow.metricsIntervalMs);
@@ -227,7 +233,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     warnings: warningCount,
     durationMs: clock.monotonic() - started,
     configWarnings,
-    dropped: queueStats?.dropped ?? 0,
+    dropped: metrics?.dropped ?? queueStats?.dropped ?? 0,
     metrics: finalMetrics,
   };
 }

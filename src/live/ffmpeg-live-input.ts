@@ -7,7 +7,8 @@
  * fast as ffmpeg writes it, and dropping is left to the pipeline's live queue.
  *
  * The connection ends in one of three ways:
- *   - it returns: the input reached a clean end of stream (a producer closed its pipe);
+ *   - it returns: the input reached a clean end of stream (a producer closed its pipe
+ *     after a whole frame);
  *   - it throws LiveInputLost: ffmpeg failed (device gone, connection refused) or no
  *     frame came for `stallTimeoutMs` (`openTimeoutMs` before the first one);
  *   - it returns early: the signal was aborted (the run is ending).
@@ -151,6 +152,10 @@ export async function* readLiveInput(
         `ffmpeg stopped reading ${spec.label} (${code === null ? `killed by ${killedBy}` : `exit code ${code}`})${detail(reader)}`,
         reader.framesEmitted,
       );
+    }
+    // A clean exit after errors: the stream was cut (a producer killed mid-frame), not finished.
+    if (reader.errors.length > 0 || reader.partialBytes > 0) {
+      throw new LiveInputLost(`${spec.label} ended abruptly${detail(reader)}`, reader.framesEmitted);
     }
   } finally {
     clearTimeout(timer);

@@ -11,8 +11,15 @@
  * the monotonic clock from the moment the source emitted the frame, plus any age the
  * frame already had then.
  *
- * Time per stage is the residence time of a frame in that stage, queueing included:
- * from the frame entering the stage to the last event with its seq leaving it.
+ * Time per stage is the residence time in that stage, queueing included: from the
+ * last event of a frame entering the stage (the frame itself, or its window, or its
+ * prediction) to the last event with its seq leaving it. So onnx-inference is timed
+ * from its window to its prediction, and a stage after it is not charged for the wait.
+ *
+ * Dropped frames are counted where they vanish: `droppedByQueue` (the live queue's
+ * policy) and `droppedByStages` (a stage that swallows frames, e.g. text removal
+ * before its first OCR result); `dropped` is their sum, so at the end of a run
+ * framesIn = framesProcessed + dropped, exactly.
  *
  * Everything here is bounded: per-frame records are released as soon as a later
  * frame passes (stages keep order), and percentiles come from fixed histograms.
@@ -69,7 +76,10 @@ export class StageTimer {
   constructor(private readonly clock: Clock) {}
 
   before(event: PipelineEvent): void {
-    if (event.kind === 'frame') this.entered.set(event.seq, this.clock.monotonic());
+    const seq = seqOf(event);
+    if (seq === undefined) return;
+    if (event.kind !== 'frame' && !this.entered.has(seq)) return;
+    this.entered.set(seq, this.clock.monotonic());
   }
 
   after(event: PipelineEvent): void {
@@ -107,6 +117,9 @@ export class LiveMetrics {
   readonly stages: StageTimer[];
   private readonly origin = new Map<number, number>();
   private readonly pending = new Map<number, Pending>();
+  /** Frames handed to the stages that have not reached the sinks yet. */
+  private readonly admitted = new Set<number>();
+  private droppedByStages = 0;
   private framesIn = 0;
   private framesProcessed = 0;
   private overBudget = 0;
@@ -120,6 +133,11 @@ export class LiveMetrics {
     return this.framesProcessed;
   }
 
+  /** Frames dropped so far, by the queue and by stages. */
+  get dropped(): number {
+    return (this.options.queue?.dropped ?? 0) + this.droppedByStages;
+  }
+
   /** A frame left the source (before any queue). */
   fromSource(event: PipelineEvent): void {
     if (event.kind !== 'frame') return;
@@ -129,6 +147,11 @@ export class LiveMetrics {
     this.origin.set(event.seq, clock.monotonic() - age);
   }
 
+  /** A frame went on to the first stage (after the live queue, if any). */
+  intoStages(event: PipelineEvent): void {
+    if (event.kind === 'frame') this.admitted.add(event.seq);
+  }
+
   /** An event reached the sinks. */
   atSinks(event: PipelineEvent): void {
     const seq = seqOf(event);
@@ -136,6 +159,7 @@ export class LiveMetrics {
     const t0 = this.origin.get(seq);
     if (event.kind === 'frame') {
       this.framesProcessed++;
+      this.admitted.delete(seq);
       this.settleBefore(seq);
     }
     if (t0 === undefined) return;
@@ -155,7 +179,9 @@ export class LiveMetrics {
     const counters: Record<string, number> = {
       framesIn: this.framesIn,
       framesProcessed: this.framesProcessed,
-      dropped: queue?.dropped ?? 0,
+      dropped: (queue?.dropped ?? 0) + this.droppedByStages,
+      droppedByQueue: queue?.dropped ?? 0,
+      droppedByStages: this.droppedByStages,
       queueDepth: queue?.queueDepth ?? 0,
       queueDepthMax: queue?.queueDepthMax ?? 0,
       inFlight: inFlight?.() ?? 0,
@@ -190,6 +216,12 @@ export class LiveMetrics {
     for (const s of this.origin.keys()) {
       if (s >= seq) break;
       this.origin.delete(s);
+    }
+    // Stages keep order: an admitted frame older than one that reached the sinks was swallowed.
+    for (const s of this.admitted) {
+      if (s >= seq) break;
+      this.admitted.delete(s);
+      this.droppedByStages++;
     }
   }
 
