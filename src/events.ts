@@ -98,6 +98,20 @@ export interface WindowEvent {
   data: Float32Array;
   /** Labels of the newest frame. */
   labels?: FrameLabels;
+  /** Grad-CAM heatmap, when a `saliency` stage ran on this window (onnx-inference copies it to the prediction). */
+  saliency?: Saliency;
+}
+
+/**
+ * A Grad-CAM heatmap (see docs/saliency.md): what the named head looked at to reach its
+ * predicted class, at the model's input size, for the newest frame of the window.
+ */
+export interface Saliency {
+  target: 'vein' | 'landmark';
+  width: number;
+  height: number;
+  /** Row-major width*height values in [0, 1] (1 = the peak). */
+  data: Float32Array;
 }
 
 export interface LandmarkProbabilities {
@@ -119,6 +133,8 @@ export interface PredictionEvent {
   /** Inference time attributed to this prediction (batch time / batch size). */
   latencyMs: number;
   labels?: FrameLabels;
+  /** Grad-CAM heatmap for this window, when a `saliency` stage ran upstream (optional; costs time). */
+  saliency?: Saliency;
 }
 
 export interface StateEvent {

@@ -1,5 +1,6 @@
 /** The CLI's commands, each in its own file; registered here in the order `--help` shows. */
 import { devicesCommand } from './devices-command.js';
+import { benchCommand } from './bench-command.js';
 import { evalCommand } from './eval-command.js';
 import { listCommand } from './list-command.js';
 import { probeCommand } from './probe-command.js';
@@ -22,4 +23,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, devicesCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, benchCommand, devicesCommand];

@@ -38,14 +38,14 @@ export const flowSchema = z
       .min(1)
       .optional()
       .describe(
-        'Most frames between the source (or the live queue) and the sinks at once. Default 64 with block (a file source waits beyond it), 2 with latest/drop-newest (frames wait in the queue, where they can be dropped).',
+        'Most frames between the source (or the live queue) and the sinks at once. Default 64 with block (a file source waits beyond it), 1 with latest/drop-newest (frames wait in the queue, where they can be dropped, not inside a stage).',
       ),
     queue: z
       .number()
       .int()
       .min(1)
       .max(10000)
-      .default(4)
+      .default(2)
       .describe('latest / drop-newest: frames that may wait ahead of the stages; beyond it the policy drops frames (each one counted).'),
     latencyBudgetMs: z
       .number()

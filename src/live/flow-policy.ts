@@ -29,7 +29,7 @@ export interface ResolvedFlow {
   metricsIntervalMs?: number;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = { block: 64, live: 2 } as const;
+export const DEFAULT_MAX_IN_FLIGHT = { block: 64, live: 1 } as const;
 export const DEFAULT_LIVE_METRICS_INTERVAL_MS = 1000;
 
 /** True when frames arrive on their own clock: a capture device, a pipe, or a file replayed in real time. */

@@ -48,7 +48,8 @@ const TAG = /^(\[[^\]]*\]\s*)+/;
 export function parseV4l2Formats(stderr: string): string[] {
   const out: string[] = [];
   for (const line of stderr.split(/\r?\n/)) {
-    const m = /(Raw|Compressed)\s*:\s*(\S+)\s*:\s*(.*?)\s*:\s*(.*)$/.exec(line.replace(TAG, ''));
+    // `Raw : yuyv422 : YUYV 4:2:2 : 640x480 1280x720` (the description may hold colons, not ' : ').
+    const m = /(Raw|Compressed)\s*:\s*(\S+)\s+:\s+(.*)\s+:\s+(.*)$/.exec(line.replace(TAG, ''));
     if (m) out.push(`${m[1]!.toLowerCase()} ${m[2]} (${m[3]}): ${m[4]!.trim()}`);
   }
   return out;

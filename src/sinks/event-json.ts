@@ -4,7 +4,7 @@
  * its shape and seqs. Recognised text in redactions is dropped unless allowed.
  * Versioned: every line carries `v` (EVENT_LOG_VERSION).
  */
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent, Saliency } from '../events.js';
 
 export const EVENT_LOG_VERSION = 1;
 export const EVENT_LOG_SCHEMA = 'autodvt.event-log';
@@ -23,10 +23,19 @@ export function eventToJson(event: PipelineEvent, opts: { exposeText?: boolean }
       };
     }
     case 'window': {
-      const { data: _data, ...rest } = event;
-      return { v: EVENT_LOG_VERSION, ...rest };
+      const { data: _data, saliency, ...rest } = event;
+      return { v: EVENT_LOG_VERSION, ...rest, ...(saliency ? { saliency: saliencyToJson(saliency) } : {}) };
+    }
+    case 'prediction': {
+      const { saliency, ...rest } = event;
+      return { v: EVENT_LOG_VERSION, ...rest, ...(saliency ? { saliency: saliencyToJson(saliency) } : {}) };
     }
     default:
       return { v: EVENT_LOG_VERSION, ...event };
   }
+}
+
+/** A heatmap is written as its target and size, never its values. */
+function saliencyToJson({ data: _data, ...rest }: Saliency): Record<string, unknown> {
+  return rest;
 }

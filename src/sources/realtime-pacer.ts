@@ -26,8 +26,15 @@ export class RealtimePacer {
     const delay = due - this.clock.monotonic();
     if (delay <= 0 || signal?.aborted) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, delay);
-      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, delay);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -3,8 +3,9 @@ import { compressibilityStage } from './compressibility/index.js';
 import { cropPadStage } from './crop-pad.js';
 import { onnxInferenceStage } from './onnx-inference/index.js';
 import { resizeStage } from './resize.js';
+import { saliencyStage } from './saliency/index.js';
 import { slidingWindowStage } from './sliding-window.js';
 import { textRemovalStage } from './text-removal/index.js';
 import type { StageSpec } from '../unit.js';
 
-export const stages: StageSpec<any>[] = [textRemovalStage, cropPadStage, resizeStage, slidingWindowStage, onnxInferenceStage, compressibilityStage];
+export const stages: StageSpec<any>[] = [textRemovalStage, cropPadStage, resizeStage, slidingWindowStage, saliencyStage, onnxInferenceStage, compressibilityStage];

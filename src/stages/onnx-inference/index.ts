@@ -211,6 +211,7 @@ class WindowModel {
       modelId: info.modelId,
       latencyMs,
       labels: w.labels,
+      ...(w.saliency ? { saliency: w.saliency } : {}),
     }));
   }
 }

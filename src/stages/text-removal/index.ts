@@ -65,7 +65,7 @@ const schema = z
       .number()
       .int()
       .min(1)
-      .default(64)
+      .default(256)
       .describe('Static overlay pixels that must change since the last keyframe to trigger a new OCR.'),
     minKeyframeGap: z
       .number()

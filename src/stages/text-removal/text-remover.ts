@@ -1,10 +1,10 @@
 /**
  * The per-subscription state of the text-removal stage: one static-overlay tracker
  * and one mask per exam, and the decision of when a frame is a keyframe (OCR runs):
- *   - the first frame of an exam (file mode: after `warmupFrames`, so the tracker
- *     can already tell the moving image from the static overlay; the buffered frames
- *     get that mask too),
- *   - live mode only: again once the tracker has matured,
+ *   - file mode: frame `warmupFrames` of an exam (the tracker can tell the moving
+ *     image from the static overlay by then; the frames held back get that mask too),
+ *   - live mode: the 5th frame (moving pixels can be told by then), and again once
+ *     the tracker has matured (`warmupFrames`),
  *   - when static overlay pixels changed since the last keyframe,
  *   - every `keyframeInterval` frames.
  * File mode waits for each keyframe's OCR (deterministic output, every frame covered);
@@ -25,6 +25,7 @@ import { StaticOverlayTracker } from '../../text-removal/static-overlay.js';
 export const SCOPE = 'stage:text-removal';
 const STAGE = 'text-removal';
 const REGION_MARGIN = 24;
+const LIVE_FIRST_AFTER = 5;
 
 export interface TextRemoverOptions extends WordRules {
   fill: FillMode;
@@ -128,7 +129,9 @@ export class TextRemover {
     }
     const state = this.stateFor(event);
     const changed = state.tracker.update(event.pixels);
-    const first = !state.mask && !state.inFlight && state.tracker.frames === 1;
+    // The first OCR waits a few frames so that moving pixels can already be blanked
+    // (speckle makes tesseract several times slower and reads as junk).
+    const first = !state.mask && !state.inFlight && !state.matureKeyDone && state.tracker.frames === Math.min(LIVE_FIRST_AFTER, this.options.warmupFrames);
     const mature = !state.matureKeyDone && state.tracker.frames >= this.options.warmupFrames;
     if (first || mature || this.keyframeDue(state, changed) || state.due) {
       if (mature) state.matureKeyDone = true;

@@ -1,0 +1,76 @@
+/** The bench result as a Markdown report (docs/benchmarks.md) and a terminal table. */
+import type { BenchResult } from './run-bench.js';
+import type { RunMeasurement } from './measure-run.js';
+
+const f1 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
+const f2 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
+
+function runRow(name: string, r: RunMeasurement | undefined): string {
+  if (!r) return `| ${name} | – | – | – | – | – | – |`;
+  return `| ${name} | ${f1(r.framesPerSecond)} | ${f1(r.latencyMs?.p50)} | ${f1(r.latencyMs?.p95)} | ${f1(r.latencyMs?.p99)} | ${r.dropped} | ${f1(r.peakRssMB)} |`;
+}
+
+function stageTable(r: RunMeasurement | undefined): string[] {
+  if (!r || Object.keys(r.stageMs).length === 0) return [];
+  return [
+    '',
+    '| stage | p50 ms/frame | p99 ms/frame |',
+    '| --- | --- | --- |',
+    ...Object.entries(r.stageMs).map(([id, s]) => `| ${id} | ${f2(s.p50)} | ${f2(s.p99)} |`),
+  ];
+}
+
+export function benchMarkdown(r: BenchResult): string {
+  const m = r.machine;
+  const torch = r.torch as { window?: Record<string, number>; streaming?: Record<string, number>; error?: string } | undefined;
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GiB, ${m.platform}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, CPU execution provider.`,
+    `Input: ${r.input.file} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`,
+    '',
+    '### Floors (same run)',
+    '',
+    '| floor | per second |',
+    '| --- | --- |',
+    `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s |`,
+    `| model only, window mode, batch ${r.batch} | ${f1(r.floors.modelWindowBatchN?.perSecond)} stacks/s |`,
+    `| model only, window mode, batch 1 | ${f1(r.floors.modelWindowBatch1?.perSecond)} stacks/s |`,
+    `| model only, streaming mode, batch 1 | ${f1(r.floors.modelStreamingBatch1?.perSecond)} frames/s (${f2(r.streamingSpeedup)}x window batch 1) |`,
+    '',
+    '### Pipelines',
+    '',
+    '| scenario | frames/s | latency p50 ms | p95 | p99 | dropped | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    runRow(`archive, window mode, batch ${r.batch}`, r.archive?.window),
+    runRow('archive, streaming mode', r.archive?.streaming),
+    runRow('live 30 fps, window mode, batch 1', r.live?.window),
+    runRow('live 30 fps, streaming mode', r.live?.streaming),
+    '',
+    r.archive
+      ? `Archive, window mode: ${f2(r.archive.ratioToModelOnly)}x model-only throughput at batch ${r.batch}, ${f2(r.archive.ratioToDecodeOnly)}x decode-only.`
+      : '',
+    'Latency is capture (the frame entering the pipeline) to its verdict-state event; archive latencies include waiting for a batch to fill.',
+    '',
+    `Per-stage residence time, archive window mode:`,
+    ...stageTable(r.archive?.window),
+    '',
+    `Per-stage residence time, live streaming mode:`,
+    ...stageTable(r.live?.streaming),
+  ];
+  if (torch) {
+    lines.push('', '### Against the paper and PyTorch eager (same machine, same run)', '');
+    if (torch.error) lines.push(`PyTorch eager: not measured (${torch.error}).`);
+    lines.push(
+      '| implementation | frames/s (stacks/s) |',
+      '| --- | --- |',
+      '| paper, Xeon CPU | 14 |',
+      '| paper, K80 GPU | 20 |',
+      ...Object.entries(torch.window ?? {}).map(([k, v]) => `| PyTorch eager, window, ${k} | ${f1(Number(v))} |`),
+      ...Object.entries(torch.streaming ?? {}).map(([k, v]) => `| PyTorch eager, streaming, ${k} | ${f1(Number(v))} |`),
+      `| this project, model only, window batch 1 | ${f1(r.floors.modelWindowBatch1?.perSecond)} |`,
+      `| this project, model only, streaming | ${f1(r.floors.modelStreamingBatch1?.perSecond)} |`,
+      `| this project, whole pipeline, archive window batch ${r.batch} | ${f1(r.archive?.window.framesPerSecond)} |`,
+      `| this project, whole pipeline, archive streaming | ${f1(r.archive?.streaming.framesPerSecond)} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,69 @@
+/**
+ * Run one pipeline for the bench and measure it: end-to-end frames/s, the final
+ * metrics (capture-to-result latency percentiles, per-stage residence time), and
+ * peak memory sampled every 50 ms.
+ */
+import { parsePipeline, requireValid } from '../config/load-pipeline.js';
+import { runPipeline } from '../pipeline.js';
+import type { MetricsEvent } from '../events.js';
+
+export interface RunMeasurement {
+  frames: number;
+  predictions: number;
+  seconds: number;
+  framesPerSecond: number;
+  latencyMs?: { p50: number; p95: number; p99: number };
+  stageMs: Record<string, { p50: number; p99: number }>;
+  dropped: number;
+  peakRssMB: number;
+  peakHeapMB: number;
+}
+
+export async function measureRun(pipeline: Record<string, unknown>, baseDir: string): Promise<RunMeasurement> {
+  const config = requireValid(parsePipeline(JSON.stringify(pipeline), { env: {}, baseDir }));
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 50);
+  let predictions = 0;
+  let metrics: MetricsEvent | undefined;
+  const t0 = performance.now();
+  try {
+    await runPipeline(config, {
+      baseDir,
+      skipContextCheck: false,
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      tap: (e) => {
+        if (e.kind === 'prediction') predictions++;
+        if (e.kind === 'metrics') metrics = e;
+      },
+    });
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const counters = metrics?.counters ?? {};
+  const frames = counters.framesProcessed ?? 0;
+  const stageMs: RunMeasurement['stageMs'] = {};
+  for (const [key, value] of Object.entries(counters)) {
+    const m = /^stageMs\.(.+)\.(p50|p99)$/.exec(key);
+    if (m) (stageMs[m[1]!] ??= { p50: 0, p99: 0 })[m[2] as 'p50' | 'p99'] = value;
+  }
+  return {
+    frames,
+    predictions,
+    seconds,
+    framesPerSecond: frames / seconds,
+    latencyMs: metrics?.latencyMs,
+    stageMs,
+    dropped: counters.dropped ?? 0,
+    peakRssMB: peakRss / 2 ** 20,
+    peakHeapMB: peakHeap / 2 ** 20,
+  };
+}

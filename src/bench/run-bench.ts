@@ -1,0 +1,129 @@
+/**
+ * `autodvt bench`: the pipeline measured side by side with its floors, in one run.
+ *
+ * Scenarios (all on one phantom mp4, CPU provider):
+ *   archive   file input, `block` backpressure, window mode at batch N (and streaming mode)
+ *   live      the same file replayed at its frame rate (30 fps), batch 1, window vs streaming
+ * Floors, measured in the same run: decode-only (the source alone) and model-only
+ * (session.run on random input at the same batch size); the ratios say how much the
+ * pipeline costs on top. Optionally PyTorch eager on the same machine (training/bench_torch.py).
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { findUnit } from '../registry.js';
+import { SHIPPED_MODEL } from '../stages/onnx-inference/index.js';
+import { benchClip } from './bench-input.js';
+import { measureRun, type RunMeasurement } from './measure-run.js';
+import { streamingModelThroughput, windowModelThroughput, type ThroughputResult } from './model-throughput.js';
+
+export interface BenchOptions {
+  scenarios: ('archive' | 'live')[];
+  batch: number;
+  durationS: number;
+  modelSeconds: number;
+  model?: string;
+  torch: boolean;
+  log?: (line: string) => void;
+}
+
+export interface BenchResult {
+  machine: { cpu: string; cores: number; memoryGB: number; node: string; onnxruntime: string; platform: string };
+  input: { file: string; frames?: number };
+  model: string;
+  textRemoval: boolean;
+  floors: {
+    decodeOnly?: RunMeasurement;
+    modelWindowBatchN?: ThroughputResult;
+    modelWindowBatch1?: ThroughputResult;
+    modelStreamingBatch1?: ThroughputResult;
+  };
+  archive?: { window: RunMeasurement; streaming: RunMeasurement; ratioToModelOnly: number; ratioToDecodeOnly: number };
+  live?: { window: RunMeasurement; streaming: RunMeasurement };
+  streamingSpeedup?: number;
+  torch?: unknown;
+  batch: number;
+}
+
+function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean) {
+  return [
+    ...(textRemoval ? [{ type: 'text-removal' }] : []),
+    { type: 'crop-pad', size: 600 },
+    { type: 'resize', size: 150 },
+    ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
+    { type: 'onnx-inference', model, mode, batch, warmup: true },
+    { type: 'compressibility' },
+  ];
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? (() => {});
+  const model = options.model ? path.resolve(options.model) : SHIPPED_MODEL;
+  const streamingModel = model.replace(/\.onnx$/, '.streaming.onnx');
+  const textRemoval = findUnit('stage', 'text-removal') !== undefined;
+  const ort = await import('onnxruntime-node');
+  log('preparing the input clip ...');
+  const clip = await benchClip(4242, options.durationS);
+  const baseDir = path.dirname(clip);
+  const source = { type: 'video-file', path: clip };
+  const sink = [{ type: 'console', intervalMs: 0 }];
+  const result: BenchResult = {
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      onnxruntime: ort.env.versions.node ?? 'unknown',
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    input: { file: path.basename(clip) },
+    model: path.relative(process.cwd(), model),
+    textRemoval,
+    floors: {},
+    batch: options.batch,
+  };
+
+  log('floor: decode only ...');
+  result.floors.decodeOnly = await measureRun({ source, sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+  result.input.frames = result.floors.decodeOnly.frames;
+  log(`floor: model only, window batch ${options.batch} and 1, streaming batch 1 ...`);
+  result.floors.modelWindowBatchN = await windowModelThroughput(model, options.batch, options.modelSeconds);
+  result.floors.modelWindowBatch1 = await windowModelThroughput(model, 1, options.modelSeconds);
+  result.floors.modelStreamingBatch1 = await streamingModelThroughput(streamingModel, options.modelSeconds);
+  result.streamingSpeedup = result.floors.modelStreamingBatch1.perSecond / result.floors.modelWindowBatch1.perSecond;
+
+  if (options.scenarios.includes('archive')) {
+    log('archive: window mode ...');
+    const window = await measureRun({ source, stages: stagesFor('window', options.batch, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    log('archive: streaming mode ...');
+    const streaming = await measureRun({ source, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    result.archive = {
+      window,
+      streaming,
+      ratioToModelOnly: window.framesPerSecond / result.floors.modelWindowBatchN.perSecond,
+      ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly.framesPerSecond,
+    };
+  }
+  if (options.scenarios.includes('live')) {
+    const live = { ...source, realtime: true };
+    log('live (paced at the clip frame rate): window mode, batch 1 ...');
+    const window = await measureRun({ source: live, stages: stagesFor('window', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    log('live: streaming mode ...');
+    const streaming = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    result.live = { window, streaming };
+  }
+  if (options.torch) {
+    log('PyTorch eager (training/bench_torch.py) ...');
+    const script = path.resolve(import.meta.dirname, '../../training/bench_torch.py');
+    const run = spawnSync('/usr/bin/python3', [script, '--device', 'cpu', '--seconds', String(options.modelSeconds), '--batches', `1,${options.batch === 1 ? 16 : 16}`], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    try {
+      result.torch = JSON.parse(run.stdout);
+    } catch {
+      result.torch = { error: (run.stderr || run.stdout || 'no output').trim().split('\n').slice(-3).join(' ') };
+    }
+  }
+  return result;
+}
