@@ -6,7 +6,7 @@ import { examEvents } from '../helpers/frames.js';
 const root = path.resolve(import.meta.dirname, '../..');
 
 export function conformanceInput(type: string): PipelineEvent[] | undefined {
-  if (type === 'onnx-inference') {
+  if (type === 'onnx-inference' || type === 'saliency') {
     const events = examEvents(3);
     const window: PipelineEvent = {
       kind: 'window',
@@ -28,6 +28,7 @@ export function conformanceConfig(type: string): Record<string, unknown> {
   if (type === 'dicom-cine') return { path: path.join(fixtures, 'dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm') };
   if (type === 'video-file') return { path: path.join(fixtures, 'video/philips_color_doppler_20frames.mov') };
   if (type === 'onnx-inference') return { model: path.join(root, 'models/test/tiny-random.onnx'), batch: 2 };
+  if (type === 'saliency') return { model: path.join(root, 'models/test/tiny-random.gradcam.onnx') };
   // Standard input is not ours in a test worker: read ten raw frames from a file instead.
   if (type === 'stdin') return { path: path.join(root, 'test/live/fixtures/gray-32x24x10.raw'), size: '32x24' };
   return {};
