@@ -40,5 +40,5 @@ export async function wordsIn(engine: OcrEngine, img: GrayImage, box: Box): Prom
 
 /** A character tesseract stands behind (below 30 it reads letters into smooth gradients). */
 export const hasAlnum = (w: OcrWord) => w.confidence >= 30 && /[\p{L}\p{N}]/u.test(w.text);
-/** A word of at least 3 letters. */
-export const isWord3 = (w: OcrWord) => (w.text.match(/\p{L}/gu) ?? []).length >= 3;
+/** A word of at least 3 letters read at `minConfidence` or more (tesseract reads letters into fill textures at low confidence). */
+export const isWord3 = (w: OcrWord, minConfidence = 0) => w.confidence >= minConfidence && (w.text.match(/\p{L}/gu) ?? []).length >= 3;

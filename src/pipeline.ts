@@ -146,7 +146,6 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
           resultKind: resultKindOf(config.stages.map((s) => s.type)),
           stageIds: stageIdsOf(config.stages),
           queue: queueStats,
-          inFlight: () => gate.inFlight,
           latencyBudgetMs: flow.latencyBudgetMs,
           warn: flowWarn,
         });

@@ -1,24 +1,40 @@
-/** `autodvt run <pipeline.yaml>`: validate (both phases), then run; Ctrl-C ends cleanly. */
+/**
+ * `autodvt run <pipeline.yaml>`: validate (both phases), then run; Ctrl-C ends cleanly.
+ * With `--input` (folders, globs, files, manifests, DICOMweb URLs) it is a batch run over
+ * archived exams: one pipeline run per exam, `--concurrency` at once, results in
+ * `--run-dir` (docs/batch.md).
+ */
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { formatProblem, EXIT_OK } from '../errors.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
 import type { CliCommand } from './commands.js';
 
+export const EXIT_INTERRUPTED = 130;
+
 export const runCommand: CliCommand = {
   name: 'run <pipeline>',
-  describe: 'Run a pipeline file',
+  describe: 'Run a pipeline file (with --input: over many archived exams)',
   builder: (y) =>
     y
       .positional('pipeline', { type: 'string', describe: 'Pipeline YAML file', demandOption: true })
-      .option('set', { type: 'string', array: true, describe: 'Override a value: --set stages[2].size=5 (repeatable)' }),
+      .option('set', { type: 'string', array: true, describe: 'Override a value: --set stages[2].size=5 (repeatable)' })
+      .option('input', {
+        type: 'string',
+        array: true,
+        describe: 'Batch run: a folder, glob, file, manifest (.csv/.json) or DICOMweb URL of exams (repeatable)',
+      })
+      .option('concurrency', { type: 'number', default: 1, describe: 'Batch run: exams processed at once' })
+      .option('run-dir', { type: 'string', describe: 'Batch run: where results go (default out/runs/<pipeline>-<hash>); rerun to resume' })
+      .option('retry-failed', { type: 'boolean', default: false, describe: 'Batch run: run exams again that failed on bad input' })
+      .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
+      .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable)' }),
   async handler(args, io) {
-    const loaded = loadPipelineFile(args.pipeline, { set: args.set });
     const abort = new AbortController();
     let interrupts = 0;
     const onSignal = (sig: string) => {
       interrupts++;
-      if (interrupts > 1) process.exit(130);
+      if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
       io.stderr.write(`\n${sig}: stopping — flushing sinks (press Ctrl-C again to quit at once)\n`);
       abort.abort();
     };
@@ -27,6 +43,25 @@ export const runCommand: CliCommand = {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     try {
+      if (args.input?.length) {
+        const { runBatch } = await import('../batch/index.js');
+        const { parseHeaders } = await import('../dicomweb/headers.js');
+        await runBatch({
+          pipelineFile: args.pipeline,
+          set: args.set,
+          inputs: args.input,
+          concurrency: args.concurrency,
+          runDir: args.runDir,
+          retryFailed: args.retryFailed,
+          progressIntervalMs: Math.max(0, args.progressInterval) * 1000,
+          dicomwebHeaders: parseHeaders(args.header ?? []),
+          stdout: io.stdout,
+          stderr: io.stderr,
+          signal: abort.signal,
+        });
+        return abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK;
+      }
+      const loaded = loadPipelineFile(args.pipeline, { set: args.set });
       const config = requireValid(loaded);
       const result = await runPipeline(config, {
         baseDir: loaded.baseDir,

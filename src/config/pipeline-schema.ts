@@ -45,7 +45,7 @@ export const flowSchema = z
       .int()
       .min(1)
       .max(10000)
-      .default(2)
+      .default(4)
       .describe('latest / drop-newest: frames that may wait ahead of the stages; beyond it the policy drops frames (each one counted).'),
     latencyBudgetMs: z
       .number()

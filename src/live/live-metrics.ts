@@ -38,7 +38,6 @@ export interface LiveMetricsOptions {
   /** Stage ids, in order (used in counter names: `stageMs.<id>.p50`). */
   stageIds: string[];
   queue?: LiveQueueStats;
-  inFlight?: () => number;
   latencyBudgetMs?: number;
   warn?(message: string, extra?: { seq?: number; examId?: string }): void;
   /** Minimum time between two budget warnings (default 5000). */
@@ -175,7 +174,7 @@ export class LiveMetrics {
 
   /** A metrics event; `final` covers the whole run, otherwise `recentP99Ms` covers the time since the last one. */
   snapshot(final = false): MetricsEvent {
-    const { queue, inFlight, latencyBudgetMs } = this.options;
+    const { queue, latencyBudgetMs } = this.options;
     const counters: Record<string, number> = {
       framesIn: this.framesIn,
       framesProcessed: this.framesProcessed,
@@ -184,7 +183,7 @@ export class LiveMetrics {
       droppedByStages: this.droppedByStages,
       queueDepth: queue?.queueDepth ?? 0,
       queueDepthMax: queue?.queueDepthMax ?? 0,
-      inFlight: inFlight?.() ?? 0,
+      inFlight: this.admitted.size,
       latencySamples: this.total.count,
     };
     if (!final) {

@@ -35,7 +35,7 @@ const WHITE: Rgb = [240, 240, 240];
 const DIM: Rgb = [150, 150, 160];
 
 /** Scale a frame so it is at least `minWidth` wide (integer factor, 1..8), plus the panel. */
-export function overlayLayout(frameWidth: number, frameHeight: number, minWidth = 480): OverlayLayout {
+export function overlayLayout(frameWidth: number, frameHeight: number, minWidth = 448): OverlayLayout {
   const scale = Math.max(1, Math.min(8, Math.ceil(minWidth / frameWidth)));
   const image = { width: frameWidth * scale, height: frameHeight * scale };
   const width = Math.max(image.width, 360) + (Math.max(image.width, 360) % 2);

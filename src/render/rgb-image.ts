@@ -14,7 +14,12 @@ export interface RgbImage {
 
 export function createRgb(width: number, height: number, fill: Rgb = [0, 0, 0]): RgbImage {
   const data = new Uint8Array(width * height * 3);
-  if (fill[0] || fill[1] || fill[2]) for (let i = 0; i < data.length; i += 3) data.set(fill, i);
+  if (data.length > 0 && (fill[0] || fill[1] || fill[2])) {
+    data[0] = fill[0];
+    data[1] = fill[1];
+    data[2] = fill[2];
+    for (let n = 3; n < data.length; n *= 2) data.copyWithin(n, 0, Math.min(n, data.length - n));
+  }
   return { width, height, data };
 }
 

@@ -8,6 +8,8 @@ import type { OcrWord } from './ocr-words.js';
 
 export interface OcrEngine {
   recognize(image: OcrImage): Promise<OcrWord[]>;
+  /** Start the workers now rather than on the first job (live input: the first mask comes sooner). */
+  warm?(): void;
   /** Stop every worker; safe to call more than once, and while jobs run. */
   terminate(): Promise<void>;
 }

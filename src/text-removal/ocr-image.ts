@@ -12,8 +12,8 @@ export interface OcrImageOptions {
   scale: number;
   /** Invert gray levels (white-on-black screen text becomes black-on-white). */
   invert: boolean;
-  /** Pixels for which this returns true are set to the background (black before inversion). */
-  blank?: (x: number, y: number) => boolean;
+  /** Cells set to 1 in this grid (cells of `step` x `step` pixels) are set to the background (black before inversion). */
+  blank?: { map: Uint8Array; step: number; gridWidth: number };
 }
 
 /** The prepared image plus how to map its coordinates back to the frame. */
@@ -33,7 +33,8 @@ export function prepareOcrImage(frame: GrayImage, area: Box, options: OcrImageOp
     const fy = area.y + y;
     const row = fy * frame.width + area.x;
     if (blank) {
-      for (let x = 0; x < aw; x++) src[y * aw + x] = blank(area.x + x, fy) ? 0 : frame.pixels[row + x]!;
+      const cells = Math.floor(fy / blank.step) * blank.gridWidth;
+      for (let x = 0; x < aw; x++) src[y * aw + x] = blank.map[cells + Math.floor((area.x + x) / blank.step)] === 1 ? 0 : frame.pixels[row + x]!;
     } else {
       src.set(frame.pixels.subarray(row, row + aw), y * aw);
     }
@@ -43,19 +44,30 @@ export function prepareOcrImage(frame: GrayImage, area: Box, options: OcrImageOp
   const out = new Uint8Array(width * height);
   const inv = invert ? 255 : 0;
   const sign = invert ? -1 : 1;
+  const xs0 = new Int32Array(width);
+  const xs1 = new Int32Array(width);
+  const fxs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(aw - 1, Math.max(0, (x + 0.5) / scale - 0.5));
+    xs0[x] = Math.floor(sx);
+    xs1[x] = Math.min(aw - 1, xs0[x]! + 1);
+    fxs[x] = sx - xs0[x]!;
+  }
   for (let y = 0; y < height; y++) {
     const sy = Math.min(ah - 1, Math.max(0, (y + 0.5) / scale - 0.5));
     const y0 = Math.floor(sy);
     const y1 = Math.min(ah - 1, y0 + 1);
     const fy = sy - y0;
+    const r0 = y0 * aw;
+    const r1 = y1 * aw;
+    const o = y * width;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(aw - 1, Math.max(0, (x + 0.5) / scale - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(aw - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = src[y0 * aw + x0]! * (1 - fx) + src[y0 * aw + x1]! * fx;
-      const bottom = src[y1 * aw + x0]! * (1 - fx) + src[y1 * aw + x1]! * fx;
-      out[y * width + x] = inv + sign * Math.round(top * (1 - fy) + bottom * fy);
+      const x0 = xs0[x]!;
+      const x1 = xs1[x]!;
+      const fx = fxs[x]!;
+      const top = src[r0 + x0]! + (src[r0 + x1]! - src[r0 + x0]!) * fx;
+      const bottom = src[r1 + x0]! + (src[r1 + x1]! - src[r1 + x0]!) * fx;
+      out[o + x] = inv + sign * Math.round(top + (bottom - top) * fy);
     }
   }
   return { width, height, pixels: out, area, scale };

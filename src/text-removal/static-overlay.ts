@@ -128,11 +128,6 @@ export class StaticOverlayTracker {
     return map;
   }
 
-  /** Look up a pixel in a map from movingMap(). */
-  movingAt(map: Uint8Array, x: number, y: number): boolean {
-    return map[Math.floor(y / this.step) * this.gridWidth + Math.floor(x / this.step)] === 1;
-  }
-
   /** Fraction of the cells under `box` that are static (in `map`, default: the cells' own history). */
   staticFraction(box: Box, map?: Uint8Array): number {
     const { step, gridWidth, gridHeight, events } = this;

@@ -59,10 +59,10 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
     return worker;
   }
 
-  function pump(): void {
+  function pump(wanted = queue.length): void {
     if (closed) return;
     while (queue.length && idle.length) run(idle.pop()!, queue.shift()!);
-    if (queue.length > starting && all.length < options.size) {
+    while (wanted > starting && all.length < options.size) {
       starting++;
       const p = withTimeout(startWorker(), options.timeoutMs, timers);
       all.push(p);
@@ -104,6 +104,9 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
   }
 
   return {
+    warm() {
+      pump(options.size);
+    },
     recognize(image) {
       if (closed) return Promise.reject(new AutodvtError('OCR pool already terminated', { scope }));
       return new Promise<OcrWord[]>((resolve, reject) => {

@@ -30,20 +30,20 @@ export function produceFrames(opts: { frames: number; size?: string; fps?: numbe
 }
 
 /** The stages of the full pipeline, with text removal and compressibility when they are registered. */
-export function fullStagesYaml(): string {
+export function fullStagesYaml(window = ''): string {
   const stages: string[] = [];
   if (findUnit('stage', 'text-removal')) stages.push('  - type: text-removal');
-  stages.push('  - type: crop-pad\n    size: 600', '  - type: resize\n    size: 150', '  - type: sliding-window\n    size: 9');
+  stages.push('  - type: crop-pad\n    size: 600', '  - type: resize\n    size: 150', `  - type: sliding-window\n    size: 9${window}`);
   stages.push(`  - type: onnx-inference\n    model: ${JSON.stringify(tinyModel)}`);
   if (findUnit('stage', 'compressibility')) stages.push('  - type: compressibility');
   return `stages:\n${stages.join('\n')}\n`;
 }
 
-export function liveYaml(opts: { size?: string; flow?: string; sinks?: string } = {}): string {
+export function liveYaml(opts: { size?: string; flow?: string; sinks?: string; window?: string } = {}): string {
   return [
     `source:\n  type: stdin\n  size: ${opts.size ?? '640x480'}\n  fps: 30\n  examId: live-test`,
     opts.flow ? `flow:\n${opts.flow}` : '',
-    fullStagesYaml(),
+    fullStagesYaml(opts.window),
     opts.sinks ?? 'sinks:\n  - type: json-log\n    path: events.ndjson',
   ].join('\n');
 }

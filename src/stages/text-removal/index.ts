@@ -98,7 +98,7 @@ const schema = z
       .number()
       .min(0)
       .max(1)
-      .default(0.6)
+      .default(0.4)
       .describe('A flat background for the lower confidence bar: this fraction of the word box in one 16-level gray band (a screen panel, not speckle).'),
     maxTextHeight: z.number().int().min(4).default(64).describe('Words taller than this (frame pixels) are not screen text and stay.'),
     minTextHeight: z.number().int().min(1).default(5).describe('Words shorter than this (frame pixels) are noise and stay.'),
@@ -169,7 +169,9 @@ export function textRemovalOperator(
 ): OperatorFunction<PipelineEvent, PipelineEvent> {
   return (source) =>
     defer(() => {
-      const remover = new TextRemover(config, createEngine(), ctx);
+      const engine = createEngine();
+      if (ctx.live) engine.warm?.();
+      const remover = new TextRemover(config, engine, ctx);
       const body: Observable<PipelineEvent> = ctx.live
         ? new Observable<PipelineEvent>((subscriber) => {
             remover.onError = (err) => subscriber.error(err);

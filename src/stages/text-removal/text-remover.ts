@@ -199,7 +199,7 @@ export class TextRemover {
     const moving = mature ? tracker.movingMap() : undefined;
     const polarities = o.polarity === 'both' ? [true, false] : [o.polarity === 'light-on-dark'];
     const images = polarities.map((invert) =>
-      prepareOcrImage(frame, area, { scale: o.scale, invert, blank: moving ? (x, y) => tracker.movingAt(moving, x, y) : undefined }),
+      prepareOcrImage(frame, area, { scale: o.scale, invert, blank: moving ? { map: moving, step: tracker.step, gridWidth: tracker.gridWidth } : undefined }),
     );
     let found: MaskBox[];
     try {

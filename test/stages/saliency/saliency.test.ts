@@ -54,6 +54,8 @@ describe.each(MODELS)('Grad-CAM graph parity: $name', ({ gradcam, window }) => {
   it('ONNX Runtime matches PyTorch autograd Grad-CAM within 1e-4 on the reference input, both heads', async () => {
     const { ref, input, heat } = loadReference(gradcam);
     expect(ref.tolerance).toBe(1e-4);
+    expect(ref.margin_threshold).toBeLessThanOrEqual(1e-5);
+    if (gradcam === 'models/autodvt.gradcam.onnx') expect(Math.min(...ref.relu_margin)).toBeGreaterThanOrEqual(ref.margin_threshold);
     const ort = await import('onnxruntime-node');
     const { session } = await openSession(path.join(root, gradcam), { providers: ['cpu'], onFallback: 'warn', scope: 't' });
     const out = await session.run({ frames: new ort.Tensor('float32', input.data, input.shape) });
@@ -65,8 +67,14 @@ describe.each(MODELS)('Grad-CAM graph parity: $name', ({ gradcam, window }) => {
       expect(got.dims).toEqual([B, H, W]);
       const want = new Float32Array(B * H * W);
       for (let b = 0; b < B; b++) want.set(heat.data.subarray((b * 2 + ti) * H * W, (b * 2 + ti + 1) * H * W), b * H * W);
-      diffs[t] = maxAbsDiff(got.data as Float32Array, want);
-      expect(diffs[t]).toBeLessThanOrEqual(1e-4);
+      // Parity wherever no ReLU mask on the gradient path is within float rounding of flipping
+      // (ref.relu_margin; see docs/saliency.md): all samples of the shipped model's reference.
+      for (let b = 0; b < B; b++) {
+        if (ref.relu_margin[b] < ref.margin_threshold) continue;
+        const d = maxAbsDiff((got.data as Float32Array).subarray(b * H * W, (b + 1) * H * W), want.subarray(b * H * W, (b + 1) * H * W));
+        diffs[`${t}[${b}]`] = d;
+        expect(d, `${t} sample ${b}`).toBeLessThanOrEqual(ref.tolerance);
+      }
       // the map explains the class PyTorch predicted
       expect(Array.from(out[`saliency_${t}_class`]!.data as BigInt64Array, Number)).toEqual(ref.classes[t]);
       // and is a real map: peak 1, not flat
@@ -82,13 +90,14 @@ describe.each(MODELS)('Grad-CAM graph parity: $name', ({ gradcam, window }) => {
     expect(maxAbsDiff(out.landmark!.data as Float32Array, winRef.outputs.landmark.flat())).toBeLessThanOrEqual(1e-4);
     expect(maxAbsDiff(out.vein!.data as Float32Array, winRef.outputs.vein.flat())).toBeLessThanOrEqual(1e-4);
     expect(readModelInfo(path.join(root, gradcam)).modelId).toBe(winRef.model_id);
+    expect(Object.keys(diffs).length).toBeGreaterThanOrEqual(2); // at least one sample, both heads
     await session.release();
   }, 60_000);
 });
 
 describe('saliency stage', () => {
   it('attaches the reference heatmap to each window (pixel/255 in, within 1e-4)', async () => {
-    const { input, heat } = loadReference('models/test/tiny-random.gradcam.onnx');
+    const { ref, input, heat } = loadReference('models/test/tiny-random.gradcam.onnx');
     for (const [ti, target] of TARGETS.entries()) {
       const op = await saliencyStage.build(config({ target }), testContext());
       const out = await firstValueFrom(from(referenceWindows('models/test/tiny-random.gradcam.onnx', input) as PipelineEvent[]).pipe(op, toArray()));
@@ -97,7 +106,8 @@ describe('saliency stage', () => {
         const s = (w as WindowEvent).saliency!;
         expect(s).toMatchObject({ target, width: 150, height: 150 });
         const want = heat.data.subarray((b * 2 + ti) * 22500, (b * 2 + ti + 1) * 22500);
-        expect(maxAbsDiff(s.data, want)).toBeLessThanOrEqual(1e-4);
+        if (ref.relu_margin[b] >= ref.margin_threshold) expect(maxAbsDiff(s.data, want)).toBeLessThanOrEqual(1e-4);
+        else expect(maxAbsDiff(s.data, want)).toBeLessThanOrEqual(1e-2); // a mask within rounding of flipping
       });
     }
   }, 60_000);

@@ -1,0 +1,71 @@
+/**
+ * Exam verdicts against the phantom's truth: runs N phantom exams through the full
+ * pipeline (shipped model, compressibility) and compares each exam verdict and each
+ * landmark's verdict with what the phantom knows (a visit with a clot should be
+ * not-compressible, one without compressible; a landmark never visited is
+ * not-examined). Prints the agreement and confusion matrices as Markdown.
+ *
+ *   node --import tsx scripts/verdict-agreement.ts [exams=20] [seed=700000] [mode=streaming]
+ */
+import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { createPhantomExam } from '../src/phantom/index.js';
+import { runPipeline } from '../src/pipeline.js';
+import { subjectSeed } from '../src/synth/index.js';
+import type { ExamEvent } from '../src/events.js';
+
+const exams = Number(process.argv[2] ?? 20);
+const seed = Number(process.argv[3] ?? 700000);
+const mode = (process.argv[4] ?? 'streaming') as 'window' | 'streaming';
+
+const pipeline = {
+  source: { type: 'synthetic', seed, exams },
+  stages: [
+    { type: 'crop-pad', size: 600 },
+    { type: 'resize', size: 150 },
+    ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
+    { type: 'onnx-inference', mode, batch: mode === 'window' ? 16 : 1 },
+    { type: 'compressibility' },
+  ],
+  sinks: [{ type: 'console', intervalMs: 0 }],
+};
+
+const results: ExamEvent[] = [];
+const t0 = performance.now();
+await runPipeline(requireValid(parsePipeline(JSON.stringify(pipeline), { env: {}, baseDir: process.cwd() })), {
+  baseDir: process.cwd(),
+  stdout: { write: () => true },
+  tap: (e) => {
+    if (e.kind === 'exam') {
+      results.push(e);
+      process.stderr.write(`${results.length}/${exams} ${e.examId}: ${e.verdict}\n`);
+    }
+  },
+});
+
+type LmVerdict = 'compressible' | 'not-compressible' | 'inconclusive' | 'not-examined';
+const LM_CLASSES: LmVerdict[] = ['compressible', 'not-compressible', 'inconclusive', 'not-examined'];
+const EXAM_CLASSES = ['2-point exam negative at the examined landmarks', 'refer for specialist ultrasound', 'incomplete'];
+const lmConfusion = new Map<string, number>();
+const examConfusion = new Map<string, number>();
+let agree = 0;
+results.forEach((r, i) => {
+  const truth = createPhantomExam({ seed: subjectSeed(seed, i), fps: 30, thrombusFraction: 0.2, vendorFrame: true }).truth;
+  if (r.verdict === truth.verdict) agree++;
+  examConfusion.set(`${truth.verdict}|${r.verdict}`, (examConfusion.get(`${truth.verdict}|${r.verdict}`) ?? 0) + 1);
+  for (const lm of ['LM1', 'LM2'] as const) {
+    const visits = truth.visits.filter((v) => v.landmark === lm);
+    const t: LmVerdict = visits.length === 0 ? 'not-examined' : visits.some((v) => v.thrombus) ? 'not-compressible' : 'compressible';
+    const p = (r.landmarks?.[lm] ?? 'not-examined') as LmVerdict;
+    lmConfusion.set(`${t}|${p}`, (lmConfusion.get(`${t}|${p}`) ?? 0) + 1);
+  }
+});
+const table = (classes: string[], m: Map<string, number>) => [
+  `| truth \\ pipeline | ${classes.join(' | ')} |`,
+  `| --- |${classes.map(() => ' --- |').join('')}`,
+  ...classes.map((t) => `| ${t} | ${classes.map((p) => m.get(`${t}|${p}`) ?? 0).join(' | ')} |`),
+];
+console.log(`## Exam verdicts against phantom truth (${results.length} exams, seed ${seed}, ${mode} mode, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+console.log(`Agreement: ${agree}/${results.length} = ${((100 * agree) / Math.max(1, results.length)).toFixed(1)}%\n`);
+console.log(table(EXAM_CLASSES, examConfusion).join('\n'));
+console.log('\nPer landmark (two per exam):\n');
+console.log(table(LM_CLASSES, lmConfusion).join('\n'));

@@ -1,0 +1,51 @@
+/**
+ * What every exam of a run shares, worked out once: the validated pipeline, the
+ * models it loads and the hashes that key results. Used by `autodvt run --input`
+ * and by queue workers alike, so both apply the same resumability rules.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
+import { ConfigError } from '../errors.js';
+import { validateContext } from '../pipeline.js';
+import { examPipelineConfig } from './exam-pipeline.js';
+import { modelHash, modelsOf, pipelineHash, type ModelRef } from './hashes.js';
+import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { ExamInput } from './exam-input.js';
+
+export interface PreparedPipeline {
+  file: string;
+  baseDir: string;
+  config: PipelineConfig;
+  models: ModelRef[];
+  modelHash: string;
+  pipelineHash: string;
+}
+
+export function preparePipeline(file: string, set: string[] = []): PreparedPipeline {
+  const loaded = loadPipelineFile(file, { set });
+  const config = requireValid(loaded);
+  const models = modelsOf(config, loaded.baseDir);
+  return { file: path.resolve(file), baseDir: loaded.baseDir, config, models, modelHash: modelHash(models), pipelineHash: pipelineHash(config) };
+}
+
+/**
+ * Phase-2 checks of the stages and sinks, once, with the source pointed at `sample`:
+ * a bad pipeline stops the run before any exam; a bad exam only fails that exam.
+ */
+export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, linksDir: string): Promise<void> {
+  const config = examPipelineConfig(p.config, sample, { linksDir, concurrency: 1 });
+  const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file })).filter((q) => !q.path.startsWith('source'));
+  if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
+}
+
+/** A default run directory for the same pipeline and inputs: reruns of one command meet again. */
+export function defaultRunDir(pipelineFile: string, inputs: string[], cwd = process.cwd()): string {
+  const name = path.basename(pipelineFile).replace(/\.ya?ml$/i, '');
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([path.resolve(pipelineFile), ...inputs.map((i) => (/^https?:/i.test(i) ? i : path.resolve(cwd, i)))]))
+    .digest('hex')
+    .slice(0, 8);
+  return path.join(cwd, 'out', 'runs', `${name}-${key}`);
+}

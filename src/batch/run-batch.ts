@@ -1,0 +1,187 @@
+/**
+ * A research run over archived exams: every exam (file, manifest row or PACS
+ * series) is its own run of the pipeline, up to `concurrency` at once, with
+ * progress, a result per exam, a run table and an evaluation across the run.
+ *
+ *   const summary = await runBatch({ pipelineFile: 'pipelines/archive.yaml', inputs: ['exams/'], concurrency: 2 });
+ *
+ * Resumable: results live in the run directory keyed by exam and by the input,
+ * model and pipeline hashes; a rerun skips what is done and redoes what was cut
+ * short. An exam that fails is recorded and the run goes on. Abort `signal`
+ * (Ctrl-C) to stop: running exams stop, leave no result, and are redone next time.
+ */
+import path from 'node:path';
+import { table2Markdown } from '../evaluation/classification-metrics.js';
+import { systemClock, type Clock, type TextOut } from '../context.js';
+import { DISCLAIMER } from '../events.js';
+import { listExams } from './list-exams.js';
+import { checkPipelineOnce, defaultRunDir, preparePipeline } from './prepare.js';
+import { processExam } from './process-exam.js';
+import { BatchProgress, formatDuration } from './progress.js';
+import { forEachConcurrent } from './pool.js';
+import { RunDir } from './run-dir.js';
+import { runEvaluation } from './run-evaluation.js';
+import { resultsCsv, resultsJsonl } from './run-table.js';
+import type { ExamResult } from './exam-result.js';
+
+export interface BatchOptions {
+  pipelineFile: string;
+  /** `--set` overrides for the pipeline. */
+  set?: string[];
+  /** Folders, globs, files, manifests (.csv/.json) or DICOMweb URLs. */
+  inputs: string[];
+  /** Exams at once (default 1). */
+  concurrency?: number;
+  /** Default: out/runs/<pipeline>-<hash of pipeline path and inputs>. */
+  runDir?: string;
+  /** Run exams again that failed on bad input (they are skipped by default). */
+  retryFailed?: boolean;
+  cwd?: string;
+  stdout: TextOut;
+  stderr: TextOut;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Plain progress lines this often when stderr is not a terminal (default 10 s). */
+  progressIntervalMs?: number;
+  /** Headers for DICOMweb requests (e.g. Authorization). */
+  dicomwebHeaders?: Record<string, string>;
+}
+
+export interface BatchSummary {
+  runDir: string;
+  total: number;
+  /** Exams this invocation ran (ok + failed), and the ones it found done. */
+  ran: number;
+  skipped: number;
+  ok: number;
+  failed: number;
+  interrupted: number;
+  frames: number;
+  wallMs: number;
+  /** Frames this invocation decoded and processed per second of wall time. */
+  framesPerSecond: number;
+  failures: { key: string; message: string }[];
+  evaluated: boolean;
+}
+
+export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
+  const clock = o.clock ?? systemClock;
+  const concurrency = Math.max(1, o.concurrency ?? 1);
+  const pipeline = preparePipeline(o.pipelineFile, o.set);
+  const exams = await listExams(o.inputs, { cwd: o.cwd, dicomwebHeaders: o.dicomwebHeaders });
+  const runDir = new RunDir(path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd)));
+  runDir.init();
+  const linksDir = path.join(runDir.dir, 'links');
+  await checkPipelineOnce(pipeline, exams[0]!, linksDir);
+  await runDir.writeFile(
+    'run.json',
+    JSON.stringify(
+      {
+        pipeline: pipeline.file,
+        set: o.set ?? [],
+        inputs: o.inputs,
+        exams: exams.length,
+        hashes: { model: pipeline.modelHash, pipeline: pipeline.pipelineHash },
+        models: pipeline.models,
+        concurrency,
+        startedAt: new Date(clock.now()).toISOString(),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  o.stderr.write(`run directory ${runDir.dir}: ${exams.length} exam(s), concurrency ${concurrency}\n`);
+
+  const progress = new BatchProgress({ out: o.stderr, total: exams.length, clock, intervalMs: o.progressIntervalMs });
+  const results = new Map<string, ExamResult>();
+  let ran = 0;
+  let frames = 0;
+  const t0 = clock.monotonic();
+  try {
+    await forEachConcurrent(
+      exams,
+      concurrency,
+      async (exam) => {
+        let started = false;
+        const outcome = await processExam(exam, {
+          pipeline,
+          runDir,
+          linksDir,
+          concurrency,
+          retryFailed: o.retryFailed,
+          signal: o.signal,
+          clock,
+          dicomwebHeaders: o.dicomwebHeaders,
+          onStart: (d) => {
+            started = true;
+            progress.examStarted();
+            if (d.action === 'run' && d.reason !== 'new') progress.print(`↻ ${exam.key}: ${d.reason}, running it again`);
+          },
+          onEvent: (e) => {
+            if (e.kind === 'frame') {
+              frames++;
+              progress.addFrames();
+            }
+          },
+        });
+        if (outcome.status === 'interrupted') {
+          progress.examInterrupted();
+          return;
+        }
+        results.set(exam.key, outcome.result);
+        if (outcome.status === 'skipped') progress.examSkipped();
+        else {
+          ran++;
+          if (!started) progress.examStarted();
+          progress.examFinished(outcome.status === 'ok', exam.key, outcome.result.error?.message);
+        }
+      },
+      o.signal,
+    );
+  } finally {
+    progress.finish();
+  }
+  const wallMs = clock.monotonic() - t0;
+
+  // Tables: every exam of the input that has a result, in input order.
+  const rows = exams.map((e) => results.get(e.key) ?? runDir.readResult(e.key)).filter((r): r is ExamResult => r !== undefined);
+  await runDir.writeFile('results.csv', resultsCsv(rows));
+  await runDir.writeFile('results.jsonl', resultsJsonl(rows));
+  const evaluation = runEvaluation(rows);
+  if (evaluation) {
+    const md = table2Markdown(evaluation, `Evaluation across ${evaluation.exams} labelled exam(s) of the run`);
+    await runDir.writeFile('evaluation.json', JSON.stringify(evaluation, null, 2) + '\n');
+    await runDir.writeFile('evaluation.md', md);
+    o.stdout.write(md.endsWith('\n') ? md : md + '\n');
+  }
+  const failures = rows.filter((r) => r.status === 'failed').map((r) => ({ key: r.key, message: r.error?.message ?? 'failed' }));
+  const ok = rows.filter((r) => r.status === 'ok').length;
+  const summary: BatchSummary = {
+    runDir: runDir.dir,
+    total: exams.length,
+    ran,
+    skipped: results.size - ran,
+    ok,
+    failed: failures.length,
+    interrupted: exams.length - results.size,
+    frames,
+    wallMs,
+    framesPerSecond: wallMs > 0 ? (frames * 1000) / wallMs : 0,
+    failures,
+    evaluated: Boolean(evaluation),
+  };
+  o.stdout.write(summaryText(summary));
+  return summary;
+}
+
+export function summaryText(s: BatchSummary): string {
+  const lines = [
+    `── batch run ──`,
+    `${s.ok}/${s.total} exams ok, ${s.failed} failed${s.interrupted ? `, ${s.interrupted} not finished (rerun the same command to finish them)` : ''}`,
+    `this run: ${s.ran} exam(s) processed, ${s.skipped} already done; ${s.frames} frames in ${formatDuration(s.wallMs)} (${s.framesPerSecond.toFixed(1)} frames/s)`,
+    ...s.failures.map((f) => `✖ ${f.key}: ${f.message}`),
+    `results: ${path.join(s.runDir, 'results.csv')} (and results.jsonl, exams/*.json)${s.evaluated ? ', evaluation.md' : ''}`,
+    DISCLAIMER,
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,42 @@
+/**
+ * Which series a DICOMweb selection names: the listed studies, or the studies a
+ * QIDO-RS search finds (patient, study date, modality), then their series (of the
+ * modality, and only the listed ones when `series` is given), in a stable order.
+ */
+import { TAG, stringValue } from './dicom-json.js';
+import type { DicomwebClient } from './client.js';
+
+export interface SeriesSelection {
+  studies?: string[];
+  series?: string[];
+  patientId?: string;
+  studyDate?: string;
+  /** Modality of the series (and ModalitiesInStudy of the studies); empty = any. */
+  modality?: string;
+  limit?: number;
+}
+
+export interface SeriesRef {
+  studyUid: string;
+  seriesUid: string;
+}
+
+export async function selectSeries(client: DicomwebClient, sel: SeriesSelection, signal?: AbortSignal): Promise<SeriesRef[]> {
+  const modality = sel.modality || undefined;
+  const studies = sel.studies?.length
+    ? sel.studies
+    : (await client.searchStudies({ patientId: sel.patientId, studyDate: sel.studyDate, modality, limit: sel.limit }, signal))
+        .map((s) => stringValue(s, TAG.studyInstanceUid))
+        .filter((u): u is string => Boolean(u))
+        .sort();
+  const wanted = sel.series?.length ? new Set(sel.series) : undefined;
+  const out: SeriesRef[] = [];
+  for (const studyUid of studies) {
+    const series = (await client.searchSeries(studyUid, modality, signal))
+      .map((s) => stringValue(s, TAG.seriesInstanceUid))
+      .filter((u): u is string => Boolean(u) && (!wanted || wanted.has(u!)))
+      .sort();
+    for (const seriesUid of series) out.push({ studyUid, seriesUid });
+  }
+  return out;
+}

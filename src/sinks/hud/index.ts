@@ -1,0 +1,109 @@
+/**
+ * hud — a live heads-up display in the browser: a local web page (HTTP +
+ * WebSocket) showing the newest frame with the reported landmark and vein state, a
+ * verdict badge per landmark, a probability timeline like the paper's Fig. 2h, a
+ * saliency overlay when predictions carry heatmaps, frame-rate and dropped-frame
+ * counters, and the exam verdict with the research-software disclaimer.
+ *
+ * Consumes: `frame`, `prediction` (optional `saliency`), `state`, `verdict`,
+ *   `exam-start`, `exam`, `metrics` (counters.dropped, latency). Emits: nothing (a sink).
+ * Parameters:
+ *   host        address to listen on (default 127.0.0.1: this machine only)
+ *   port        TCP port; 0 picks a free one (default 8750). The URL is printed.
+ *   token       when set, the page and the socket need `?token=<token>`
+ *   maxFps      frames sent to a page per second at most (default 15)
+ *   maxWidth    frames wider than this are downscaled before sending (default 640)
+ *   timelineS   seconds of timeline on the page (default 10)
+ *   keepOpenS   keep serving this long after the stream ends (default 0)
+ * Notes: never keeps a backlog — each page gets the newest frame when its socket
+ *   has room (slow pages get fewer frames); memory does not grow with slow or stuck
+ *   pages. Sends no patient attributes and no recognised text. The sink completes
+ *   (and the server closes) when the stream ends, after keepOpenS.
+ *
+ * ```yaml
+ * - type: hud
+ *   port: 8750
+ *   keepOpenS: 30
+ * ```
+ */
+import { z } from 'zod';
+import { defineSink } from '../../unit.js';
+import { sinkOperator, type SinkWriter } from '../sink-operator.js';
+import { HudHub } from './hud-hub.js';
+import { startHudServer, type HudServer } from './hud-server.js';
+import { hudPage } from './page.js';
+import type { BuildContext } from '../../context.js';
+import type { PipelineEvent } from '../../events.js';
+
+const SCOPE = 'sink:hud';
+
+const schema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; the default serves this machine only. Use 0.0.0.0 only on a trusted network, with a token.'),
+    port: z.number().int().min(0).max(65535).default(8750).describe('TCP port; 0 picks a free one. The page URL is printed when the server starts.'),
+    token: z.string().min(8).optional().describe('Access token (8+ characters): the page and its socket then need ?token=<token>.'),
+    maxFps: z.number().positive().max(120).default(15).describe('Frames sent to each page per second at most (slow pages get fewer).'),
+    maxWidth: z.number().int().min(32).max(4096).default(640).describe('Frames wider than this are downscaled before sending.'),
+    timelineS: z.number().positive().max(600).default(10).describe('Seconds of probability timeline shown on the page.'),
+    keepOpenS: z.number().min(0).max(86400).default(0).describe('Keep serving the page this many seconds after the stream ends.'),
+  })
+  .strict();
+
+type Config = z.infer<typeof schema>;
+
+/** Bytes a page's socket may hold before it gets nothing new (about one large frame). */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+export const hudSink = defineSink({
+  type: 'hud',
+  summary: 'Live heads-up display in the browser: frame, landmark, vein state, verdict badges, probability timeline, counters.',
+  schema,
+  example: { type: 'hud', port: 8750, keepOpenS: 30 },
+  build(config, ctx) {
+    return sinkOperator(() => openHud(config, ctx));
+  },
+});
+
+async function openHud(config: Config, ctx: BuildContext): Promise<SinkWriter> {
+  const hub = new HudHub({
+    clock: ctx.clock,
+    maxFps: config.maxFps,
+    maxWidth: config.maxWidth,
+    timelineS: config.timelineS,
+    maxBufferedBytes: MAX_BUFFERED_BYTES,
+  });
+  const server: HudServer = await startHudServer({
+    host: config.host,
+    port: config.port,
+    token: config.token,
+    page: hudPage(),
+    onClient: (ws) => hub.add(ws),
+    scope: SCOPE,
+  });
+  if (!['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+    ctx.warn(`the HUD listens on ${config.host}: other machines can reach it${config.token ? '' : ' and no token is set'}`);
+  }
+  ctx.stdout.write(`HUD: ${server.url}\n`);
+  return {
+    write: (event: PipelineEvent) => hub.write(event),
+    async close(error?: unknown) {
+      hub.end();
+      if (error === undefined && config.keepOpenS > 0) await waitOrAbort(config.keepOpenS * 1000, ctx.signal);
+      hub.close();
+      await server.close();
+    },
+  };
+}
+
+function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * dicomweb — ultrasound cine loops straight from a PACS over DICOMweb.
+ *
+ * Finds studies with QIDO-RS (listed Study Instance UIDs, or a search by patient id,
+ * study date and modality), then streams each multi-frame instance of their series
+ * with WADO-RS (multipart/related application/dicom, stored transfer syntax).
+ * Emits: per instance `exam-start`, one `frame` per frame (8-bit gray; meta: B-mode
+ *   region and mm per pixel from the Sequence of Ultrasound Regions; labels from
+ *   `<labelsDir>/<SOPInstanceUID>.labels.json` when given), then `exam`.
+ * Parameters:
+ *   url         DICOMweb base URL, e.g. http://localhost:8042/dicom-web
+ *   studies     Study Instance UIDs to read (default: search)
+ *   series      only these Series Instance UIDs
+ *   patientId, studyDate   QIDO-RS search keys when no studies are listed
+ *   modality    series modality to read (default US; "" for any)
+ *   headers     HTTP headers on every request, e.g. Authorization: Bearer ${TOKEN}
+ *   labelsDir   folder of labels sidecars named after SOP Instance UIDs
+ *   onError     fail (default) | skip an unreadable instance
+ *   allowNonUltrasound, timeoutMs
+ * Notes: the exam id is the SOP Instance UID; patient attributes are never read into
+ *   events. A whole instance is held in memory while its frames stream.
+ *
+ * ```yaml
+ * source:
+ *   type: dicomweb
+ *   url: http://localhost:8042/dicom-web
+ *   studyDate: 20240101-20241231
+ *   headers:
+ *     Authorization: Bearer ${PACS_TOKEN}
+ * ```
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { resolvePath } from '../context.js';
+import { InputError } from '../errors.js';
+import { labelsForFrame, readLabelsSidecar } from '../labels/index.js';
+import { defineSource } from '../unit.js';
+import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
+import type { PipelineEvent } from '../events.js';
+
+const schema = z
+  .object({
+    url: z.string().url().describe('DICOMweb base URL (QIDO-RS and WADO-RS), e.g. http://localhost:8042/dicom-web.'),
+    studies: z.array(z.string().min(1)).default([]).describe('Study Instance UIDs to read; empty: search with patientId / studyDate / modality.'),
+    series: z.array(z.string().min(1)).default([]).describe('Read only these Series Instance UIDs (empty: every series of the modality).'),
+    patientId: z.string().min(1).optional().describe('QIDO-RS search: PatientID of the studies.'),
+    studyDate: z.string().regex(/^\d{8}(-\d{8})?$|^-\d{8}$|^\d{8}-$/).optional().describe('QIDO-RS search: StudyDate or range, YYYYMMDD[-YYYYMMDD].'),
+    modality: z.string().default('US').describe('Modality of the series to read ("" for any).'),
+    headers: z.record(z.string(), z.string()).default({}).describe('HTTP headers sent with every request, e.g. {Authorization: "Bearer ${TOKEN}"}.'),
+    labelsDir: z.string().min(1).optional().describe('Folder of labels sidecars named <SOPInstanceUID>.labels.json (relative to the pipeline file).'),
+    onError: z.enum(['fail', 'skip']).default('fail').describe('An unreadable instance: fail the run, or warn, end that exam early and go on.'),
+    allowNonUltrasound: z.boolean().default(false).describe('Accept non-ultrasound images (CT, MR, ...) instead of refusing them.'),
+    timeoutMs: z.number().int().min(1).default(60_000).describe('Timeout of each HTTP request, in milliseconds.'),
+  })
+  .strict();
+
+export const dicomwebSource = defineSource({
+  type: 'dicomweb',
+  summary: 'Ultrasound cine loops from a PACS: QIDO-RS search, WADO-RS retrieval of multi-frame instances.',
+  schema,
+  example: { type: 'dicomweb', url: 'http://localhost:8042/dicom-web', modality: 'US', studyDate: '20240101-20241231' },
+  async check(config, ctx) {
+    if (config.labelsDir && !fs.existsSync(resolvePath(ctx, config.labelsDir))) {
+      return { problems: [{ path: 'labelsDir', message: `${config.labelsDir}: no such folder` }] };
+    }
+    return {};
+  },
+  build(config, ctx) {
+    const scope = 'source:dicomweb';
+    const seqs = new SeqCounter();
+    return fromAsyncEvents(ctx, scope, async function* (signal): AsyncGenerator<PipelineEvent> {
+      const { DicomwebClient } = await import('../dicomweb/client.js');
+      const { selectSeries } = await import('../dicomweb/select-series.js');
+      const { openDicom } = await import('../dicom/open-dicom.js');
+      const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs });
+      const series = await selectSeries(client, config, signal);
+      if (series.length === 0) throw new InputError(`${config.url}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
+      const labelsDir = config.labelsDir ? resolvePath(ctx, config.labelsDir) : undefined;
+      for (const s of series) {
+        for (const ref of await client.searchInstances(s.studyUid, s.seriesUid, signal)) {
+          if (signal.aborted) return;
+          const examId = ref.sopInstanceUid;
+          const uri = `${config.url.replace(/\/+$/, '')}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${examId}`;
+          let frames = 0;
+          let lastPts = 0;
+          let started = false;
+          try {
+            const dicom = await openDicom(await client.retrieveInstance(ref, signal), uri);
+            const { info } = dicom;
+            if (!info.isUltrasound && !config.allowNonUltrasound) {
+              throw new InputError(`${uri}: not an ultrasound image (${info.sopClassName}); set allowNonUltrasound: true to read it anyway`, { scope });
+            }
+            const sidecarFile = labelsDir ? path.join(labelsDir, `${examId}.labels.json`) : undefined;
+            const sidecar = sidecarFile && fs.existsSync(sidecarFile) ? await readLabelsSidecar(sidecarFile) : undefined;
+            const bmode = info.ultrasoundRegions.find((r) => r.spatialFormat === 1) ?? info.ultrasoundRegions[0];
+            started = true;
+            yield { kind: 'exam-start', examId, uri, subjectId: sidecar?.subjectId, expectedFrames: info.frames, fps: info.frameTimeMs ? 1000 / info.frameTimeMs : undefined };
+            for (let i = 0; i < info.frames; i++) {
+              if (signal.aborted) break;
+              const frame = await dicom.decodeFrame(i);
+              const ptsMs = info.frameTimesMs[i] ?? i * (info.frameTimeMs ?? 0);
+              frames++;
+              lastPts = ptsMs;
+              yield {
+                kind: 'frame',
+                seq: seqs.take(),
+                ptsMs,
+                captureTimeMs: ctx.clock.now(),
+                width: frame.width,
+                height: frame.height,
+                pixels: frame.pixels,
+                source: { uri, examId, subjectId: sidecar?.subjectId, frameIndex: i },
+                labels: sidecar ? labelsForFrame(sidecar, i) : undefined,
+                meta: {
+                  usRegion: bmode ? { x: bmode.x, y: bmode.y, width: bmode.width, height: bmode.height } : undefined,
+                  regions: info.ultrasoundRegions.length ? info.ultrasoundRegions : undefined,
+                  pixelSpacingMm: bmode?.mmPerPixelX && bmode.mmPerPixelY ? { x: bmode.mmPerPixelX, y: bmode.mmPerPixelY } : undefined,
+                },
+              };
+            }
+            yield { kind: 'exam', examId, uri, frames, durationMs: lastPts + (info.frameTimeMs ?? 0) };
+          } catch (err) {
+            if (signal.aborted) return;
+            const reason = (err as Error).message;
+            if (config.onError === 'fail') {
+              if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
+              throw err;
+            }
+            ctx.warn(`${reason.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
+            if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
+          }
+        }
+      }
+    });
+  },
+});
