@@ -1,5 +1,6 @@
 /** The CLI's commands, each in its own file; registered here in the order `--help` shows. */
 import { devicesCommand } from './devices-command.js';
+import { enqueueCommand } from './enqueue-command.js';
 import { benchCommand } from './bench-command.js';
 import { evalCommand } from './eval-command.js';
 import { listCommand } from './list-command.js';
@@ -8,6 +9,7 @@ import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { synthCommand } from './synth-command.js';
 import { validateCommand } from './validate-command.js';
+import { workerCommand } from './worker-command.js';
 import type { Argv } from 'yargs';
 import type { TextOut } from '../context.js';
 
@@ -23,4 +25,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, benchCommand, devicesCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, benchCommand, devicesCommand, enqueueCommand, workerCommand];

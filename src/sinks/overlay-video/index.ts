@@ -91,7 +91,7 @@ class OverlayVideoWriter implements SinkWriter {
         const flushed = this.draw(this.aligner.releaseAll());
         this.overlay.apply(event);
         this.sourceFps = event.fps;
-        return this.perExam ? chain(flushed, () => this.endVideo()) : flushed;
+        return this.perExam ? this.endVideo() : flushed;
       }
       case 'prediction': {
         const earlier = this.draw(this.aligner.releaseBefore(event.seq));
@@ -104,7 +104,7 @@ class OverlayVideoWriter implements SinkWriter {
       case 'exam': {
         this.overlay.apply(event);
         const flushed = this.draw(this.aligner.releaseAll());
-        return this.perExam ? chain(flushed, () => this.endVideo()) : flushed;
+        return this.perExam ? this.endVideo() : flushed;
       }
       default:
         this.overlay.apply(event);
@@ -163,7 +163,7 @@ class OverlayVideoWriter implements SinkWriter {
     return writer.write(img);
   }
 
-  /** Close the current video once every frame queued before is written. */
+  /** Close the current video once every frame queued before is written (queued now, so later frames open the next one). */
   private endVideo(): Promise<void> {
     this.tail = this.tail.then(() => {
       const video = this.video;
@@ -172,8 +172,4 @@ class OverlayVideoWriter implements SinkWriter {
     });
     return this.tail;
   }
-}
-
-function chain(first: Promise<void> | void, next: () => Promise<void>): Promise<void> {
-  return first ? first.then(next) : next();
 }

@@ -1,0 +1,52 @@
+/**
+ * `autodvt worker [--concurrency N]`: run queued exams (from `autodvt enqueue`) until
+ * stopped — Ctrl-C lets running exams finish — or, with `--exit-when-drained`, until
+ * the queue is empty. Start as many as you like, on any machine (docs/batch.md).
+ */
+import { EXIT_OK } from '../errors.js';
+import { reportError } from './report-error.js';
+import type { CliCommand } from './commands.js';
+
+export const workerCommand: CliCommand = {
+  name: 'worker',
+  describe: 'Run queued exams from Redis (BullMQ), with retries',
+  builder: (y) =>
+    y
+      .option('redis', { type: 'string', describe: 'Redis URL (default $AUTODVT_REDIS_URL or redis://127.0.0.1:6379)' })
+      .option('queue', { type: 'string', default: 'autodvt-exams', describe: 'Queue name' })
+      .option('concurrency', { type: 'number', default: 1, describe: 'Exams at once in this worker' })
+      .option('lock', { type: 'number', default: 30, describe: 'Seconds before the job of a dead worker is taken over' })
+      .option('exit-when-drained', { type: 'boolean', default: false, describe: 'Exit once nothing is waiting or running' }),
+  async handler(args, io) {
+    const abort = new AbortController();
+    let interrupts = 0;
+    const onSignal = (sig: string) => {
+      if (++interrupts > 1) process.exit(130);
+      io.stderr.write(`\n${sig}: finishing the running exams (press Ctrl-C again to quit at once; their jobs are then retried)\n`);
+      abort.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    try {
+      const { runWorker } = await import('../queue/index.js');
+      const s = await runWorker({
+        redisUrl: args.redis,
+        queue: args.queue,
+        concurrency: args.concurrency,
+        lockMs: Math.max(1, args.lock) * 1000,
+        exitWhenDrained: args.exitWhenDrained,
+        out: io.stdout,
+        signal: abort.signal,
+      });
+      io.stdout.write(`worker done: ${s.ok} ok, ${s.failed} failed, ${s.skipped} already done, ${s.retried} redone\n`);
+      return EXIT_OK;
+    } catch (err) {
+      return reportError(err, io.stderr, Boolean(args.verbose));
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
+  },
+};

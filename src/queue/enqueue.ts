@@ -1,0 +1,52 @@
+/**
+ * `autodvt enqueue`: validate the pipeline here (a bad one never reaches the
+ * workers), list the exams, and add one BullMQ job per exam with retries.
+ */
+import path from 'node:path';
+import { listExams } from '../batch/list-exams.js';
+import { defaultRunDir, preparePipeline } from '../batch/prepare.js';
+import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
+import { examJobId, type ExamJobData } from './exam-job.js';
+
+export interface EnqueueOptions {
+  pipelineFile: string;
+  set?: string[];
+  inputs: string[];
+  runDir?: string;
+  redisUrl?: string;
+  queue?: string;
+  /** Tries per exam (default 3), with exponential backoff from `backoffMs`. */
+  attempts?: number;
+  backoffMs?: number;
+  dicomwebHeaders?: Record<string, string>;
+  cwd?: string;
+}
+
+export async function enqueueExams(o: EnqueueOptions): Promise<{ queue: string; runDir: string; total: number }> {
+  const pipeline = preparePipeline(o.pipelineFile, o.set);
+  const exams = await listExams(o.inputs, { cwd: o.cwd, dicomwebHeaders: o.dicomwebHeaders });
+  const runDir = path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd));
+  const queueName = o.queue ?? DEFAULT_QUEUE;
+  const { Queue } = await import('bullmq');
+  const redis = await openRedis(redisUrlOf(o.redisUrl));
+  const queue = new Queue<ExamJobData>(queueName, { connection: redis.client });
+  try {
+    const jobs = exams.map((exam) => ({
+      name: 'exam',
+      data: { pipelineFile: pipeline.file, set: o.set ?? [], runDir, exam, dicomwebHeaders: o.dicomwebHeaders },
+      opts: {
+        jobId: examJobId(runDir, exam.key),
+        attempts: o.attempts ?? 3,
+        backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 },
+        removeOnComplete: true,
+        removeOnFail: false,
+      },
+    }));
+    // An exam already queued for this run keeps its job (same id): enqueueing twice is harmless.
+    await queue.addBulk(jobs);
+    return { queue: queueName, runDir, total: exams.length };
+  } finally {
+    await queue.close();
+    await redis.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The Redis connection BullMQ runs on. BullMQ's ESM build cannot load a driver by
+ * itself, so the connection is made here, with `ioredis` imported lazily (only the
+ * queue commands need it) and a message that says how to get it when it is missing.
+ */
+import { AutodvtError } from '../errors.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_QUEUE = 'autodvt-exams';
+
+export interface RedisHandle {
+  /** An ioredis client (typed loosely: the driver is an optional dependency). */
+  client: any;
+  close(): Promise<void>;
+}
+
+export function redisUrlOf(url?: string): string {
+  return url ?? process.env.AUTODVT_REDIS_URL ?? DEFAULT_REDIS_URL;
+}
+
+export async function openRedis(url: string): Promise<RedisHandle> {
+  let IORedis: any;
+  try {
+    const mod: any = await import('ioredis' as string);
+    IORedis = mod.default ?? mod.Redis ?? mod;
+  } catch (err) {
+    throw new AutodvtError('the Redis driver `ioredis` is not installed', {
+      scope: 'queue',
+      hint: 'npm install ioredis (BullMQ needs it to reach Redis)',
+      cause: err,
+    });
+  }
+  // BullMQ's blocking commands need maxRetriesPerRequest: null.
+  const client = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  client.on('error', () => undefined); // reported through the failing command instead
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    throw new AutodvtError(`cannot reach Redis at ${url}: ${(err as Error).message}`, {
+      scope: 'queue',
+      hint: 'start redis-server, or pass --redis redis://host:port (or set AUTODVT_REDIS_URL)',
+      cause: err,
+    });
+  }
+  return {
+    client,
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
