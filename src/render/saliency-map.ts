@@ -16,7 +16,7 @@ export interface SaliencyMap {
 /** The heatmap an event carries, if any (only predictions do; the field is optional). */
 export function saliencyOf(event: PipelineEvent): SaliencyMap | undefined {
   if (event.kind !== 'prediction') return undefined;
-  const s = (event as { saliency?: SaliencyMap }).saliency;
+  const s: SaliencyMap | undefined = event.saliency;
   if (!s || !(s.width > 0) || !(s.height > 0) || !s.data || s.data.length < s.width * s.height) return undefined;
   return s;
 }

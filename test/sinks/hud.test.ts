@@ -1,0 +1,122 @@
+import net from 'node:net';
+import { firstValueFrom, from, toArray } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { systemClock } from '../../src/context.js';
+import { DISCLAIMER, type PipelineEvent } from '../../src/events.js';
+import { hudSink } from '../../src/sinks/hud/index.js';
+import { HudHub } from '../../src/sinks/hud/hud-hub.js';
+import { startHudServer, type HudServer } from '../../src/sinks/hud/hud-server.js';
+import { hudPage } from '../../src/sinks/hud/page.js';
+import { testContext } from '../helpers/test-context.js';
+import { scoredExam } from './scored-exam.js';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function hudOn(token?: string, maxFps = 30): Promise<{ hub: HudHub; server: HudServer }> {
+  const hub = new HudHub({ clock: systemClock, maxFps, maxWidth: 640, timelineS: 10, maxBufferedBytes: 1 << 20 });
+  const server = await startHudServer({ host: '127.0.0.1', port: 0, token, page: hudPage(), onClient: (ws) => hub.add(ws), scope: 'sink:hud' });
+  cleanup.push(() => server.close(), () => hub.close());
+  return { hub, server };
+}
+
+function socket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    cleanup.push(() => ws.terminate());
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('hud server', () => {
+  it('serves the page and the socket only with the token when one is set', async () => {
+    const { server } = await hudOn('s3cret-token');
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(403);
+    expect((await fetch(`${base}/?token=wrong-token!`)).status).toBe(403);
+    const page = await fetch(server.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(DISCLAIMER);
+    await expect(socket(`ws://127.0.0.1:${server.port}/ws`)).rejects.toThrow(/403|Unexpected|socket hang up/);
+    await expect(socket(`ws://127.0.0.1:${server.port}/ws?token=s3cret-token`)).resolves.toBeInstanceOf(WebSocket);
+  });
+
+  it('refuses requests naming another host (DNS rebinding) on a loopback address', async () => {
+    const { server } = await hudOn();
+    const status = await new Promise<string>((resolve) => {
+      const s = net.connect(server.port, '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n'));
+      s.once('data', (d) => resolve(String(d).split('\r\n')[0]!));
+    });
+    expect(status).toContain('421');
+  });
+
+  it('never sends the recognised text of redactions', async () => {
+    const { hub, server } = await hudOn();
+    const ws = await socket(server.url.replace('http', 'ws') + 'ws');
+    const received: string[] = [];
+    ws.on('message', (data, isBinary) => received.push(isBinary ? (data as Buffer).toString('latin1') : String(data)));
+    for (const e of scoredExam(40)) {
+      hub.write(e);
+      await tick();
+    }
+    hub.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.some((m) => m.includes('refer for specialist ultrasound'))).toBe(true);
+    expect(received.join('')).not.toContain('JOHN DOE');
+  });
+});
+
+describe('hud backpressure', () => {
+  it('keeps the server-side queue bounded while a client never reads, and a reading client still gets frames', async () => {
+    const { hub, server } = await hudOn(undefined, 1000);
+    const wsUrl = server.url.replace('http', 'ws') + 'ws';
+    const fast = await socket(wsUrl);
+    let fastFrames = 0;
+    fast.on('message', (_d, isBinary) => isBinary && fastFrames++);
+    const stuck = await socket(wsUrl);
+    (stuck as unknown as { _socket: net.Socket })._socket.pause(); // a browser tab that stopped reading
+    const events: PipelineEvent[] = scoredExam(400, { width: 480, height: 360 }); // noise: ~170 KB a PNG
+    const heapBefore = process.memoryUsage().heapUsed;
+    let maxBuffered = 0;
+    let maxPending = 0;
+    for (const e of events) {
+      hub.write(e);
+      if (e.kind === 'frame') await tick();
+      const s = hub.stats();
+      maxBuffered = Math.max(maxBuffered, s.bufferedBytes);
+      maxPending = Math.max(maxPending, s.pendingImages);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const stats = hub.stats();
+    expect(stats.frames).toBe(400);
+    expect(stats.clients).toBe(2);
+    expect(maxPending).toBeLessThanOrEqual(3); // newest frame (raw and encoded) + heatmap, never a queue
+    // At most about one frame message waits in user space per client (the kernel holds the rest).
+    expect(stats.maxBufferedBytes).toBeLessThan(2 * 300_000 + (1 << 20));
+    expect(maxBuffered).toBeLessThan(2 * 300_000 + (1 << 20));
+    expect(fastFrames).toBeGreaterThan(20);
+    // 400 frames x ~170 KB would be ~70 MB as a backlog.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(40 * 1024 * 1024);
+  }, 30_000);
+});
+
+describe('hud sink', () => {
+  it('prints its URL, completes when the stream ends and closes the server', async () => {
+    const ctx = testContext();
+    const op = await hudSink.build(hudSink.schema.parse({ port: 0, keepOpenS: 0.2, token: 'abcdefgh' }), ctx);
+    const done = firstValueFrom(from(scoredExam(10)).pipe(op, toArray()));
+    await new Promise((r) => setTimeout(r, 50));
+    const url = /HUD: (\S+)/.exec(ctx.output.join(''))?.[1];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=abcdefgh$/);
+    expect((await fetch(url!)).status).toBe(200); // still serving during keepOpenS
+    await expect(done).resolves.toEqual([]);
+    await expect(fetch(url!)).rejects.toThrow();
+  });
+});
