@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Fine-tune an exported AutoDVT model (ONNX) on more data, then export it again.
+
+  /usr/bin/python3 training/finetune.py --init models/autodvt.onnx --data DATA --out models/autodvt.onnx \
+      --epochs 2 --windows-per-epoch 6144 --lr 3e-4
+
+The ONNX export folds BatchNorm into the convolutions, so the network rebuilt from it
+(autodvt.gradcam.load_onnx_model) has identity BatchNorm layers: they are kept in eval
+mode (frozen) while the convolution and linear weights train. The intensity
+normalisation is the initial model's, so the fine-tuned model reads the same input.
+Same outputs as train.py (window, streaming, references, metrics, log).
+"""
+import argparse
+import json
+import os
+import time
+
+import _common  # noqa: F401
+import torch
+
+import autodvt.trainer as trainer_module
+from autodvt.gradcam import load_onnx_model
+from autodvt.trainer import DEFAULTS, Trainer
+from _common import stem_of
+from train import export_all
+
+
+def freeze_batchnorm(model: torch.nn.Module) -> None:
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.eval()
+            m.train = (lambda module: (lambda mode=True: module))(m)  # stays in eval mode
+            for p in m.parameters():
+                p.requires_grad_(False)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--init", required=True, help="the ONNX window model to start from")
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--windows-per-epoch", type=int, default=6144)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    ap.add_argument("--max-val-windows", type=int, default=2048)
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    a = ap.parse_args(argv)
+
+    model, meta = load_onnx_model(a.init)
+    variant = model.variant
+    freeze_batchnorm(model)
+    trainer_module.build_model = lambda v: model  # Trainer.run builds its model through this
+    stem = stem_of(a.out)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    t0 = time.time()
+    tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, epochs=a.epochs,
+                 batch=a.batch, lr=a.lr, seed=a.seed, windows_per_epoch=a.windows_per_epoch,
+                 max_val_windows=a.max_val_windows)
+    norm = json.loads(meta["autodvt.normalization"])
+    tr.norm = {"mean": float(norm["mean"]), "std": float(norm["std"])}
+    res = tr.run()
+    res["training"]["init_from"] = {"onnx": a.init, "model_id": meta.get("autodvt.model_id"),
+                                    "training": json.loads(meta.get("autodvt.training", "null"))}
+    res["training"]["batchnorm"] = "frozen (folded into the convolutions by the initial export)"
+    info = export_all(res, a.out, tr.splits)
+    print(json.dumps({"seconds": round(time.time() - t0, 1), "test": (res["metrics"]["test"] or {}).get("table2"), **info},
+                     indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
