@@ -10,7 +10,9 @@
  * power loss) stops renewing its lock: after `lockMs` the job is stalled and
  * another worker takes it.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { preparePipeline, type PreparedPipeline } from '../batch/prepare.js';
 import { processExam } from '../batch/process-exam.js';
 import { RunDir } from '../batch/run-dir.js';
@@ -46,7 +48,6 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const redis = await openRedis(url);
   const pipelines = new Map<string, PreparedPipeline>();
   const summary: WorkerSummary = { ok: 0, failed: 0, skipped: 0, retried: 0 };
-  const abort = new AbortController();
   const lockMs = o.lockMs ?? 30_000;
 
   const worker = new Worker<ExamJobData>(
@@ -57,14 +58,13 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       let pipeline = pipelines.get(cacheKey);
       if (!pipeline) pipelines.set(cacheKey, (pipeline = preparePipeline(pipelineFile, set)));
       const runDir = new RunDir(dir);
-      await import('node:fs').then((fs) => fs.mkdirSync(runDir.examsDir, { recursive: true }));
+      fs.mkdirSync(runDir.examsDir, { recursive: true });
       const attempt = job.attemptsMade + 1;
       const outcome = await processExam(exam, {
         pipeline,
         runDir,
-        linksDir: `${dir}/links`,
+        linksDir: path.join(dir, 'links'),
         concurrency: o.concurrency ?? 1,
-        signal: abort.signal,
         dicomwebHeaders: job.data.dicomwebHeaders,
         worker: { id, attempt },
         onStart: (d) => {

@@ -82,8 +82,7 @@ describe('hud backpressure', () => {
     fast.on('message', (_d, isBinary) => isBinary && fastFrames++);
     const stuck = await socket(wsUrl);
     (stuck as unknown as { _socket: net.Socket })._socket.pause(); // a browser tab that stopped reading
-    const events: PipelineEvent[] = scoredExam(400, { width: 480, height: 360 }); // noise: ~170 KB a PNG
-    const heapBefore = process.memoryUsage().heapUsed;
+    const events: PipelineEvent[] = scoredExam(320, { width: 400, height: 300 }); // noise: ~120 KB a PNG, ~38 MB as a backlog
     let maxBuffered = 0;
     let maxPending = 0;
     for (const e of events) {
@@ -95,15 +94,17 @@ describe('hud backpressure', () => {
     }
     await new Promise((r) => setTimeout(r, 200));
     const stats = hub.stats();
-    expect(stats.frames).toBe(400);
+    expect(stats.frames).toBe(320);
     expect(stats.clients).toBe(2);
     expect(maxPending).toBeLessThanOrEqual(3); // newest frame (raw and encoded) + heatmap, never a queue
-    // At most about one frame message waits in user space per client (the kernel holds the rest).
-    expect(stats.maxBufferedBytes).toBeLessThan(2 * 300_000 + (1 << 20));
-    expect(maxBuffered).toBeLessThan(2 * 300_000 + (1 << 20));
-    expect(fastFrames).toBeGreaterThan(20);
-    // 400 frames x ~170 KB would be ~70 MB as a backlog.
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(40 * 1024 * 1024);
+    // The stuck client got a few frames until the kernel's socket buffer filled, then nothing more;
+    // at most one frame message waits for it in user space.
+    const toStuck = stats.framesSent - fastFrames;
+    expect(toStuck).toBeLessThan(100);
+    expect(stats.maxBufferedBytes).toBeLessThan(200_000 + (1 << 20));
+    expect(maxBuffered).toBeLessThan(200_000 + (1 << 20));
+    // The reading client was not held back by the stuck one.
+    expect(fastFrames).toBeGreaterThan(200);
   }, 30_000);
 });
 

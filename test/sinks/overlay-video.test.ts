@@ -17,17 +17,17 @@ function probe(file: string): { frames: number; width: number; height: number } 
 }
 
 describe('overlay-video sink', () => {
-  it('writes one video per exam with one output frame per input frame', async () => {
+  it('writes one video per exam: one output frame per input frame, then the end card', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-overlay-'));
-    const op = await overlayVideoSink.build(overlayVideoSink.schema.parse({ path: 'review/{examId}.mp4' }), testContext({ baseDir: dir }));
+    const op = await overlayVideoSink.build(overlayVideoSink.schema.parse({ path: 'review/{examId}.mp4', endCardS: 1 }), testContext({ baseDir: dir }));
     const events = [...scoredExam(45, { examId: 'exam-a' }), ...scoredExam(30, { examId: 'exam-b', saliency: true })];
     await firstValueFrom(from(events).pipe(op, toArray()));
     expect(fs.readdirSync(path.join(dir, 'review')).sort()).toEqual(['exam-a.mp4', 'exam-b.mp4']);
     const a = probe(path.join(dir, 'review/exam-a.mp4'));
-    expect(a.frames).toBe(45);
+    expect(a.frames).toBe(45 + 30); // the exam's frames, then 1 s at 30 fps of the last one with the verdict
     // 64x48 frames scale 7x to 448 wide, plus the panel under the frame.
     expect(a).toMatchObject({ width: 448, height: 48 * 7 + 84 });
-    expect(probe(path.join(dir, 'review/exam-b.mp4')).frames).toBe(30);
+    expect(probe(path.join(dir, 'review/exam-b.mp4')).frames).toBe(30 + 30);
   }, 30_000);
 });
 

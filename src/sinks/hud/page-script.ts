@@ -164,7 +164,7 @@ export const PAGE_SCRIPT = `
   function buildLegend() {
     var items = [['P(BG)', palette.landmark.BG], ['P(LM1)', palette.landmark.LM1], ['P(LM2)', palette.landmark.LM2], ['P(closed)', palette.pClosed]];
     var html = items.map(function (it) { return '<span><i style="background:' + it[1] + '"></i>' + it[0] + '</span>'; }).join('');
-    html += '<span>band: reported landmark, then vein (<i style="background:' + palette.vein.open + '"></i>open <i style="background:' + palette.vein.closed + '"></i>closed)</span>';
+    html += '<span>bands: reported landmark; vein <i style="background:' + palette.vein.open + '"></i>open <i style="background:' + palette.vein.closed + '"></i>closed</span>';
     $('legend').innerHTML = html;
   }
 

@@ -13,6 +13,7 @@
  *   minWidth    frames are scaled up by an integer factor to at least this width (default 448)
  *   timelineS   seconds of timeline in the strip (default 6)
  *   maxLag      frames held back waiting for their prediction and state (default 64)
+ *   endCardS    after each exam, its last frame is held this long with the exam verdict (default 2)
  * Notes: frames are shown with their own prediction (held until it arrives); the
  *   frames may carry burned-in patient text, so put text-removal upstream.
  *
@@ -43,6 +44,7 @@ const schema = z
     minWidth: z.number().int().min(64).max(4096).default(448).describe('Scale frames up by an integer factor to at least this width.'),
     timelineS: z.number().positive().max(600).default(6).describe('Seconds of probability timeline in the strip under the frame.'),
     maxLag: z.number().int().min(1).max(1000).default(64).describe('Frames held back waiting for their prediction and state.'),
+    endCardS: z.number().min(0).max(60).default(2).describe("Seconds the exam's last frame is held at the end, showing the exam verdict."),
   })
   .strict();
 
@@ -71,6 +73,7 @@ class OverlayVideoWriter implements SinkWriter {
   private video?: { writer: RgbVideoWriter; layout: OverlayLayout };
   private sourceFps?: number;
   private tail: Promise<void> = Promise.resolve();
+  private lastFrame?: FrameEvent;
   private queued = 0;
   private readonly perExam: boolean;
 
@@ -103,7 +106,8 @@ class OverlayVideoWriter implements SinkWriter {
         return this.draw(this.aligner.releaseThrough(event.seq));
       case 'exam': {
         this.overlay.apply(event);
-        const flushed = this.draw(this.aligner.releaseAll());
+        this.draw(this.aligner.releaseAll());
+        const flushed = this.endCard(event.examId);
         return this.perExam ? this.endVideo() : flushed;
       }
       default:
@@ -123,12 +127,25 @@ class OverlayVideoWriter implements SinkWriter {
   private draw(frames: FrameEvent[]): Promise<void> | void {
     if (frames.length === 0) return this.queued ? this.tail : undefined;
     for (const frame of frames) {
+      this.lastFrame = frame;
       // What the overlay says now, for this frame: it will be drawn later, when the state has moved on.
       const view = this.view(frame);
       this.queued++;
       this.tail = this.tail.then(() => this.drawOne(frame, view)).finally(() => this.queued--);
     }
     return this.tail;
+  }
+
+  /**
+   * The verdict arrives with the exam event, after the last frame was drawn: hold
+   * that frame for endCardS with the exam verdict on it, so the video ends saying it.
+   */
+  private endCard(examId: string): Promise<void> | void {
+    const last = this.lastFrame;
+    if (!last || last.source.examId !== examId || this.config.endCardS <= 0) return this.queued ? this.tail : undefined;
+    const fps = this.config.fps ?? this.sourceFps ?? 30;
+    const n = Math.round(this.config.endCardS * fps);
+    return this.draw(Array.from({ length: n }, () => last));
   }
 
   private view(frame: FrameEvent): OverlayView {
