@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/index.js';
+import { main } from '../../src/cli.js';
 import type { ExamResult } from '../../src/batch/index.js';
 import { phantomExamFolder } from './phantom-exams.js';
 
@@ -45,6 +46,13 @@ async function waitFor(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
 }
 
 describe('batch run over archived exams', () => {
+  it('exits 2 with one clear message when --input names nothing', async () => {
+    const err: string[] = [];
+    const code = await main(['run', pipeline, '--input', '/nonexistent/exams'], { stdout: { write: () => true } as never, stderr: { write: (s: string) => err.push(s) } as never });
+    expect(code).toBe(2);
+    expect(err.join('')).toContain('[batch:input] /nonexistent/exams: no such file or folder');
+  });
+
   let exams: { dir: string; files: string[] };
   beforeAll(async () => {
     // 3 subjects x (DICOM + mp4) = 6 exams, one DICOM and one mp4 cut in half.
