@@ -5,7 +5,7 @@
  * not-compressible, one without compressible; a landmark never visited is
  * not-examined). Prints the agreement and confusion matrices as Markdown.
  *
- *   node --import tsx scripts/verdict-agreement.ts [exams=20] [seed=700000] [mode=streaming]
+ *   node --import tsx scripts/verdict-agreement.ts [exams=20] [seed=700000] [mode=streaming] [model=shipped]
  */
 import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
 import { createPhantomExam } from '../src/phantom/index.js';
@@ -16,6 +16,7 @@ import type { ExamEvent } from '../src/events.js';
 const exams = Number(process.argv[2] ?? 20);
 const seed = Number(process.argv[3] ?? 700000);
 const mode = (process.argv[4] ?? 'streaming') as 'window' | 'streaming';
+const model = process.argv[5];
 
 const pipeline = {
   source: { type: 'synthetic', seed, exams },
@@ -23,7 +24,7 @@ const pipeline = {
     { type: 'crop-pad', size: 600 },
     { type: 'resize', size: 150 },
     ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
-    { type: 'onnx-inference', mode, batch: mode === 'window' ? 16 : 1 },
+    { type: 'onnx-inference', mode, batch: mode === 'window' ? 16 : 1, ...(model ? { model } : {}) },
     { type: 'compressibility' },
   ],
   sinks: [{ type: 'console', intervalMs: 0 }],
