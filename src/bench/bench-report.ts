@@ -35,6 +35,8 @@ export function benchMarkdown(r: BenchResult): string {
     `| model only, window mode, batch ${r.batch} | ${f1(r.floors.modelWindowBatchN?.perSecond)} stacks/s |`,
     `| model only, window mode, batch 1 | ${f1(r.floors.modelWindowBatch1?.perSecond)} stacks/s |`,
     `| model only, streaming mode, batch 1 | ${f1(r.floors.modelStreamingBatch1?.perSecond)} frames/s (${f2(r.streamingSpeedup)}x window batch 1) |`,
+    `| model only, window mode, batch 1, 1 thread | ${f1(r.floors.modelWindowBatch1OneThread?.perSecond)} stacks/s |`,
+    `| model only, streaming mode, batch 1, 1 thread | ${f1(r.floors.modelStreamingBatch1OneThread?.perSecond)} frames/s (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread) |`,
     '',
     '### Pipelines',
     '',
@@ -42,11 +44,16 @@ export function benchMarkdown(r: BenchResult): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     runRow(`archive, window mode, batch ${r.batch}`, r.archive?.window),
     runRow('archive, streaming mode', r.archive?.streaming),
+    ...(r.archive?.windowNoText ? [runRow(`archive, window mode, batch ${r.batch}, no text removal`, r.archive.windowNoText)] : []),
     runRow('live 30 fps, window mode, batch 1', r.live?.window),
     runRow('live 30 fps, streaming mode', r.live?.streaming),
+    ...(r.live?.windowNoText ? [runRow('live 30 fps, window mode, no text removal', r.live.windowNoText)] : []),
+    ...(r.live?.streamingNoText ? [runRow('live 30 fps, streaming mode, no text removal', r.live.streamingNoText)] : []),
     '',
     r.archive
-      ? `Archive, window mode: ${f2(r.archive.ratioToModelOnly)}x model-only throughput at batch ${r.batch}, ${f2(r.archive.ratioToDecodeOnly)}x decode-only.`
+      ? `Archive, window mode: ${f2(r.archive.ratioToModelOnly)}x model-only throughput at batch ${r.batch} with text removal` +
+        (r.archive.ratioToModelOnlyNoText !== undefined ? `, ${f2(r.archive.ratioToModelOnlyNoText)}x without it` : '') +
+        `; ${f2(r.archive.ratioToDecodeOnly)}x decode-only.`
       : '',
     'Latency is capture (the frame entering the pipeline) to its verdict-state event; archive latencies include waiting for a batch to fill.',
     '',

@@ -37,10 +37,22 @@ export interface BenchResult {
     modelWindowBatchN?: ThroughputResult;
     modelWindowBatch1?: ThroughputResult;
     modelStreamingBatch1?: ThroughputResult;
+    /** The same two with one intra-op thread (leaves the other core to decoding and OCR). */
+    modelWindowBatch1OneThread?: ThroughputResult;
+    modelStreamingBatch1OneThread?: ThroughputResult;
   };
-  archive?: { window: RunMeasurement; streaming: RunMeasurement; ratioToModelOnly: number; ratioToDecodeOnly: number };
-  live?: { window: RunMeasurement; streaming: RunMeasurement };
+  archive?: {
+    window: RunMeasurement;
+    streaming: RunMeasurement;
+    /** The same without text removal: what the rest of the pipeline costs. */
+    windowNoText?: RunMeasurement;
+    ratioToModelOnly: number;
+    ratioToModelOnlyNoText?: number;
+    ratioToDecodeOnly: number;
+  };
+  live?: { window: RunMeasurement; streaming: RunMeasurement; windowNoText?: RunMeasurement; streamingNoText?: RunMeasurement };
   streamingSpeedup?: number;
+  streamingSpeedupOneThread?: number;
   torch?: unknown;
   batch: number;
 }
@@ -90,17 +102,28 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   result.floors.modelWindowBatchN = await windowModelThroughput(model, options.batch, options.modelSeconds);
   result.floors.modelWindowBatch1 = await windowModelThroughput(model, 1, options.modelSeconds);
   result.floors.modelStreamingBatch1 = await streamingModelThroughput(streamingModel, options.modelSeconds);
+  result.floors.modelWindowBatch1OneThread = await windowModelThroughput(model, 1, options.modelSeconds, 1);
+  result.floors.modelStreamingBatch1OneThread = await streamingModelThroughput(streamingModel, options.modelSeconds, 1);
   result.streamingSpeedup = result.floors.modelStreamingBatch1.perSecond / result.floors.modelWindowBatch1.perSecond;
+  result.streamingSpeedupOneThread =
+    result.floors.modelStreamingBatch1OneThread.perSecond / result.floors.modelWindowBatch1OneThread.perSecond;
 
   if (options.scenarios.includes('archive')) {
     log('archive: window mode ...');
     const window = await measureRun({ source, stages: stagesFor('window', options.batch, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     log('archive: streaming mode ...');
     const streaming = await measureRun({ source, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    let windowNoText: RunMeasurement | undefined;
+    if (textRemoval) {
+      log('archive: window mode without text removal ...');
+      windowNoText = await measureRun({ source, stages: stagesFor('window', options.batch, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    }
     result.archive = {
       window,
       streaming,
+      windowNoText,
       ratioToModelOnly: window.framesPerSecond / result.floors.modelWindowBatchN.perSecond,
+      ratioToModelOnlyNoText: windowNoText ? windowNoText.framesPerSecond / result.floors.modelWindowBatchN.perSecond : undefined,
       ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly.framesPerSecond,
     };
   }
@@ -111,6 +134,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log('live: streaming mode ...');
     const streaming = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     result.live = { window, streaming };
+    if (textRemoval) {
+      log('live: window and streaming modes without text removal ...');
+      result.live.windowNoText = await measureRun({ source: live, stages: stagesFor('window', 1, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      result.live.streamingNoText = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    }
   }
   if (options.torch) {
     log('PyTorch eager (training/bench_torch.py) ...');
