@@ -22,7 +22,8 @@ function stageTable(r: RunMeasurement | undefined): string[] {
 
 export function benchMarkdown(r: BenchResult): string {
   const m = r.machine;
-  const torch = r.torch as { window?: Record<string, number>; streaming?: Record<string, number>; error?: string } | undefined;
+  type Rate = { stacks_per_s?: number; frames_per_s?: number };
+  const torch = r.torch as { window?: Record<string, Rate>; streaming?: Record<string, Rate>; error?: string } | undefined;
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GiB, ${m.platform}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, CPU execution provider.`,
     `Input: ${r.input.file} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`,
@@ -71,8 +72,8 @@ export function benchMarkdown(r: BenchResult): string {
       '| --- | --- |',
       '| paper, Xeon CPU | 14 |',
       '| paper, K80 GPU | 20 |',
-      ...Object.entries(torch.window ?? {}).map(([k, v]) => `| PyTorch eager, window, ${k} | ${f1(Number(v))} |`),
-      ...Object.entries(torch.streaming ?? {}).map(([k, v]) => `| PyTorch eager, streaming, ${k} | ${f1(Number(v))} |`),
+      ...Object.entries(torch.window ?? {}).map(([k, v]) => `| PyTorch eager, window, ${k.replace('batch', 'batch ')} | ${f1(v.stacks_per_s)} |`),
+      ...Object.entries(torch.streaming ?? {}).map(([k, v]) => `| PyTorch eager, streaming, ${k.replace('batch', 'batch ')} | ${f1(v.frames_per_s)} |`),
       `| this project, model only, window batch 1 | ${f1(r.floors.modelWindowBatch1?.perSecond)} |`,
       `| this project, model only, streaming | ${f1(r.floors.modelStreamingBatch1?.perSecond)} |`,
       `| this project, whole pipeline, archive window batch ${r.batch} | ${f1(r.archive?.window.framesPerSecond)} |`,
