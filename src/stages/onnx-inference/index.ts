@@ -33,7 +33,8 @@ import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
-import { openSession, PROVIDERS, type Provider } from '../../model/open-session.js';
+import { openSession } from '../../model/open-session.js';
+import { sessionOptionsShape } from '../../model/session-options-schema.js';
 import { defineStage } from '../../unit.js';
 import { StreamingModel } from './streaming-model.js';
 import { WindowBatcher } from './window-batcher.js';
@@ -45,18 +46,8 @@ export const SHIPPED_MODEL = path.resolve(import.meta.dirname, '../../../models/
 const schema = z
   .object({
     model: z.string().min(1).optional().describe('Path to the .onnx model (default: the shipped models/autodvt.onnx).'),
-    providers: z
-      .array(z.enum(PROVIDERS as [Provider, ...Provider[]]))
-      .min(1)
-      .default(['cpu'])
-      .describe('Execution providers to try, in order; cpu and webgpu ship with onnxruntime-node.'),
-    onFallback: z
-      .enum(['warn', 'error'])
-      .default('warn')
-      .describe('What happens when an earlier provider cannot start: warn and use the next, or fail.'),
+    ...sessionOptionsShape,
     batch: z.number().int().min(1).max(256).default(8).describe('Windows per model call for archived input; live input always uses 1.'),
-    threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads (0 lets onnxruntime choose).'),
-    warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
     mode: z
       .enum(['window', 'streaming'])
       .default('window')

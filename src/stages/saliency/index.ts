@@ -35,7 +35,8 @@ import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
-import { openSession, PROVIDERS, type Provider } from '../../model/open-session.js';
+import { openSession } from '../../model/open-session.js';
+import { sessionOptionsShape } from '../../model/session-options-schema.js';
 import { defineStage } from '../../unit.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
@@ -52,17 +53,7 @@ const schema = z
       .describe('Path to the Grad-CAM .onnx graph (default: models/autodvt.gradcam.onnx, from training/saliency.py).'),
     target: z.enum(['vein', 'landmark']).default('vein').describe('Which head to explain: vein (open/closed) or landmark; the map explains its predicted class.'),
     every: z.number().int().min(1).max(100_000).default(1).describe('Compute a heatmap every N windows of an exam (the first included); each costs a model run.'),
-    providers: z
-      .array(z.enum(PROVIDERS as [Provider, ...Provider[]]))
-      .min(1)
-      .default(['cpu'])
-      .describe('Execution providers to try, in order; cpu and webgpu ship with onnxruntime-node.'),
-    onFallback: z
-      .enum(['warn', 'error'])
-      .default('warn')
-      .describe('What happens when an earlier provider cannot start: warn and use the next, or fail.'),
-    threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads (0 lets onnxruntime choose).'),
-    warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
+    ...sessionOptionsShape,
   })
   .strict();
 
