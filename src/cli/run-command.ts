@@ -8,9 +8,10 @@ import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { formatProblem, EXIT_OK } from '../errors.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
+import { EXIT_INTERRUPTED, stopOnSignals } from './stop-on-signals.js';
 import type { CliCommand } from './commands.js';
 
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 export const runCommand: CliCommand = {
   name: 'run <pipeline>',
@@ -30,18 +31,8 @@ export const runCommand: CliCommand = {
       .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
       .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable)' }),
   async handler(args, io) {
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onSignal = (sig: string) => {
-      interrupts++;
-      if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-      io.stderr.write(`\n${sig}: stopping — flushing sinks (press Ctrl-C again to quit at once)\n`);
-      abort.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    const stop = stopOnSignals(io.stderr, 'stopping — flushing sinks');
+    const abort = { signal: stop.signal };
     try {
       if (args.input?.length) {
         const { runBatch } = await import('../batch/index.js');
@@ -75,8 +66,7 @@ export const runCommand: CliCommand = {
     } catch (err) {
       return reportError(err, io.stderr, Boolean(args.verbose));
     } finally {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      stop.dispose();
     }
   },
 };

@@ -5,6 +5,7 @@
  */
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
+import { stopOnSignals } from './stop-on-signals.js';
 import type { CliCommand } from './commands.js';
 
 export const workerCommand: CliCommand = {
@@ -18,17 +19,8 @@ export const workerCommand: CliCommand = {
       .option('lock', { type: 'number', default: 30, describe: 'Seconds before the job of a dead worker is taken over' })
       .option('exit-when-drained', { type: 'boolean', default: false, describe: 'Exit once nothing is waiting or running' }),
   async handler(args, io) {
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onSignal = (sig: string) => {
-      if (++interrupts > 1) process.exit(130);
-      io.stderr.write(`\n${sig}: finishing the running exams (press Ctrl-C again to quit at once; their jobs are then retried)\n`);
-      abort.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    const stop = stopOnSignals(io.stderr, 'finishing the running exams (their jobs are retried if you quit now)');
+    const abort = { signal: stop.signal };
     try {
       const { runWorker } = await import('../queue/index.js');
       const s = await runWorker({
@@ -45,8 +37,7 @@ export const workerCommand: CliCommand = {
     } catch (err) {
       return reportError(err, io.stderr, Boolean(args.verbose));
     } finally {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      stop.dispose();
     }
   },
 };
