@@ -1,0 +1,88 @@
+/**
+ * Replay recorded predictions (scripts/record-predictions.ts) through the
+ * compressibility reducer with many parameter sets and score each against the
+ * phantom truth: exam-verdict agreement, and the dangerous error (a visit with a clot
+ * called compressible) counted apart. Pure and fast: no model runs.
+ *
+ *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [--grid] [key=value ...]
+ */
+import fs from 'node:fs';
+import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
+import { createCompressibility } from '../src/stages/compressibility/reducer.js';
+import type { ExamEvent, PipelineEvent } from '../src/events.js';
+
+interface Truth {
+  visits: { landmark: 'LM1' | 'LM2'; thrombus: boolean }[];
+  verdict: string;
+}
+interface RecordedExam {
+  events: PipelineEvent[];
+  truth: Truth;
+}
+
+export function loadRecording(file: string): RecordedExam[] {
+  const exams: RecordedExam[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.kind === 'exam-start') {
+      const { truth, ...start } = e;
+      exams.push({ events: [start], truth });
+    } else exams.at(-1)!.events.push(e);
+  }
+  return exams;
+}
+
+export function score(exams: RecordedExam[], params: CompressibilityParams) {
+  let agree = 0;
+  let dangerous = 0;
+  let needlessReferral = 0;
+  let clotsFound = 0;
+  let clots = 0;
+  for (const exam of exams) {
+    const c = createCompressibility(params);
+    let state = c.initial;
+    let result: ExamEvent | undefined;
+    for (const e of exam.events) {
+      const [next, out] = c.reduce(state, e);
+      state = next;
+      for (const o of out) if (o.kind === 'exam') result = o;
+    }
+    if (result?.verdict === exam.truth.verdict) agree++;
+    for (const lm of ['LM1', 'LM2'] as const) {
+      const visits = exam.truth.visits.filter((v) => v.landmark === lm);
+      if (visits.length === 0) continue;
+      const thrombus = visits.some((v) => v.thrombus);
+      const got = result?.landmarks?.[lm];
+      if (thrombus) {
+        clots++;
+        if (got === 'compressible') dangerous++;
+        if (got === 'not-compressible') clotsFound++;
+      } else if (got === 'not-compressible') needlessReferral++;
+    }
+  }
+  return { agreement: agree / exams.length, agree, n: exams.length, dangerous, clots, clotsFound, needlessReferral };
+}
+
+const file = process.argv[2];
+if (file && import.meta.url === `file://${process.argv[1]}`) {
+  const exams = loadRecording(file);
+  const fixed = Object.fromEntries(process.argv.slice(3).filter((a) => a.includes('=')).map((a) => [a.split('=')[0], Number(a.split('=')[1])]));
+  const base = compressibilitySchema.parse(fixed);
+  console.log('defaults:', JSON.stringify(score(exams, base)));
+  if (process.argv.includes('--grid')) {
+    const rows = [];
+    for (const minClosedS of [0.3, 0.6])
+      for (const uncertainBand of [0.1, 0.2])
+        for (const maxUncertainFraction of [0.5, 0.8])
+          for (const minCycles of [1, 2])
+            for (const cycleDelta of [0.1, 0.2])
+              for (const notCompressibleAfterS of [5]) {
+                const parsed = compressibilitySchema.safeParse({ ...fixed, minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS });
+                if (!parsed.success) continue;
+                rows.push({ params: { minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS }, ...score(exams, parsed.data) });
+              }
+    rows.sort((a, b) => a.dangerous - b.dangerous || b.agreement - a.agreement || a.needlessReferral - b.needlessReferral);
+    for (const r of rows.slice(0, 12)) console.log(JSON.stringify(r));
+  }
+}
