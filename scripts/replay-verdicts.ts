@@ -73,11 +73,11 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--grid')) {
     const rows = [];
     for (const minClosedS of [0.3, 0.6])
-      for (const uncertainBand of [0.1, 0.2])
-        for (const maxUncertainFraction of [0.5, 0.8])
+      for (const uncertainBand of [0.1, 0.15, 0.2, 0.25])
+        for (const maxUncertainFraction of [0.5, 0.7, 0.9])
           for (const minCycles of [1, 2])
-            for (const cycleDelta of [0.1, 0.2])
-              for (const notCompressibleAfterS of [5]) {
+            for (const cycleDelta of [0.1, 0.2, 0.3])
+              for (const notCompressibleAfterS of [3, 5, 8]) {
                 const parsed = compressibilitySchema.safeParse({ ...fixed, minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS });
                 if (!parsed.success) continue;
                 rows.push({ params: { minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS }, ...score(exams, parsed.data) });

@@ -55,8 +55,9 @@ describe('batch run over archived exams', () => {
 
   let exams: { dir: string; files: string[] };
   beforeAll(async () => {
-    // 3 subjects x (DICOM + mp4) = 6 exams, one DICOM and one mp4 cut in half.
-    exams = await phantomExamFolder({ subjects: 3, durationS: 1, corrupt: ['phantom-5-s001.dcm', 'phantom-5-s002.mp4'] });
+    // 3 subjects x (DICOM + mp4) = 6 exams of 2 s (long enough that a kill lands mid-run
+    // on a loaded machine), one DICOM and one mp4 cut in half.
+    exams = await phantomExamFolder({ subjects: 3, durationS: 2, corrupt: ['phantom-5-s001.dcm', 'phantom-5-s002.mp4'] });
   }, 60_000);
 
   it('survives Ctrl-C and SIGKILL halfway, and a rerun finishes without redoing finished exams', async () => {
@@ -98,7 +99,7 @@ describe('batch run over archived exams', () => {
     expect(failed.map((r) => r.key).sort()).toEqual(['phantom-5-s001.dcm', 'phantom-5-s002.mp4']);
     for (const f of failed) expect(f.error?.message).toMatch(/phantom-5-s00[12]\.(dcm|mp4)/);
     for (const r of ok) {
-      expect(r.frames).toBe(30);
+      expect(r.frames).toBe(60);
       expect(r.verdict).toBeDefined();
       expect(r.models[0]?.hash).toMatch(/^[0-9a-f]{12}$/);
       expect(r.hashes.pipeline).toMatch(/^[0-9a-f]{16}$/);

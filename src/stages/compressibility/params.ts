@@ -54,11 +54,15 @@ export const compressibilitySchema = z
     graceS: seconds(30)
       .default(1)
       .describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
+    // Defaults of minClosedS, notCompressibleAfterS, cycleDelta, uncertainBand and
+    // maxUncertainFraction were tuned by replaying the shipped model's predictions on 100
+    // phantom exams (scripts/replay-verdicts.ts) with the fewest clots called compressible
+    // first; checked on 50 other exams. See docs/compressibility.md.
     minClosedS: seconds(10)
-      .default(0.3)
+      .default(0.6)
       .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
     notCompressibleAfterS: positiveSeconds(120)
-      .default(5)
+      .default(3)
       .describe('A visit whose landmark was held this long (s) without the vein ever closing is `not-compressible`.'),
     minCycles: z
       .number()
@@ -78,7 +82,7 @@ export const compressibilitySchema = z
       .finite()
       .gt(0)
       .lt(1)
-      .default(0.15)
+      .default(0.2)
       .describe(
         'A compression cycle is the pClosed level rising by at least this above its low point and falling back ' +
           'by as much, each held for `commitS`. Relative, so it does not depend on the baseline for an open vein.',
@@ -88,10 +92,10 @@ export const compressibilitySchema = z
       .finite()
       .min(0)
       .max(0.5)
-      .default(0.1)
+      .default(0.25)
       .describe('The vein reading is uncertain while the pClosed level is within this distance of 0.5.'),
     maxUncertainFraction: probability()
-      .default(0.5)
+      .default(0.7)
       .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),
     maxGapS: positiveSeconds(10)
       .default(0.5)

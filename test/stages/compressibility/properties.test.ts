@@ -6,7 +6,7 @@ import type { CompressibilityParams } from '../../../src/stages/compressibility/
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';
 import type { Segment } from './prediction-stream.js';
 import { duplicateFrames, exam, prediction, predictionStream } from './prediction-stream.js';
-import { machine, runReducer, states, verdicts, verdictSummary, exams } from './run-reducer.js';
+import { GENERIC_TUNING, machine, runReducer, states, verdicts, verdictSummary, exams } from './run-reducer.js';
 import { examPlan, examSegments, expectedVerdict } from './scenario.js';
 
 const smoothers = ['hmm', 'ema', 'hysteresis'] as const;
@@ -32,7 +32,7 @@ const paramsArb: fc.Arbitrary<CompressibilityParams> = fc
     notCompressibleAfterS: fc.double({ min: 0.5, max: 10, noNaN: true }),
     minCycles: fc.integer({ min: 1, max: 5 }),
   })
-  .map(({ exitGap, ...p }) => compressibilitySchema.parse({ ...p, exit: Math.max(0, p.enter - exitGap) }));
+  .map(({ exitGap, ...p }) => compressibilitySchema.parse({ ...GENERIC_TUNING, ...p, exit: Math.max(0, p.enter - exitGap) }));
 
 /** A stream of arbitrary predictions with sane, increasing timestamps. */
 const predictionsArb = (pClosed: fc.Arbitrary<number> = probability) =>

@@ -5,8 +5,21 @@ import { compressibilitySchema } from '../../../src/stages/compressibility/param
 import type { Compressibility, CompressibilityState } from '../../../src/stages/compressibility/reducer.js';
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';
 
+/**
+ * The noise and closure settings these tests were designed around (the generic ones).
+ * The shipped defaults are tuned to the shipped model (docs/compressibility.md); the
+ * state machine's properties are tested here for this fixed, documented setting.
+ */
+export const GENERIC_TUNING: Partial<CompressibilityParams> = {
+  minClosedS: 0.3,
+  notCompressibleAfterS: 5,
+  cycleDelta: 0.15,
+  uncertainBand: 0.1,
+  maxUncertainFraction: 0.5,
+};
+
 export function machine(overrides: Partial<CompressibilityParams> = {}): Compressibility {
-  return createCompressibility(compressibilitySchema.parse(overrides));
+  return createCompressibility(compressibilitySchema.parse({ ...GENERIC_TUNING, ...overrides }));
 }
 
 export function runReducer(
