@@ -24,9 +24,9 @@
  */
 import { z } from 'zod';
 import { resolvePath } from '../context.js';
-import { InputError } from '../errors.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
+import { dicomExamEvents } from './dicom-exam-events.js';
 import { examIdFor, listInputFiles } from './list-input-files.js';
 import { loadSidecarLabels } from './sidecar-labels.js';
 import { RealtimePacer } from './realtime-pacer.js';
@@ -69,55 +69,19 @@ export const dicomCineSource = defineSource({
       const pacer = new RealtimePacer(ctx.clock);
       for (const file of files) {
         if (signal.aborted) return;
-        const examId = examIdFor(file);
-        let frames = 0;
-        let lastPts = 0;
-        let started = false;
-        try {
-          const dicom = await openDicomFile(file);
-          const { info } = dicom;
-          if (!info.isUltrasound && !config.allowNonUltrasound) {
-            throw new InputError(`${file}: not an ultrasound image (${info.sopClassName}); set allowNonUltrasound: true to read it anyway`, { scope });
-          }
-          const sidecar = config.labels ? await loadSidecarLabels(file) : undefined;
-          const bmode = info.ultrasoundRegions.find((r) => r.spatialFormat === 1) ?? info.ultrasoundRegions[0];
-          const fps = info.frameTimeMs ? 1000 / info.frameTimeMs : undefined;
-          started = true;
-          yield { kind: 'exam-start', examId, uri: file, subjectId: sidecar?.subjectId, expectedFrames: info.frames, fps };
-          pacer.restart();
-          for (let i = 0; i < info.frames; i++) {
-            if (signal.aborted) break;
-            const frame = await dicom.decodeFrame(i);
-            const ptsMs = info.frameTimesMs[i] ?? i * (info.frameTimeMs ?? 0);
-            if (config.realtime) await pacer.wait(ptsMs, signal);
-            frames++;
-            lastPts = ptsMs;
-            yield {
-              kind: 'frame',
-              seq: seqs.take(),
-              ptsMs,
-              captureTimeMs: ctx.clock.now(),
-              width: frame.width,
-              height: frame.height,
-              pixels: frame.pixels,
-              source: { uri: file, examId, subjectId: sidecar?.subjectId, frameIndex: i },
-              labels: sidecar?.labelsFor(i),
-              meta: {
-                usRegion: bmode ? { x: bmode.x, y: bmode.y, width: bmode.width, height: bmode.height } : undefined,
-                regions: info.ultrasoundRegions.length ? info.ultrasoundRegions : undefined,
-                pixelSpacingMm: bmode?.mmPerPixelX && bmode.mmPerPixelY ? { x: bmode.mmPerPixelX, y: bmode.mmPerPixelY } : undefined,
-              },
-            };
-          }
-          yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts + (info.frameTimeMs ?? 0) };
-        } catch (err) {
-          if (config.onError === 'fail') {
-            if (started) yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
-            throw err;
-          }
-          ctx.warn(`${(err as Error).message.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
-          if (started) yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
-        }
+        yield* dicomExamEvents({
+          uri: file,
+          examId: examIdFor(file),
+          open: () => openDicomFile(file),
+          labels: config.labels ? () => loadSidecarLabels(file) : undefined,
+          allowNonUltrasound: config.allowNonUltrasound,
+          onError: config.onError,
+          seqs,
+          ctx,
+          signal,
+          scope,
+          pacer: config.realtime ? pacer : undefined,
+        });
       }
     });
   },

@@ -36,6 +36,7 @@ import { resolvePath } from '../context.js';
 import { InputError } from '../errors.js';
 import { labelsForFrame, readLabelsSidecar } from '../labels/index.js';
 import { defineSource } from '../unit.js';
+import { dicomExamEvents } from './dicom-exam-events.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import type { PipelineEvent } from '../events.js';
 
@@ -82,54 +83,23 @@ export const dicomwebSource = defineSource({
           if (signal.aborted) return;
           const examId = ref.sopInstanceUid;
           const uri = `${config.url.replace(/\/+$/, '')}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${examId}`;
-          let frames = 0;
-          let lastPts = 0;
-          let started = false;
-          try {
-            const dicom = await openDicom(await client.retrieveInstance(ref, signal), uri);
-            const { info } = dicom;
-            if (!info.isUltrasound && !config.allowNonUltrasound) {
-              throw new InputError(`${uri}: not an ultrasound image (${info.sopClassName}); set allowNonUltrasound: true to read it anyway`, { scope });
-            }
-            const sidecarFile = labelsDir ? path.join(labelsDir, `${examId}.labels.json`) : undefined;
-            const sidecar = sidecarFile && fs.existsSync(sidecarFile) ? await readLabelsSidecar(sidecarFile) : undefined;
-            const bmode = info.ultrasoundRegions.find((r) => r.spatialFormat === 1) ?? info.ultrasoundRegions[0];
-            started = true;
-            yield { kind: 'exam-start', examId, uri, subjectId: sidecar?.subjectId, expectedFrames: info.frames, fps: info.frameTimeMs ? 1000 / info.frameTimeMs : undefined };
-            for (let i = 0; i < info.frames; i++) {
-              if (signal.aborted) break;
-              const frame = await dicom.decodeFrame(i);
-              const ptsMs = info.frameTimesMs[i] ?? i * (info.frameTimeMs ?? 0);
-              frames++;
-              lastPts = ptsMs;
-              yield {
-                kind: 'frame',
-                seq: seqs.take(),
-                ptsMs,
-                captureTimeMs: ctx.clock.now(),
-                width: frame.width,
-                height: frame.height,
-                pixels: frame.pixels,
-                source: { uri, examId, subjectId: sidecar?.subjectId, frameIndex: i },
-                labels: sidecar ? labelsForFrame(sidecar, i) : undefined,
-                meta: {
-                  usRegion: bmode ? { x: bmode.x, y: bmode.y, width: bmode.width, height: bmode.height } : undefined,
-                  regions: info.ultrasoundRegions.length ? info.ultrasoundRegions : undefined,
-                  pixelSpacingMm: bmode?.mmPerPixelX && bmode.mmPerPixelY ? { x: bmode.mmPerPixelX, y: bmode.mmPerPixelY } : undefined,
-                },
-              };
-            }
-            yield { kind: 'exam', examId, uri, frames, durationMs: lastPts + (info.frameTimeMs ?? 0) };
-          } catch (err) {
-            if (signal.aborted) return;
-            const reason = (err as Error).message;
-            if (config.onError === 'fail') {
-              if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
-              throw err;
-            }
-            ctx.warn(`${reason.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
-            if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
-          }
+          const sidecarFile = labelsDir ? path.join(labelsDir, `${examId}.labels.json`) : undefined;
+          yield* dicomExamEvents({
+            uri,
+            examId,
+            open: async () => openDicom(await client.retrieveInstance(ref, signal), uri),
+            labels: async () => {
+              if (!sidecarFile || !fs.existsSync(sidecarFile)) return undefined;
+              const sidecar = await readLabelsSidecar(sidecarFile);
+              return { subjectId: sidecar.subjectId, labelsFor: (i: number) => labelsForFrame(sidecar, i) };
+            },
+            allowNonUltrasound: config.allowNonUltrasound,
+            onError: config.onError,
+            seqs,
+            ctx,
+            signal,
+            scope,
+          });
         }
       }
     });
