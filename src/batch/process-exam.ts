@@ -47,7 +47,12 @@ export async function processExam(exam: ExamInput, o: ProcessExamOptions): Promi
   }
   const hashes = { input, model: pipeline.modelHash, pipeline: pipeline.pipelineHash };
   const decision = decideResume(runDir.readResult(exam.key), hashes, { partial: runDir.wasPartial(exam.key), retryFailed: o.retryFailed });
-  if (decision.action === 'skip') return { status: 'skipped', result: decision.result };
+  if (decision.action === 'skip') {
+    // A whole result with a marker beside it: the process died between writing the result
+    // and removing the marker. The result stands; the marker is stale.
+    if (runDir.wasPartial(exam.key)) await runDir.clearRunning(exam.key);
+    return { status: 'skipped', result: decision.result };
+  }
   o.onStart?.(decision);
   await runDir.markRunning(exam.key);
   const outcome = await runExam(exam, {
