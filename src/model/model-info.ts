@@ -74,3 +74,13 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     metadata,
   };
 }
+
+/**
+ * The model's input as `a * value + b`, from its intensity normalisation
+ * ((pixel * scale - mean) / std). `from: 'pixel'` takes 8-bit pixels (streaming);
+ * `from: 'window'` takes sliding-window values, which are pixel / 255.
+ */
+export function inputAffine(info: Pick<ModelInfo, 'normalization'>, from: 'pixel' | 'window'): { a: number; b: number } {
+  const { scale, mean, std } = info.normalization;
+  return { a: ((from === 'window' ? 255 : 1) * scale) / std, b: -mean / std };
+}

@@ -32,10 +32,11 @@ import { concat, concatMap, defer, from, mergeMap } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
-import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
+import { windowShapeProblems } from '../../model/check-window-shape.js';
+import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionOptionsShape } from '../../model/session-options-schema.js';
-import { defineStage } from '../../unit.js';
+import { defineStage, type ContextProblem } from '../../unit.js';
 import { StreamingModel } from './streaming-model.js';
 import { WindowBatcher } from './window-batcher.js';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -81,7 +82,7 @@ export const onnxInferenceStage = defineStage({
     } catch (err) {
       return { problems: [{ path: 'model', message: (err as Error).message }] };
     }
-    const problems = [];
+    const problems: ContextProblem[] = [];
     if (config.mode === 'streaming') {
       if (!info.streaming) problems.push({ path: 'model', message: `${info.file} is not a streaming model (export one with training/export_streaming.py)` });
       const fs = upstream.frameSize;
@@ -90,14 +91,7 @@ export const onnxInferenceStage = defineStage({
       }
       return { problems, shape: { ...upstream, windowShape: undefined } };
     }
-    const expected = [1, 1, info.frames, info.height, info.width];
-    if (upstream.windowShape && upstream.windowShape.join(',') !== expected.join(',')) {
-      problems.push({
-        message: `the upstream window is [${upstream.windowShape.join(', ')}] but the model ${info.modelId} takes [${expected.join(', ')}]: set sliding-window size ${info.frames} and resize ${info.width}x${info.height}`,
-      });
-    } else if (!upstream.windowShape) {
-      problems.push({ message: 'no sliding-window stage upstream: the model needs windows of frames', severity: 'warning' as const });
-    }
+    problems.push(...windowShapeProblems(info, upstream, 'the model', `: set sliding-window size ${info.frames} and resize ${info.width}x${info.height}`));
     return { problems, shape: { ...upstream, windowShape: undefined } };
   },
   async build(config, ctx) {
@@ -159,9 +153,7 @@ class WindowModel {
   async run(windows: WindowEvent[]): Promise<PredictionEvent[]> {
     const { info } = this;
     const n = Math.max(1, windows.length);
-    const { scale, mean, std } = info.normalization;
-    const a = (255 * scale) / std;
-    const b = -mean / std;
+    const { a, b } = inputAffine(info, 'window');
     windows.forEach((w, i) => {
       if (w.data.length !== this.plane) {
         throw new AutodvtError(

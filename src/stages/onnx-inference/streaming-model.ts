@@ -10,7 +10,7 @@ import { AutodvtError } from '../../errors.js';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Clock } from '../../context.js';
 import type { FrameEvent, PredictionEvent } from '../../events.js';
-import type { ModelInfo, StreamingSpec } from '../../model/model-info.js';
+import { inputAffine, type ModelInfo, type StreamingSpec } from '../../model/model-info.js';
 
 export class StreamingModel {
   private readonly spec: StreamingSpec;
@@ -60,9 +60,7 @@ export class StreamingModel {
       this.examId = frame.source.examId;
     }
     this.lastSeq = frame.seq;
-    const { scale, mean, std } = info.normalization;
-    const a = scale / std;
-    const b = -mean / std;
+    const { a, b } = inputAffine(info, 'pixel');
     const px = frame.pixels;
     for (let i = 0; i < px.length; i++) this.input[i] = a * px[i]! + b;
     const ort = await import('onnxruntime-node');

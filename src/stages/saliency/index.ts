@@ -34,10 +34,11 @@ import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
-import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
+import { windowShapeProblems } from '../../model/check-window-shape.js';
+import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionOptionsShape } from '../../model/session-options-schema.js';
-import { defineStage } from '../../unit.js';
+import { defineStage, type ContextProblem } from '../../unit.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
 
@@ -83,17 +84,10 @@ export const saliencyStage = defineStage({
     } catch (err) {
       return { problems: [{ path: 'model', message: (err as Error).message }] };
     }
-    const problems = [];
+    const problems: ContextProblem[] = [];
     const bad = gradcamProblem(info);
     if (bad) problems.push({ path: 'model', message: bad });
-    const expected = [1, 1, info.frames, info.height, info.width];
-    if (upstream.windowShape && upstream.windowShape.join(',') !== expected.join(',')) {
-      problems.push({
-        message: `the upstream window is [${upstream.windowShape.join(', ')}] but the Grad-CAM graph ${info.modelId} takes [${expected.join(', ')}]`,
-      });
-    } else if (!upstream.windowShape) {
-      problems.push({ message: 'no sliding-window stage upstream: saliency needs windows of frames', severity: 'warning' as const });
-    }
+    problems.push(...windowShapeProblems(info, upstream, 'saliency'));
     return { problems, shape: upstream };
   },
   async build(config, ctx) {
@@ -146,9 +140,7 @@ export class GradcamModel {
   /** Heatmap of one window (undefined: an all-background window, for warm-up). */
   async run(window: WindowEvent | undefined, target: SaliencyTarget): Promise<Saliency> {
     const { info } = this;
-    const { scale, mean, std } = info.normalization;
-    const a = (255 * scale) / std;
-    const b = -mean / std;
+    const { a, b } = inputAffine(info, 'window');
     if (window) {
       if (window.data.length !== this.plane) {
         throw new AutodvtError(
