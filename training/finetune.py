@@ -44,10 +44,16 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    ap.add_argument("--gamma", type=float, default=DEFAULTS["gamma"], help="ExponentialLR decay per epoch")
+    ap.add_argument("--closed-weight", type=float, default=DEFAULTS["closed_weight"],
+                    help="weight of the 'closed' class in the vein loss (open = 1); > 1 trades precision for recall")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--max-val-windows", type=int, default=2048)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     a = ap.parse_args(argv)
 
+    if a.threads:
+        torch.set_num_threads(a.threads)
     model, meta = load_onnx_model(a.init)
     variant = model.variant
     freeze_batchnorm(model)
@@ -56,7 +62,7 @@ def main(argv=None):
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t0 = time.time()
     tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, epochs=a.epochs,
-                 batch=a.batch, lr=a.lr, seed=a.seed, windows_per_epoch=a.windows_per_epoch,
+                 batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight, windows_per_epoch=a.windows_per_epoch,
                  max_val_windows=a.max_val_windows)
     norm = json.loads(meta["autodvt.normalization"])
     tr.norm = {"mean": float(norm["mean"]), "std": float(norm["std"])}

@@ -69,6 +69,8 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     ap.add_argument("--gamma", type=float, default=DEFAULTS["gamma"], help="ExponentialLR decay per epoch")
     ap.add_argument("--weight-decay", type=float, default=DEFAULTS["weight_decay"])
+    ap.add_argument("--closed-weight", type=float, default=DEFAULTS["closed_weight"],
+                    help="weight of the 'closed' class in the vein loss (open = 1)")
     ap.add_argument("--windows-per-epoch", type=int, default=0,
                     help="windows drawn per epoch (0 = every training window once)")
     ap.add_argument("--max-val-windows", type=int, default=0,
@@ -87,6 +89,7 @@ def main(argv=None):
     t0 = time.time()
     tr = Trainer(a.data, a.variant, log_path=stem + ".train-log.jsonl", device=a.device, epochs=a.epochs,
                  batch=a.batch, seed=a.seed, lr=a.lr, gamma=a.gamma, weight_decay=a.weight_decay,
+                 closed_weight=a.closed_weight,
                  windows_per_epoch=a.windows_per_epoch, max_val_windows=a.max_val_windows, max_steps=a.max_steps, tf32=a.tf32,
                  cudnn_benchmark=a.cudnn_benchmark)
     res = tr.run()

@@ -40,12 +40,18 @@ export interface BenchResult {
     /** The same two with one intra-op thread (leaves the other core to decoding and OCR). */
     modelWindowBatch1OneThread?: ThroughputResult;
     modelStreamingBatch1OneThread?: ThroughputResult;
+    /** onnxruntime's own default (idle threads spin-wait), for comparison with the sleeping default used everywhere else. */
+    modelWindowBatchNSpin?: ThroughputResult;
+    modelWindowBatch1Spin?: ThroughputResult;
+    modelStreamingBatch1Spin?: ThroughputResult;
   };
   archive?: {
     window: RunMeasurement;
     streaming: RunMeasurement;
     /** The same without text removal: what the rest of the pipeline costs. */
     windowNoText?: RunMeasurement;
+    /** Window mode without text removal, with onnxruntime's threads spin-waiting (its default): the before of `spinWait: false`. */
+    windowNoTextSpin?: RunMeasurement;
     ratioToModelOnly: number;
     ratioToModelOnlyNoText?: number;
     ratioToDecodeOnly: number;
@@ -53,17 +59,18 @@ export interface BenchResult {
   live?: { window: RunMeasurement; streaming: RunMeasurement; windowNoText?: RunMeasurement; streamingNoText?: RunMeasurement };
   streamingSpeedup?: number;
   streamingSpeedupOneThread?: number;
+  streamingSpeedupSpin?: number;
   torch?: unknown;
   batch: number;
 }
 
-function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean) {
+function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean, spinWait = false) {
   return [
     ...(textRemoval ? [{ type: 'text-removal' }] : []),
     { type: 'crop-pad', size: 600 },
     { type: 'resize', size: 150 },
     ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
-    { type: 'onnx-inference', model, mode, batch, warmup: true },
+    { type: 'onnx-inference', model, mode, batch, warmup: true, spinWait },
     { type: 'compressibility' },
   ];
 }
@@ -104,7 +111,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   result.floors.modelStreamingBatch1 = await streamingModelThroughput(streamingModel, options.modelSeconds);
   result.floors.modelWindowBatch1OneThread = await windowModelThroughput(model, 1, options.modelSeconds, 1);
   result.floors.modelStreamingBatch1OneThread = await streamingModelThroughput(streamingModel, options.modelSeconds, 1);
+  log('floor: model only with spin-waiting threads (onnxruntime default) ...');
+  result.floors.modelWindowBatchNSpin = await windowModelThroughput(model, options.batch, options.modelSeconds, 0, true);
+  result.floors.modelWindowBatch1Spin = await windowModelThroughput(model, 1, options.modelSeconds, 0, true);
+  result.floors.modelStreamingBatch1Spin = await streamingModelThroughput(streamingModel, options.modelSeconds, 0, true);
   result.streamingSpeedup = result.floors.modelStreamingBatch1.perSecond / result.floors.modelWindowBatch1.perSecond;
+  result.streamingSpeedupSpin = result.floors.modelStreamingBatch1Spin.perSecond / result.floors.modelWindowBatch1Spin.perSecond;
   result.streamingSpeedupOneThread =
     result.floors.modelStreamingBatch1OneThread.perSecond / result.floors.modelWindowBatch1OneThread.perSecond;
 
@@ -118,10 +130,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       log('archive: window mode without text removal ...');
       windowNoText = await measureRun({ source, stages: stagesFor('window', options.batch, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     }
+    log('archive: window mode without text removal, spin-waiting threads ...');
+    const windowNoTextSpin = await measureRun(
+      { source, stages: stagesFor('window', options.batch, model, false, true), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      baseDir,
+    );
     result.archive = {
       window,
       streaming,
       windowNoText,
+      windowNoTextSpin,
       ratioToModelOnly: window.framesPerSecond / result.floors.modelWindowBatchN.perSecond,
       ratioToModelOnlyNoText: windowNoText ? windowNoText.framesPerSecond / result.floors.modelWindowBatchN.perSecond : undefined,
       ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly.framesPerSecond,

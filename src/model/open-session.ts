@@ -5,6 +5,7 @@
  */
 import { AutodvtError } from '../errors.js';
 import type { InferenceSession } from 'onnxruntime-node';
+import { cpuThreadSessionOptions } from './cpu-thread-options.js';
 
 export type Provider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'coreml' | 'dml';
 export const PROVIDERS: readonly Provider[] = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'coreml', 'dml'];
@@ -18,7 +19,7 @@ export interface OpenedSession {
 
 export async function openSession(
   file: string,
-  opts: { providers: Provider[]; onFallback: 'warn' | 'error'; threads?: number; warn?: (m: string) => void; scope: string },
+  opts: { providers: Provider[]; onFallback: 'warn' | 'error'; threads?: number; spinWait?: boolean; warn?: (m: string) => void; scope: string },
 ): Promise<OpenedSession> {
   const ort = await import('onnxruntime-node');
   const skipped: OpenedSession['skipped'] = [];
@@ -26,7 +27,7 @@ export async function openSession(
     try {
       const session = await ort.InferenceSession.create(file, {
         executionProviders: [provider],
-        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+        ...cpuThreadSessionOptions({ threads: opts.threads, spinWait: opts.spinWait }),
         graphOptimizationLevel: 'all',
       });
       if (skipped.length > 0) {

@@ -21,7 +21,7 @@ from .model import AutoDVTNet, Variant, build_model, param_count
 
 DEFAULTS = dict(epochs=50, batch=32, lr=1e-3, betas=(0.9, 0.999), weight_decay=1e-5, gamma=0.95, seed=0,
                 windows_per_epoch=0, max_steps=0, eval_batch=128, max_val_windows=0, device="auto", tf32=False,
-                cudnn_benchmark=False)
+                cudnn_benchmark=False, closed_weight=1.0)
 
 
 def pick_device(name: str) -> torch.device:
@@ -52,11 +52,15 @@ def set_determinism(seed: int, tf32: bool = False, cudnn_benchmark: bool = False
     torch.backends.cuda.matmul.allow_tf32 = tf32
 
 
-def masked_ce(logits: torch.Tensor, target: torch.Tensor):
-    """Mean CE over labelled items; exactly 0 (with a gradient path) when none is labelled."""
+def masked_ce(logits: torch.Tensor, target: torch.Tensor, class_weight: Optional[torch.Tensor] = None):
+    """Mean CE over labelled items; exactly 0 (with a gradient path) when none is labelled.
+    With class_weight, the weighted mean (each item counts by its class's weight)."""
     n = (target >= 0).sum()
-    loss = F.cross_entropy(logits, target, ignore_index=-1, reduction="sum")
-    return loss / n.clamp(min=1), int(n)
+    loss = F.cross_entropy(logits, target, weight=class_weight, ignore_index=-1, reduction="sum")
+    if class_weight is None:
+        return loss / n.clamp(min=1), int(n)
+    w = class_weight.to(logits.dtype)[target.clamp(min=0)] * (target >= 0).to(logits.dtype)
+    return loss / w.sum().clamp(min=1e-6), int(n)
 
 
 @torch.no_grad()
@@ -115,6 +119,9 @@ class Trainer:
                                weight_decay=cfg["weight_decay"])
         sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=cfg["gamma"])
         g = torch.Generator().manual_seed(int(cfg["seed"]))  # shuffling + augmentation draws
+        closed_weight = float(cfg["closed_weight"])  # vein CE weight of "closed" (open = 1)
+        vein_weight = (None if closed_weight == 1.0
+                       else torch.tensor([1.0, closed_weight], device=self.device))
         train, val = self.splits["train"], self.splits["val"]
         n_train = len(train)
         per_epoch = int(cfg["windows_per_epoch"]) or n_train
@@ -154,7 +161,7 @@ class Trainer:
                     loss = loss + l
                     sums["landmark"] += l.detach()
                 if "vein" in logits:
-                    l, _ = masked_ce(logits["vein"], vein_t)
+                    l, _ = masked_ce(logits["vein"], vein_t, vein_weight)
                     loss = loss + l
                     sums["vein"] += l.detach()
                 opt.zero_grad(set_to_none=True)
@@ -208,7 +215,8 @@ class Trainer:
             "optimizer": {"name": "Adam", "lr": cfg["lr"], "betas": list(cfg["betas"]),
                           "weight_decay": cfg["weight_decay"]},
             "schedule": {"name": "ExponentialLR", "gamma": cfg["gamma"], "per": "epoch"},
-            "loss": "CE(landmark) + CE(vein), ignore_index=-1",
+            "loss": "CE(landmark) + CE(vein), ignore_index=-1" + (
+                f", vein class weights open 1, closed {closed_weight:g}" if vein_weight is not None else ""),
             "augmentation": ({"scale": [0.9, 1.1], "rotate_deg": 10, "hflip_p": 0.5, "gain": [0.8, 1.2],
                               "bias": [-0.08, 0.08], "gamma": [0.8, 1.25]} if v.augment else None),
             "data": {"sha256": self.fingerprint["sha256"], "counts": self.fingerprint["counts"],

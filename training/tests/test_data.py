@@ -56,6 +56,19 @@ class DataTest(unittest.TestCase):
         ref = torch.nn.functional.cross_entropy(logits[[0, 2]], torch.tensor([0, 2]))
         self.assertAlmostEqual(float(loss2), float(ref), places=5)
 
+    def test_masked_ce_class_weight_matches_torch_weighted_mean(self):
+        logits = torch.randn(5, 2)
+        target = torch.tensor([0, 1, -1, 1, 0])
+        w = torch.tensor([1.0, 3.0])
+        loss, n = masked_ce(logits, target, w)
+        keep = target >= 0
+        ref = torch.nn.functional.cross_entropy(logits[keep], target[keep], weight=w)  # weighted mean
+        self.assertEqual(n, 4)
+        self.assertAlmostEqual(float(loss), float(ref), places=5)
+        self.assertNotAlmostEqual(float(loss), float(masked_ce(logits, target)[0]), places=3)
+        zero, _ = masked_ce(logits, torch.tensor([-1, -1, -1, -1, -1]), w)
+        self.assertEqual(float(zero), 0.0)
+
     def test_augment_same_for_all_frames_and_seeded(self):
         x = torch.randint(0, 256, (3, 1, 150, 150), dtype=torch.uint8).repeat(1, 9, 1, 1)
         a = augment(x, torch.Generator().manual_seed(5))

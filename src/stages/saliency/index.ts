@@ -16,6 +16,7 @@
  *   providers   execution providers to try in order (default [cpu]); each is preflighted
  *   onFallback  `warn` or `error` when an earlier provider cannot start
  *   threads     intra-op threads (default 0 = onnxruntime's choice)
+ *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
  *   warmup      run the model once before the first frame (default true)
  * Notes: the layer is the last shared Conv3d block (64 x 10 x 10, T = 1); the gradient is
  *   written out in the graph (ReLU masks, transposed convs), so ONNX Runtime matches PyTorch
@@ -99,6 +100,7 @@ export const saliencyStage = defineStage({
       providers: config.providers,
       onFallback: config.onFallback,
       threads: config.threads,
+      spinWait: config.spinWait,
       warn: (m) => ctx.warn(m),
       scope,
     });
