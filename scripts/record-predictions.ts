@@ -3,9 +3,10 @@
  * compressibility stage (a pure reducer) can be replayed and tuned offline in seconds
  * (scripts/replay-verdicts.ts) instead of rerunning the model.
  *
- *   node --import tsx scripts/record-predictions.ts OUT.ndjson [exams=100] [seed=700000]
+ *   node --import tsx scripts/record-predictions.ts OUT.ndjson [exams=100] [seed=700000] [model=models/autodvt.onnx]
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
 import { createPhantomExam } from '../src/phantom/index.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -15,12 +16,13 @@ const out = process.argv[2];
 if (!out) throw new Error('usage: record-predictions.ts OUT.ndjson [exams] [seed]');
 const exams = Number(process.argv[3] ?? 100);
 const seed = Number(process.argv[4] ?? 700000);
+const model = process.argv[5]; // the window model; its .streaming.onnx sibling runs
 const pipeline = {
   source: { type: 'synthetic', seed, exams },
   stages: [
     { type: 'crop-pad', size: 600 },
     { type: 'resize', size: 150 },
-    { type: 'onnx-inference', mode: 'streaming', batch: 1 },
+    { type: 'onnx-inference', mode: 'streaming', batch: 1, ...(model ? { model: path.resolve(model) } : {}) },
   ],
   sinks: [{ type: 'console', intervalMs: 0 }],
 };

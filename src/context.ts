@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { WarningEvent } from './events.js';
+import type { SharedInference } from './model/shared-inference.js';
 
 export interface Clock {
   /** Milliseconds since the epoch (wall clock). */
@@ -55,6 +56,12 @@ export interface BuildContext {
   flow: FlowControl;
   /** What a `stdin` source reads instead of the process's standard input (tests, embedding). */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Set in a batch run: the run's inference service, shared by the exams running at
+   * once (one session per model; windows of several exams batched into one call).
+   * Absent in an ordinary run: each inference stage opens its own session.
+   */
+  inference?: SharedInference;
   /** Report a non-fatal problem; it also becomes a `warning` event on the stream. */
   warn(message: string, extra?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>): void;
 }

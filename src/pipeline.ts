@@ -20,6 +20,7 @@ import { liveQueue, newLiveQueueStats } from './live/live-queue.js';
 import { findUnit } from './registry.js';
 import type { PipelineConfig, UnitConfig } from './config/pipeline-schema.js';
 import type { MetricsEvent, PipelineEvent, WarningEvent } from './events.js';
+import type { SharedInference } from './model/shared-inference.js';
 import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from './unit.js';
 
 export interface RunOptions {
@@ -37,6 +38,8 @@ export interface RunOptions {
   tap?: (event: PipelineEvent) => void;
   /** What a `stdin` source reads (default: the process's standard input). */
   stdin?: NodeJS.ReadableStream;
+  /** A batch run's shared inference service (see BuildContext.inference). */
+  inference?: SharedInference;
 }
 
 export interface RunResult {
@@ -73,6 +76,7 @@ export function makeContextFactory(config: PipelineConfig, options: RunOptions, 
     stderr: options.stderr ?? process.stderr,
     flow: extra.flow ?? { ready: () => undefined },
     stdin: options.stdin,
+    inference: options.inference,
     warn(message, more) {
       extra.warnings?.next({ kind: 'warning', atMs: clock.now(), scope: `${kindOf(unitPath)}:${unitType}`, message, ...more });
     },

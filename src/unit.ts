@@ -72,6 +72,13 @@ export interface SinkSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecB
   kind: 'sink';
   /** Sinks that keep data (json-log, dataset, recordings): checked for text removal upstream. */
   persistent?: boolean;
+  /**
+   * How a batch run (`run --input`, one pipeline run per exam) runs this sink per exam:
+   * `paths` names the config keys that are files or folders it writes (the runner moves
+   * each under the exam's own folder of the run directory, so exams never overwrite each
+   * other); `skip` says why it cannot run per exam (left out, with one warning).
+   */
+  perExam: { paths: string[] } | { skip: string };
   build(
     config: z.infer<S>,
     ctx: BuildContext,

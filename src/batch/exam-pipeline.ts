@@ -1,6 +1,6 @@
 /**
  * The pipeline one exam runs: the pipeline file's, with its source pointed at the
- * exam and its sinks replaced by the run directory.
+ * exam and its sinks writing into the exam's folder of the run directory.
  *
  * Source: `dicom-cine` for .dcm/.dicom/.zip, `video-file` for videos (whatever type
  *   the file declares), `dicomweb` for a PACS series. Keys of the declared source that
@@ -8,10 +8,14 @@
  *   `fail`, so an unreadable exam becomes a failed result instead of a short one.
  *   A file whose name a glob would misread, or whose labels live elsewhere (manifest),
  *   is reached through a symlink in `<run-dir>/links/<key>/` next to its labels.
- * Sinks: one quiet `evaluate` sink (prints and writes nothing) keeps the run
- *   going to the end; the runner reads results from the events directly.
- * Threads: with several exams at once, an inference stage left at `threads: 0` gets
- *   an equal share of the cores (results do not change; the hash ignores it).
+ * Sinks: the pipeline's own, each file or folder they write moved under `sinksDir`
+ *   (exam-sinks.ts; the console and hud sinks are left out), plus one quiet `evaluate`
+ *   sink (prints and writes nothing) that keeps the run going to the end even when
+ *   no other sink is left; the runner reads results from the events directly.
+ * Threads: with several exams at once, an inference stage that has a session per exam
+ *   (streaming mode, or sharing turned off) and is left at `threads: 0` gets an equal
+ *   share of the cores. A window-mode stage shares one session across the exams and
+ *   keeps onnxruntime's default (results do not change; the hash ignores threads).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +25,7 @@ import { unitSchemaWithType } from '../config/pipeline-schema.js';
 import { InputError } from '../errors.js';
 import { findUnit } from '../registry.js';
 import { sourceTypeFor, type ExamInput } from './exam-input.js';
+import { examSinks } from './exam-sinks.js';
 import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
 
 export interface ExamPipelineOptions {
@@ -30,15 +35,19 @@ export interface ExamPipelineOptions {
   concurrency: number;
   /** Extra keys for a dicomweb source (e.g. headers). */
   dicomweb?: Record<string, unknown>;
+  /** The exam's folder for what the pipeline's sinks write (`<run-dir>/exams/<key>`). */
+  sinksDir: string;
+  /** Window-mode inference goes through the run's shared service (one session for every exam). */
+  sharedInference?: boolean;
 }
 
 export function examPipelineConfig(base: PipelineConfig, exam: ExamInput, opts: ExamPipelineOptions): PipelineConfig {
   return {
     ...base,
     source: examSource(base.source, exam, opts),
-    stages: base.stages.map((s) => shareThreads(s, opts.concurrency)),
+    stages: base.stages.map((s) => shareThreads(s, opts)),
     // The evaluate sink is the quietest registered sink: it keeps the run alive to its end.
-    sinks: [{ type: 'evaluate', print: false, title: 'batch' }],
+    sinks: [...examSinks(base.sinks, opts.sinksDir), { type: 'evaluate', print: false, title: 'batch' }],
   };
 }
 
@@ -84,7 +93,8 @@ function relink(target: string, link: string): void {
   fs.symlinkSync(target, link);
 }
 
-function shareThreads(stage: UnitConfig, concurrency: number): UnitConfig {
-  if (stage.type !== 'onnx-inference' || concurrency <= 1 || (stage.threads ?? 0) !== 0) return stage;
-  return { ...stage, threads: Math.max(1, Math.floor(os.availableParallelism() / concurrency)) };
+function shareThreads(stage: UnitConfig, opts: ExamPipelineOptions): UnitConfig {
+  if (stage.type !== 'onnx-inference' || opts.concurrency <= 1 || (stage.threads ?? 0) !== 0) return stage;
+  if (opts.sharedInference && stage.mode !== 'streaming') return stage; // one session for all: all the cores
+  return { ...stage, threads: Math.max(1, Math.floor(os.availableParallelism() / opts.concurrency)) };
 }

@@ -33,8 +33,8 @@ export function preparePipeline(file: string, set: string[] = []): PreparedPipel
  * Phase-2 checks of the stages and sinks, once, with the source pointed at `sample`:
  * a bad pipeline stops the run before any exam; a bad exam only fails that exam.
  */
-export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, linksDir: string): Promise<void> {
-  const config = examPipelineConfig(p.config, sample, { linksDir, concurrency: 1 });
+export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, dirs: { linksDir: string; sinksDir: string }): Promise<void> {
+  const config = examPipelineConfig(p.config, sample, { ...dirs, concurrency: 1 });
   const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file })).filter((q) => !q.path.startsWith('source'));
   if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
 }

@@ -11,6 +11,7 @@ import { decideResume, type ResumeDecision } from './resume.js';
 import { describeError, runExam } from './run-exam.js';
 import { DISCLAIMER, type PipelineEvent } from '../events.js';
 import type { Clock } from '../context.js';
+import type { SharedInference } from '../model/shared-inference.js';
 import type { PreparedPipeline } from './prepare.js';
 import type { RunDir } from './run-dir.js';
 
@@ -27,6 +28,8 @@ export interface ProcessExamOptions {
   onEvent?: (event: PipelineEvent) => void;
   /** Stamped into the result (queue workers). */
   worker?: ExamResult['worker'];
+  /** The run's shared inference (one session per model, windows batched across exams). */
+  inference?: SharedInference;
 }
 
 export type ProcessedExam =
@@ -55,6 +58,8 @@ export async function processExam(exam: ExamInput, o: ProcessExamOptions): Promi
   }
   o.onStart?.(decision);
   await runDir.markRunning(exam.key);
+  // A redone exam starts its sink outputs afresh: nothing of a cut-short run is kept or appended to.
+  await runDir.clearOutputs(exam.key);
   const outcome = await runExam(exam, {
     base: pipeline.config,
     baseDir: pipeline.baseDir,
@@ -62,7 +67,10 @@ export async function processExam(exam: ExamInput, o: ProcessExamOptions): Promi
     models: pipeline.models,
     hashes,
     linksDir: o.linksDir,
+    sinksDir: runDir.outputDir(exam.key),
     concurrency: o.concurrency,
+    inference: o.inference,
+    sharedInference: o.inference !== undefined,
     dicomweb: o.dicomwebHeaders ? { headers: o.dicomwebHeaders } : undefined,
     signal: o.signal,
     clock: o.clock,

@@ -7,13 +7,18 @@
  *
  * Resumable: results live in the run directory keyed by exam and by the input,
  * model and pipeline hashes; a rerun skips what is done and redoes what was cut
- * short. An exam that fails is recorded and the run goes on. Abort `signal`
+ * short. An exam that fails is recorded and the run goes on. Inference is shared:
+ * one session per model, windows of the exams running at once batched together
+ * (`shareInference: false` gives each exam its own). The pipeline's sinks run per
+ * exam, writing under `exams/<key>/`. Abort `signal`
  * (Ctrl-C) to stop: running exams stop, leave no result, and are redone next time.
  */
 import path from 'node:path';
 import { table2Markdown } from '../evaluation/classification-metrics.js';
 import { systemClock, type Clock, type TextOut } from '../context.js';
 import { DISCLAIMER } from '../events.js';
+import { describeInferenceStats, SharedInference, type InferenceStats } from '../model/shared-inference.js';
+import { skippedSinks, skippedSinksWarning } from './exam-sinks.js';
 import { listExams } from './list-exams.js';
 import { checkPipelineOnce, defaultRunDir, preparePipeline } from './prepare.js';
 import { processExam } from './process-exam.js';
@@ -45,6 +50,12 @@ export interface BatchOptions {
   progressIntervalMs?: number;
   /** Headers for DICOMweb requests (e.g. Authorization). */
   dicomwebHeaders?: Record<string, string>;
+  /**
+   * One ONNX session per model for the whole run, with windows of the exams running at
+   * once batched into one model call (default true). False: a session per exam, as in
+   * an ordinary run.
+   */
+  shareInference?: boolean;
 }
 
 export interface BatchSummary {
@@ -62,6 +73,8 @@ export interface BatchSummary {
   framesPerSecond: number;
   failures: { key: string; message: string }[];
   evaluated: boolean;
+  /** Shared inference counters (model calls, batch sizes, calls mixing exams); absent when not shared. */
+  inference?: InferenceStats;
 }
 
 export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
@@ -72,7 +85,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   const runDir = new RunDir(path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd)));
   runDir.init();
   const linksDir = path.join(runDir.dir, 'links');
-  await checkPipelineOnce(pipeline, exams[0]!, linksDir);
+  await checkPipelineOnce(pipeline, exams[0]!, { linksDir, sinksDir: runDir.outputDir(exams[0]!.key) });
   await runDir.writeFile(
     'run.json',
     JSON.stringify(
@@ -84,13 +97,18 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
         hashes: { model: pipeline.modelHash, pipeline: pipeline.pipelineHash },
         models: pipeline.models,
         concurrency,
+        shareInference: o.shareInference ?? true,
         startedAt: new Date(clock.now()).toISOString(),
       },
       null,
       2,
     ) + '\n',
   );
-  o.stderr.write(`run directory ${runDir.dir}: ${exams.length} exam(s), concurrency ${concurrency}\n`);
+  const shareInference = o.shareInference ?? true;
+  o.stderr.write(`run directory ${runDir.dir}: ${exams.length} exam(s), concurrency ${concurrency}${shareInference ? ', inference shared across exams' : ''}\n`);
+  const skipped = skippedSinksWarning(skippedSinks(pipeline.config.sinks));
+  if (skipped) o.stderr.write(skipped + '\n');
+  const inference = shareInference ? new SharedInference() : undefined;
 
   const progress = new BatchProgress({ out: o.stderr, total: exams.length, clock, intervalMs: o.progressIntervalMs });
   const results = new Map<string, ExamResult>();
@@ -112,6 +130,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
           signal: o.signal,
           clock,
           dicomwebHeaders: o.dicomwebHeaders,
+          inference,
           onStart: (d) => {
             started = true;
             progress.examStarted();
@@ -140,6 +159,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
     );
   } finally {
     progress.finish();
+    await inference?.close();
   }
   const wallMs = clock.monotonic() - t0;
 
@@ -169,6 +189,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
     framesPerSecond: wallMs > 0 ? (frames * 1000) / wallMs : 0,
     failures,
     evaluated: Boolean(evaluation),
+    ...(inference ? { inference: inference.stats() } : {}),
   };
   o.stdout.write(summaryText(summary));
   return summary;
@@ -179,6 +200,7 @@ export function summaryText(s: BatchSummary): string {
     `── batch run ──`,
     `${s.ok}/${s.total} exams ok, ${s.failed} failed${s.interrupted ? `, ${s.interrupted} not finished (rerun the same command to finish them)` : ''}`,
     `this run: ${s.ran} exam(s) processed, ${s.skipped} already done; ${s.frames} frames in ${formatDuration(s.wallMs)} (${s.framesPerSecond.toFixed(1)} frames/s)`,
+    ...(s.inference && s.inference.calls > 0 ? [`inference shared across exams: ${describeInferenceStats(s.inference)}`] : []),
     ...s.failures.map((f) => `✖ ${f.key}: ${f.message}`),
     `results: ${path.join(s.runDir, 'results.csv')} (and results.jsonl, exams/*.json)${s.evaluated ? ', evaluation.md' : ''}`,
     DISCLAIMER,

@@ -5,6 +5,7 @@
  *   run.json               the run: pipeline, hashes, models, inputs, when
  *   exams/<key>.json       one result per finished exam (written atomically)
  *   exams/<key>.running    marker while an exam runs; left behind = a partial exam
+ *   exams/<key>/           what the pipeline's own sinks wrote for the exam (exam-sinks.ts)
  *   results.csv            the run table, one row per exam of the input
  *   results.jsonl          the same exams, one full result per line
  *   evaluation.json / .md  P/R/F1 across the run, when the exams have labels
@@ -35,6 +36,16 @@ export class RunDir {
 
   markerPath(key: string): string {
     return path.join(this.examsDir, `${key}.running`);
+  }
+
+  /** The exam's folder for its sinks' outputs. */
+  outputDir(key: string): string {
+    return path.join(this.examsDir, key);
+  }
+
+  /** Remove what an earlier, unfinished run of the exam left in its outputs folder. */
+  async clearOutputs(key: string): Promise<void> {
+    await fs.promises.rm(this.outputDir(key), { recursive: true, force: true });
   }
 
   /** The stored result, or undefined when there is none (or it is unreadable: then it is redone). */

@@ -1,5 +1,6 @@
 /**
- * Run one exam through its own pipeline and turn what happened into a result:
+ * Run one exam through its own pipeline (its sinks writing into the exam's folder,
+ * its inference through the run's shared service when there is one) and turn what happened into a result:
  * `ok` (the pipeline ran to the end), `failed` (it raised an error, or the source
  * ended the exam early — the error says why), or `interrupted` (Ctrl-C / abort: no
  * result, the next run redoes the exam). Never throws for a bad exam.
@@ -14,6 +15,7 @@ import { ExamCollector, RESULT_VERSION, type ExamResult } from './exam-result.js
 import { examPipelineConfig, type ExamPipelineOptions } from './exam-pipeline.js';
 import { labelsFileOf, type ModelRef } from './hashes.js';
 import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { SharedInference } from '../model/shared-inference.js';
 import type { ExamHashes } from './resume.js';
 
 export interface RunExamOptions extends ExamPipelineOptions {
@@ -26,6 +28,8 @@ export interface RunExamOptions extends ExamPipelineOptions {
   clock?: Clock;
   /** Every event of the exam (progress counts frames from here). */
   onEvent?: (event: PipelineEvent) => void;
+  /** The run's shared inference service, when inference is shared across exams. */
+  inference?: SharedInference;
 }
 
 export type ExamOutcome = { status: 'ok' | 'failed'; result: ExamResult } | { status: 'interrupted' };
@@ -45,6 +49,7 @@ export async function runExam(exam: ExamInput, opts: RunExamOptions): Promise<Ex
       signal: opts.signal,
       stdout: quiet,
       stderr: quiet,
+      inference: opts.inference,
       tap: (event) => {
         collector.push(event);
         opts.onEvent?.(event);

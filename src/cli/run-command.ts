@@ -27,6 +27,11 @@ export const runCommand: CliCommand = {
       })
       .option('concurrency', { type: 'number', default: 1, describe: 'Batch run: exams processed at once' })
       .option('run-dir', { type: 'string', describe: 'Batch run: where results go (default out/runs/<pipeline>-<hash>); rerun to resume' })
+      .option('share-inference', {
+        type: 'boolean',
+        default: true,
+        describe: 'Batch run: one model session for all exams, windows of running exams batched together (--no-share-inference: one per exam)',
+      })
       .option('retry-failed', { type: 'boolean', default: false, describe: 'Batch run: run exams again that failed on bad input' })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
       .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable)' }),
@@ -42,6 +47,7 @@ export const runCommand: CliCommand = {
           set: args.set,
           inputs: args.input,
           concurrency: args.concurrency,
+          shareInference: args.shareInference,
           runDir: args.runDir,
           retryFailed: args.retryFailed,
           progressIntervalMs: Math.max(0, args.progressInterval) * 1000,

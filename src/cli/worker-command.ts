@@ -16,6 +16,11 @@ export const workerCommand: CliCommand = {
       .option('redis', { type: 'string', describe: 'Redis URL (default $AUTODVT_REDIS_URL or redis://127.0.0.1:6379)' })
       .option('queue', { type: 'string', default: 'autodvt-exams', describe: 'Queue name' })
       .option('concurrency', { type: 'number', default: 1, describe: 'Exams at once in this worker' })
+      .option('share-inference', {
+        type: 'boolean',
+        default: true,
+        describe: 'One model session for the exams this worker runs at once, windows batched together (--no-share-inference: one per exam)',
+      })
       .option('lock', { type: 'number', default: 30, describe: 'Seconds before the job of a dead worker is taken over' })
       .option('exit-when-drained', { type: 'boolean', default: false, describe: 'Exit once nothing is waiting or running' }),
   async handler(args, io) {
@@ -27,6 +32,7 @@ export const workerCommand: CliCommand = {
         redisUrl: args.redis,
         queue: args.queue,
         concurrency: args.concurrency,
+        shareInference: args.shareInference,
         lockMs: Math.max(1, args.lock) * 1000,
         exitWhenDrained: args.exitWhenDrained,
         out: io.stdout,

@@ -8,15 +8,19 @@
  * result (the job completes); any other failure throws, so BullMQ retries the job
  * (attempts and backoff set at enqueue). A worker that dies mid-exam (SIGKILL,
  * power loss) stops renewing its lock: after `lockMs` the job is stalled and
- * another worker takes it.
+ * another worker takes it. The exams a worker runs at once share one ONNX session
+ * per model, with their windows batched together, as in `run --input`; the
+ * pipeline's sinks write under `<run-dir>/exams/<key>/`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { preparePipeline, type PreparedPipeline } from '../batch/prepare.js';
+import { skippedSinks, skippedSinksWarning } from '../batch/exam-sinks.js';
 import { processExam } from '../batch/process-exam.js';
 import { RunDir } from '../batch/run-dir.js';
 import { AutodvtError } from '../errors.js';
+import { SharedInference } from '../model/shared-inference.js';
 import type { TextOut } from '../context.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
@@ -25,6 +29,11 @@ export interface WorkerOptions {
   redisUrl?: string;
   queue?: string;
   concurrency?: number;
+  /**
+   * One ONNX session per model for the exams this worker runs at once, their windows
+   * batched together (default true; false: a session per exam).
+   */
+  shareInference?: boolean;
   /** Lock on a running job; a dead worker's job is taken over after this (default 30 s). */
   lockMs?: number;
   /** Exit once the queue has nothing waiting, delayed or running (batch jobs on a cluster). */
@@ -49,6 +58,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const pipelines = new Map<string, PreparedPipeline>();
   const summary: WorkerSummary = { ok: 0, failed: 0, skipped: 0, retried: 0 };
   const lockMs = o.lockMs ?? 30_000;
+  // Jobs of any run share sessions by model file and options; released when the worker stops.
+  const inference = (o.shareInference ?? true) ? new SharedInference() : undefined;
+  const warnedSinks = new Set<string>();
 
   const worker = new Worker<ExamJobData>(
     queueName,
@@ -57,6 +69,11 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       const cacheKey = JSON.stringify([pipelineFile, set]);
       let pipeline = pipelines.get(cacheKey);
       if (!pipeline) pipelines.set(cacheKey, (pipeline = preparePipeline(pipelineFile, set)));
+      const skipped = skippedSinksWarning(skippedSinks(pipeline.config.sinks));
+      if (skipped && !warnedSinks.has(cacheKey)) {
+        warnedSinks.add(cacheKey);
+        o.out.write(`${pipelineFile}: ${skipped}\n`);
+      }
       const runDir = new RunDir(dir);
       fs.mkdirSync(runDir.examsDir, { recursive: true });
       const attempt = job.attemptsMade + 1;
@@ -66,6 +83,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
         linksDir: path.join(dir, 'links'),
         concurrency: o.concurrency ?? 1,
         dicomwebHeaders: job.data.dicomwebHeaders,
+        inference,
         worker: { id, attempt },
         onStart: (d) => {
           if (d.action === 'run' && d.reason !== 'new') {
@@ -121,8 +139,9 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       }, 500);
     }
   });
-  o.out.write(`worker ${id} on ${queueName} at ${url} (concurrency ${o.concurrency ?? 1})\n`);
+  o.out.write(`worker ${id} on ${queueName} at ${url} (concurrency ${o.concurrency ?? 1}${inference ? ', inference shared across exams' : ''})\n`);
   await stopped;
+  await inference?.close();
   await redis.close();
   return summary;
 }

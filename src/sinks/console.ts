@@ -29,6 +29,7 @@ export const consoleSink = defineSink({
   type: 'console',
   summary: 'Print a live status line about once a second and a summary at the end.',
   schema,
+  perExam: { skip: 'the batch progress bar owns the terminal' },
   example: { type: 'console', intervalMs: 1000 },
   build(config, ctx) {
     return sinkOperator(() => new ConsoleWriter(config, ctx));

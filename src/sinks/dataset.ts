@@ -59,6 +59,7 @@ export const datasetSink = defineSink({
   type: 'dataset',
   summary: 'Write preprocessed frames (.npy) and labels split by subject, for training.',
   schema,
+  perExam: { paths: ['path'] },
   persistent: true,
   example: { type: 'dataset', path: 'out/dataset' },
   async check(config, _ctx, upstream) {

@@ -38,6 +38,7 @@ export const evaluateSink = defineSink({
   type: 'evaluate',
   summary: 'Precision, recall and F1 of predictions against frame labels (the paper\'s Table 2 layout).',
   schema,
+  perExam: { paths: ['path'] },
   example: { type: 'evaluate', print: true },
   build(config, ctx) {
     return sinkOperator(() => {

@@ -42,6 +42,7 @@ export const framesSink = defineSink({
   type: 'frames',
   summary: 'Write frames leaving the last stage as a PNG sequence or a video file.',
   schema,
+  perExam: { paths: ['path'] },
   persistent: true,
   example: { type: 'frames', path: 'out/frames', every: 10 },
   build(config, ctx) {

@@ -46,6 +46,7 @@ export const jsonLogSink = defineSink({
   type: 'json-log',
   summary: 'Write events as NDJSON (one complete line per event, versioned schema).',
   schema,
+  perExam: { paths: ['path'] },
   persistent: true,
   example: { type: 'json-log', path: 'out/events.ndjson' },
   build(config, ctx) {

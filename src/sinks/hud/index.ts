@@ -58,6 +58,7 @@ export const hudSink = defineSink({
   type: 'hud',
   summary: 'Live heads-up display in the browser: frame, landmark, vein state, verdict badges, probability timeline, counters.',
   schema,
+  perExam: { skip: 'one server on one port cannot serve exams running at once' },
   example: { type: 'hud', port: 8750, keepOpenS: 30 },
   build(config, ctx) {
     return sinkOperator(() => openHud(config, ctx));

@@ -60,6 +60,7 @@ export const overlayVideoSink = defineSink({
   type: 'overlay-video',
   summary: 'Burn the landmark, vein state, verdict badges and a timeline strip into a review video (ffmpeg).',
   schema,
+  perExam: { paths: ['path'] },
   persistent: true,
   example: { type: 'overlay-video', path: 'out/review/{examId}.mp4', timelineS: 6 },
   build(config, ctx) {

@@ -47,6 +47,7 @@ export const reportSink = defineSink({
   type: 'report',
   summary: 'Write a self-contained HTML report per exam: verdicts with explain traces, timeline plot, key frames.',
   schema,
+  perExam: { paths: ['dir'] },
   persistent: true,
   example: { type: 'report', dir: 'out/reports', keyframes: 8 },
   build(config, ctx) {

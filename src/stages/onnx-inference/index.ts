@@ -16,9 +16,13 @@
  *   onFallback  `warn` or `error` when an earlier provider cannot start (never silent)
  *   batch       windows per model call for archived input (default 8; live input uses 1)
  *   threads     intra-op threads (default 0 = onnxruntime's choice)
+ *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
  *   warmup      run the model once before the first frame (default true)
  * Notes: input size and intensity normalisation come from the model's metadata;
- *   `validate` fails when the upstream window does not match the model input.
+ *   `validate` fails when the upstream window does not match the model input. In a
+ *   batch run (`ctx.inference`), window mode uses the run's shared session and batches
+ *   windows of the exams running at once (`batch` per call); streaming mode keeps a
+ *   session per exam (its cached state is per exam).
  *
  * ```yaml
  * - type: onnx-inference
@@ -28,18 +32,20 @@
  * ```
  */
 import path from 'node:path';
-import { concat, concatMap, defer, from, mergeMap } from 'rxjs';
+import { concat, concatMap, defer, finalize, from, mergeMap, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
-import { AutodvtError } from '../../errors.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
-import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
+import { CrossExamBatcher } from '../../model/cross-exam-batcher.js';
+import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionOptionsShape } from '../../model/session-options-schema.js';
+import { sessionId, type SharedInference } from '../../model/shared-inference.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
+import { SharedWindowBatcher } from './shared-window-batcher.js';
 import { StreamingModel } from './streaming-model.js';
 import { WindowBatcher } from './window-batcher.js';
-import type { InferenceSession } from 'onnxruntime-node';
+import { checkWindowFits, WindowModel } from './window-model.js';
 import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
 
 export const SHIPPED_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.onnx');
@@ -97,10 +103,14 @@ export const onnxInferenceStage = defineStage({
   async build(config, ctx) {
     const scope = 'stage:onnx-inference';
     const info = readModelInfo(modelPath(config, ctx), scope);
+    const batchSize = ctx.live ? 1 : config.batch;
+    // A batch run shares one session and batches windows across its exams (docs/batch.md).
+    if (ctx.inference && config.mode === 'window') return sharedWindowOperator(ctx.inference, config, info, batchSize, ctx);
     const { session, provider } = await openSession(info.file, {
       providers: config.providers,
       onFallback: config.onFallback,
       threads: config.threads,
+      spinWait: config.spinWait,
       warn: (m) => ctx.warn(m),
       scope,
     });
@@ -120,8 +130,7 @@ export const onnxInferenceStage = defineStage({
           );
         });
     }
-    const batchSize = ctx.live ? 1 : config.batch;
-    const runner = new WindowModel(session, info, batchSize, ctx);
+    const runner = new WindowModel(session, info, batchSize, ctx.clock);
     if (config.warmup) await runner.run([]);
     return (source) =>
       defer(() => {
@@ -134,67 +143,37 @@ export const onnxInferenceStage = defineStage({
   },
 });
 
-/** One session, one reusable input buffer; turns windows into predictions. */
-class WindowModel {
-  private readonly plane: number;
-  private buffer: Float32Array;
-
-  constructor(
-    private readonly session: InferenceSession,
-    private readonly info: ModelInfo,
-    private readonly batchSize: number,
-    private readonly ctx: BuildContext,
-  ) {
-    this.plane = info.frames * info.height * info.width;
-    this.buffer = new Float32Array(batchSize * this.plane);
-  }
-
-  /** Run a batch; an empty list runs one all-zero window (warm-up). */
-  async run(windows: WindowEvent[]): Promise<PredictionEvent[]> {
-    const { info } = this;
-    const n = Math.max(1, windows.length);
-    const { a, b } = inputAffine(info, 'window');
-    windows.forEach((w, i) => {
-      if (w.data.length !== this.plane) {
-        throw new AutodvtError(
-          `window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`,
-          { scope: 'stage:onnx-inference', category: 'config' },
-        );
-      }
-      const base = i * this.plane;
-      const src = w.data;
-      const dst = this.buffer;
-      for (let k = 0; k < this.plane; k++) dst[base + k] = a * src[k]! + b;
+/**
+ * Window mode in a batch run: the run's shared session (one per model and session
+ * options) and cross-exam batcher (one per stage position, session and batch size);
+ * this exam attaches while its stream runs and leaves when it ends, fails or stops.
+ */
+async function sharedWindowOperator(
+  inference: SharedInference,
+  config: Config,
+  info: ModelInfo,
+  batchSize: number,
+  ctx: BuildContext,
+): Promise<OperatorFunction<PipelineEvent, PipelineEvent>> {
+  const scope = 'stage:onnx-inference';
+  const key = { file: info.file, providers: config.providers, onFallback: config.onFallback, threads: config.threads, spinWait: config.spinWait };
+  // Per stage position too: two inference stages of one pipeline must not wait on each other.
+  const batcher = await inference.batcher<WindowEvent, PredictionEvent>(JSON.stringify([ctx.unitPath, sessionId(key), batchSize]), async (onBatch) => {
+    const { session, provider } = await inference.session(key, { warn: (m) => ctx.warn(m), scope });
+    ctx.logger.info(`[${scope}] ${info.modelId} on ${provider}, shared across exams`);
+    const model = new WindowModel(session, info, batchSize, ctx.clock);
+    if (config.warmup) await model.run([]);
+    return new CrossExamBatcher(batchSize, (windows) => model.run(windows), onBatch);
+  });
+  return (source) =>
+    defer(() => {
+      const exam = new SharedWindowBatcher(batchSize, () => batcher.attach(), (w) => checkWindowFits(info, w));
+      return concat(
+        source.pipe(concatMap((event) => exam.push(event))),
+        defer(() => exam.flush()),
+      ).pipe(
+        mergeMap((events) => from(events)),
+        finalize(() => exam.close()),
+      );
     });
-    if (windows.length === 0) this.buffer.fill(b, 0, this.plane);
-    const ort = await import('onnxruntime-node');
-    const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
-    const t0 = this.ctx.clock.monotonic();
-    let outputs: InferenceSession.OnnxValueMapType;
-    try {
-      outputs = await this.session.run({ [info.inputName]: input });
-    } catch (err) {
-      throw new AutodvtError(`model run failed: ${(err as Error).message}`, { scope: 'stage:onnx-inference', cause: err });
-    }
-    const latencyMs = (this.ctx.clock.monotonic() - t0) / n;
-    const landmark = outputs.landmark?.data as Float32Array | undefined;
-    const vein = outputs.vein?.data as Float32Array | undefined;
-    const li = (name: string) => info.landmarkClasses.indexOf(name);
-    const closedIdx = info.veinClasses.indexOf('closed');
-    return windows.map((w, i) => ({
-      kind: 'prediction',
-      seq: w.seq,
-      ptsMs: w.ptsMs,
-      captureTimeMs: w.captureTimeMs,
-      examId: w.examId,
-      landmark: landmark
-        ? { BG: landmark[i * 3 + li('BG')]!, LM1: landmark[i * 3 + li('LM1')]!, LM2: landmark[i * 3 + li('LM2')]! }
-        : { BG: 1 / 3, LM1: 1 / 3, LM2: 1 / 3 },
-      pClosed: vein ? vein[i * 2 + closedIdx]! : 0.5,
-      modelId: info.modelId,
-      latencyMs,
-      labels: w.labels,
-      ...(w.saliency ? { saliency: w.saliency } : {}),
-    }));
-  }
 }

@@ -1,0 +1,80 @@
+/**
+ * One ONNX session and one reusable input buffer: turns a batch of `window` events
+ * into `prediction` events, in order. Used by the stage on its own (one exam) and by
+ * the shared inference service of a batch run (windows of several exams in one call:
+ * each window's prediction depends only on that window).
+ */
+import { AutodvtError } from '../../errors.js';
+import { inputAffine, type ModelInfo } from '../../model/model-info.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Clock } from '../../context.js';
+import type { PredictionEvent, WindowEvent } from '../../events.js';
+
+export class WindowModel {
+  private readonly plane: number;
+  private readonly buffer: Float32Array;
+
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly info: ModelInfo,
+    readonly batchSize: number,
+    private readonly clock: Clock,
+  ) {
+    this.plane = info.frames * info.height * info.width;
+    this.buffer = new Float32Array(batchSize * this.plane);
+  }
+
+  /** Run a batch (at most batchSize windows); an empty list runs one all-zero window (warm-up). */
+  async run(windows: WindowEvent[]): Promise<PredictionEvent[]> {
+    const { info } = this;
+    const n = Math.max(1, windows.length);
+    const { a, b } = inputAffine(info, 'window');
+    windows.forEach((w, i) => {
+      checkWindowFits(info, w);
+      const base = i * this.plane;
+      const src = w.data;
+      const dst = this.buffer;
+      for (let k = 0; k < this.plane; k++) dst[base + k] = a * src[k]! + b;
+    });
+    if (windows.length === 0) this.buffer.fill(b, 0, this.plane);
+    const ort = await import('onnxruntime-node');
+    const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
+    const t0 = this.clock.monotonic();
+    let outputs: InferenceSession.OnnxValueMapType;
+    try {
+      outputs = await this.session.run({ [info.inputName]: input });
+    } catch (err) {
+      throw new AutodvtError(`model run failed: ${(err as Error).message}`, { scope: 'stage:onnx-inference', cause: err });
+    }
+    const latencyMs = (this.clock.monotonic() - t0) / n;
+    const landmark = outputs.landmark?.data as Float32Array | undefined;
+    const vein = outputs.vein?.data as Float32Array | undefined;
+    const li = (name: string) => info.landmarkClasses.indexOf(name);
+    const closedIdx = info.veinClasses.indexOf('closed');
+    return windows.map((w, i) => ({
+      kind: 'prediction',
+      seq: w.seq,
+      ptsMs: w.ptsMs,
+      captureTimeMs: w.captureTimeMs,
+      examId: w.examId,
+      landmark: landmark
+        ? { BG: landmark[i * 3 + li('BG')]!, LM1: landmark[i * 3 + li('LM1')]!, LM2: landmark[i * 3 + li('LM2')]! }
+        : { BG: 1 / 3, LM1: 1 / 3, LM2: 1 / 3 },
+      pClosed: vein ? vein[i * 2 + closedIdx]! : 0.5,
+      modelId: info.modelId,
+      latencyMs,
+      labels: w.labels,
+      ...(w.saliency ? { saliency: w.saliency } : {}),
+    }));
+  }
+}
+
+/** Throws (a config error) when the window does not fit the model input. */
+export function checkWindowFits(info: ModelInfo, w: WindowEvent): void {
+  if (w.data.length !== info.frames * info.height * info.width) {
+    throw new AutodvtError(
+      `window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`,
+      { scope: 'stage:onnx-inference', category: 'config' },
+    );
+  }
+}
