@@ -80,7 +80,7 @@ for (const file of files) {
   if (found) failures++;
   console.log(
     `${path.basename(file)}: ${frames.length} frames ${after.width}x${after.height}, region ${frames[0]!.meta.usRegion ? 'yes' : 'no'}, ` +
-      `${boxes.length} OCR boxes removed, words of >= 3 letters left inside them: ${found} (at any confidence: ${strict}), ${(ms / frames.length).toFixed(0)} ms/frame`,
+      `${boxes.length} boxes removed (OCR and static ink), words of >= 3 letters left inside them: ${found} (at any confidence: ${strict}), ${(ms / frames.length).toFixed(0)} ms/frame`,
   );
   pairs.push({ before: frames.at(-1)!, after });
 }

@@ -106,15 +106,27 @@ function inpaintBox(img: GrayImage, x0: number, y0: number, x1: number, y1: numb
   const tr = (T[w + 1]! + R[0]!) / 2;
   const bl = (B[0]! + L[h + 1]!) / 2;
   const br = (B[w + 1]! + R[h + 1]!) / 2;
+  // The Coons patch (1-v)T + vB + (1-u)L + uR - bilinear(corners), regrouped so that a
+  // pixel costs three multiply-adds: P[i] + v Q[i] + L[j] + u[i] (R[j] - L[j]).
+  const P = new Float64Array(w + 1);
+  const Q = new Float64Array(w + 1);
+  const U = new Float64Array(w + 1);
+  for (let i = 1; i <= w; i++) {
+    const u = i / (w + 1);
+    const ct = tl + u * (tr - tl);
+    const cb = bl + u * (br - bl);
+    U[i] = u;
+    P[i] = T[i]! - ct;
+    Q[i] = B[i]! - T[i]! - (cb - ct);
+  }
   for (let j = 1; j <= h; j++) {
     const v = j / (h + 1);
-    const row = (y0 + j - 1) * width;
+    const l = L[j]!;
+    const dlr = R[j]! - l;
+    const row = (y0 + j - 1) * width + x0 - 1;
     for (let i = 1; i <= w; i++) {
-      const u = i / (w + 1);
-      const p =
-        (1 - v) * T[i]! + v * B[i]! + (1 - u) * L[j]! + u * R[j]! -
-        ((1 - u) * (1 - v) * tl + u * (1 - v) * tr + (1 - u) * v * bl + u * v * br);
-      pixels[row + x0 + i - 1] = p < 0 ? 0 : p > 255 ? 255 : Math.round(p);
+      const p = P[i]! + v * Q[i]! + l + U[i]! * dlr;
+      pixels[row + i] = p <= 0 ? 0 : p >= 255 ? 255 : (p + 0.5) | 0;
     }
   }
 }

@@ -81,3 +81,76 @@ export function encodePgm(img: GrayImage): Uint8Array {
   out.set(img.pixels, header.length);
   return out;
 }
+
+/** One frame area placed into a mosaic (position in mosaic pixels, after scaling). */
+export interface OcrTile {
+  area: Box;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A mosaic of frame areas: tesseract reads the text around static ink, not the whole frame. */
+export interface OcrMosaic extends OcrImage {
+  tiles: OcrTile[];
+}
+
+/** Mosaic pixels between tiles (a word never runs from one tile into the next). */
+const TILE_GAP = 24;
+
+/**
+ * Stack several frame areas (each prepared as by `prepareOcrImage`) into one image,
+ * one per row, separated by background: no two tiles share a text line, so tesseract
+ * never joins words across tiles. `area` of the result is the bounding box of the
+ * areas; words map back through `tiles` (see `frameBoxOf`).
+ */
+export function prepareOcrMosaic(frame: GrayImage, areas: readonly Box[], options: OcrImageOptions): OcrMosaic {
+  const parts = areas.map((area) => prepareOcrImage(frame, area, options));
+  const width = Math.max(...parts.map((p) => p.width)) + 2 * TILE_GAP;
+  const tiles: OcrTile[] = [];
+  let y = TILE_GAP;
+  for (const p of parts) {
+    tiles.push({ area: p.area, x: TILE_GAP, y, width: p.width, height: p.height });
+    y += p.height + TILE_GAP;
+  }
+  const height = y;
+  const pixels = new Uint8Array(width * height).fill(options.invert ? 255 : 0);
+  parts.forEach((p, i) => {
+    const t = tiles[i]!;
+    for (let r = 0; r < p.height; r++) pixels.set(p.pixels.subarray(r * p.width, (r + 1) * p.width), (t.y + r) * width + t.x);
+  });
+  const x0 = Math.min(...areas.map((a) => a.x));
+  const y0 = Math.min(...areas.map((a) => a.y));
+  const area = {
+    x: x0,
+    y: y0,
+    width: Math.max(...areas.map((a) => a.x + a.width)) - x0,
+    height: Math.max(...areas.map((a) => a.y + a.height)) - y0,
+  };
+  return { width, height, pixels, area, scale: options.scale, tiles };
+}
+
+/**
+ * A box in OCR image coordinates mapped back to the frame: through the image's area
+ * and scale, or for a mosaic through the tile holding the box's centre (clipped to
+ * it). Undefined when a mosaic box lies between tiles.
+ */
+export function frameBoxOf(b: { x0: number; y0: number; x1: number; y1: number }, image: Pick<OcrImage, 'area' | 'scale'> & { tiles?: readonly OcrTile[] }): Box | undefined {
+  let { x0, y0, x1, y1 } = b;
+  let origin = { x: image.area.x, y: image.area.y };
+  if (image.tiles) {
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    const t = image.tiles.find((t) => cx >= t.x && cx < t.x + t.width && cy >= t.y && cy < t.y + t.height);
+    if (!t) return undefined;
+    x0 = Math.max(t.x, x0) - t.x;
+    y0 = Math.max(t.y, y0) - t.y;
+    x1 = Math.min(t.x + t.width, x1) - t.x;
+    y1 = Math.min(t.y + t.height, y1) - t.y;
+    origin = { x: t.area.x, y: t.area.y };
+  }
+  const x = origin.x + Math.floor(x0 / image.scale);
+  const y = origin.y + Math.floor(y0 / image.scale);
+  return { x, y, width: origin.x + Math.ceil(x1 / image.scale) - x, height: origin.y + Math.ceil(y1 / image.scale) - y };
+}

@@ -3,12 +3,12 @@
  * low confidence, and reads odd screen fonts (patient names!) with low confidence
  * too; confidence alone cannot separate them. What can: a word must hold a letter or
  * digit and have the height of screen text, and then either be confident, or sit on a
- * flat background and (once the tracker can tell) on static pixels: overlay, not
- * ultrasound.
+ * flat background (or on static overlay ink), hold ink, and (once the tracker can
+ * tell) lie on static pixels: overlay, not ultrasound.
  */
 import type { Box } from '../events.js';
 import type { MaskBox } from './boxes.js';
-import type { OcrImage } from './ocr-image.js';
+import { frameBoxOf, type OcrImage, type OcrTile } from './ocr-image.js';
 
 /** A word as an OCR engine returns it, in the coordinates of the image it was given. */
 export interface OcrWord {
@@ -43,36 +43,40 @@ export interface WordRules {
 
 const ALNUM = /[\p{L}\p{N}]/u;
 
-/**
- * Map words back to frame coordinates and keep the ones that look like burned-in
- * text. `staticFraction` is undefined while static and moving cannot be told apart.
- */
+/** What the frame tells about a word box (each undefined where it cannot tell). */
+export interface WordEvidence {
+  /** Fraction of the box on static cells; undefined while static and moving cannot be told apart. */
+  staticFraction?: (box: Box) => number;
+  /** Fraction of the box in its most common 16-level gray band. */
+  flatFraction?: (box: Box) => number;
+  /** The box holds ink (pixels that stand out from the background around them). */
+  hasInk?: (box: Box) => boolean;
+  /** The box lies on static overlay ink (a cluster with static surroundings). */
+  onOverlayInk?: (box: Box) => boolean;
+}
+
+/** Map words back to frame coordinates and keep the ones that look like burned-in text. */
 export function selectTextWords(
   words: readonly OcrWord[],
-  image: Pick<OcrImage, 'area' | 'scale'>,
+  image: Pick<OcrImage, 'area' | 'scale'> & { tiles?: readonly OcrTile[] },
   rules: WordRules,
-  staticFraction?: (box: Box) => number,
-  flatFraction?: (box: Box) => number,
+  { staticFraction, flatFraction, hasInk, onOverlayInk }: WordEvidence = {},
 ): MaskBox[] {
   const out: MaskBox[] = [];
   for (const w of words) {
     if (!ALNUM.test(w.text)) continue;
-    const x = image.area.x + Math.floor(w.x0 / image.scale);
-    const y = image.area.y + Math.floor(w.y0 / image.scale);
-    const box = {
-      x,
-      y,
-      width: image.area.x + Math.ceil(w.x1 / image.scale) - x,
-      height: image.area.y + Math.ceil(w.y1 / image.scale) - y,
-    };
+    const box = frameBoxOf(w, image);
+    if (!box) continue;
     if (box.height > rules.maxTextHeight || box.height < rules.minTextHeight || box.width < 1) continue;
     // Below minConfidence a word needs a flat background (screen text on a plain
-    // panel, not speckle) and, once motion can tell, to sit on static pixels.
+    // panel, not speckle) or to lie on static ink with static surroundings (dense
+    // text leaves little background inside its box), ink (pixels that stand out: a
+    // smooth patch of tissue has none) and, once motion can tell, static pixels.
     const confident = w.confidence >= rules.minConfidence;
     const lowBar =
       w.confidence >= rules.minStaticConfidence &&
-      flatFraction !== undefined &&
-      flatFraction(box) >= rules.minFlatFraction &&
+      ((flatFraction !== undefined && flatFraction(box) >= rules.minFlatFraction) || (onOverlayInk !== undefined && onOverlayInk(box))) &&
+      (hasInk === undefined || hasInk(box)) &&
       (staticFraction === undefined || staticFraction(box) >= rules.minStaticFraction);
     if (!confident && !lowBar) continue;
     out.push({ ...box, confidence: Math.round(w.confidence) / 100, text: w.text });

@@ -13,9 +13,12 @@
  *   pool                       tesseract workers (each its own thread: OCR never blocks the event loop)
  *   psm, polarity, scale       tesseract page segmentation, white-on-black inversion, upscale
  *   minConfidence, minStaticConfidence, maxTextHeight, padding, maxMaskFraction   which words become boxes
+ *   staticInk, growToInk, inkContrast   ink found without OCR: static text on flat panels, glyph extents
+ *   ocrScope, keyframeDelay    what OCR reads (tiles around new static ink), background periodic keyframes (file input)
  *   untilFirstMask             live input: drop or pass frames that arrive before the first OCR result
  *   exposeText, langPath, ocrTimeoutMs
- * Notes: file input waits for each keyframe's OCR (every frame covered, output
+ * Notes: file input waits for the first keyframe's OCR and for overlay changes, and
+ *   applies periodic keyframes `keyframeDelay` frames late (every frame covered, output
  *   deterministic); live input never waits (the last mask is used until the new one is
  *   ready). Recognised text is never logged. See docs/text-removal.md.
  *
@@ -109,6 +112,32 @@ const schema = z
       .max(1)
       .default(0.2)
       .describe('The OCR mask never covers more than this fraction of the frame (least confident boxes stay, with a warning).'),
+    staticInk: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Once motion tells the static overlay from the moving image: remove static ink clusters of text size on a flat static panel without OCR (lone glyphs that OCR drops); confidence 0 in meta.redactions.',
+      ),
+    growToInk: z
+      .boolean()
+      .default(true)
+      .describe("Grow each OCR word box to the full extent of the glyph-sized ink components it touches (glyph parts outside tesseract's word box)."),
+    inkContrast: z.number().int().min(8).max(255).default(48).describe('Gray levels between ink (text, marks) and the background around it.'),
+    ocrScope: z
+      .enum(['static-ink', 'area'])
+      .default('static-ink')
+      .describe(
+        'What OCR reads once motion tells static from moving: `static-ink` = a mosaic of tiles around static ink clusters not read before (the second polarity only where the first found nothing); `area` = the whole frame (or region) every keyframe.',
+      ),
+    keyframeDelay: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(30)
+      .describe(
+        'File input: periodic keyframes (keyframeInterval) run OCR in the background and their mask applies this many frames later, waiting only if not ready by then (0 = wait at the keyframe). Output does not depend on timing.',
+      ),
     untilFirstMask: z
       .enum(['drop', 'pass'])
       .default('drop')

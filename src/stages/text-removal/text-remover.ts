@@ -7,25 +7,35 @@
  *     the tracker has matured (`warmupFrames`),
  *   - when static overlay pixels changed since the last keyframe,
  *   - every `keyframeInterval` frames.
- * File mode waits for each keyframe's OCR (deterministic output, every frame covered);
- * live mode never waits: frames use the last mask while a new one is computed, and
- * frames before the first mask are dropped (or passed, if asked) — never shown unmasked.
+ * At a keyframe, once motion tells static from moving, static ink clusters on a flat
+ * static panel become boxes without OCR, and OCR reads only tiles around static ink
+ * that no box covers and that was not read before (`ocrScope: static-ink`).
+ * File mode waits for the first keyframe and for overlay changes; a periodic keyframe's
+ * OCR runs in the background and its mask applies `keyframeDelay` frames later
+ * (deterministic output, every frame covered). Live mode never waits: frames use the
+ * last mask while a new one is computed, and frames before the first mask are dropped
+ * (or passed, if asked) — never shown unmasked.
  */
 import type { BuildContext } from '../../context.js';
 import type { Box, FrameEvent, PipelineEvent } from '../../events.js';
 import { tagError } from '../../errors.js';
 import { applyMask } from '../../text-removal/apply-mask.js';
-import { capMaskArea, clipBox, mergeBoxes, padBox, type MaskBox } from '../../text-removal/boxes.js';
+import { boxArea, capMaskArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../text-removal/boxes.js';
 import type { FillMode } from '../../text-removal/fill.js';
 import type { OcrEngine } from '../../text-removal/ocr-engine.js';
-import { prepareOcrImage } from '../../text-removal/ocr-image.js';
+import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../text-removal/ocr-image.js';
 import { flatFraction, selectTextWords, type WordRules } from '../../text-removal/ocr-words.js';
+import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, staticTextClusters, type InkComponent, type InkMap, type MovingGrid } from '../../text-removal/static-ink.js';
 import { StaticOverlayTracker } from '../../text-removal/static-overlay.js';
 
 export const SCOPE = 'stage:text-removal';
 const STAGE = 'text-removal';
 const REGION_MARGIN = 24;
 const LIVE_FIRST_AFTER = 5;
+/** Ink components this close (pixels) belong to one cluster (letters of a word). */
+const INK_GAP = 3;
+/** The ring around a static cluster: this fraction in one gray band is a flat panel. */
+const MIN_RING_FLAT = 0.85;
 
 export interface TextRemoverOptions extends WordRules {
   fill: FillMode;
@@ -39,6 +49,11 @@ export interface TextRemoverOptions extends WordRules {
   scale: number;
   padding: number;
   maxMaskFraction: number;
+  staticInk: boolean;
+  growToInk: boolean;
+  inkContrast: number;
+  ocrScope: 'static-ink' | 'area';
+  keyframeDelay: number;
   untilFirstMask: 'drop' | 'pass';
   exposeText: boolean;
 }
@@ -57,7 +72,20 @@ interface ExamState {
   overlayChanged: boolean;
   warnedCap: boolean;
   dropped: number;
+  /** Ink clusters OCR has read (ocrScope static-ink): not read again while they stay the same, until a periodic keyframe. */
+  readInk: Set<string>;
+  /** File mode: a periodic keyframe's OCR running in the background, applied at frame `applyAt`. */
+  pending: { result: Promise<KeyframeResult>; applyAt: number } | undefined;
 }
+
+/** What a keyframe found, before it is merged with the boxes that stay. */
+interface KeyframeResult {
+  found: MaskBox[];
+  /** The tracker could tell static from moving at the keyframe. */
+  mature: boolean;
+}
+
+const inkKey = (c: InkComponent) => `${c.polarity}:${c.x},${c.y},${c.width}x${c.height}`;
 
 export class TextRemover {
   private exam: ExamState | undefined;
@@ -103,8 +131,31 @@ export class TextRemover {
       if (state.tracker.frames < this.options.warmupFrames) return [];
       return this.flushFile();
     }
-    if (this.keyframeDue(state, changed)) await this.runKeyframe(state, event);
+    if (state.pending && state.tracker.frames >= state.pending.applyAt) await this.applyPending(state, event);
+    const due = this.keyframeDue(state, changed);
+    if (due === 'interval' && this.options.keyframeDelay > 0) {
+      // A periodic keyframe: the overlay looks unchanged, so the current mask stays
+      // right while OCR runs in the background; its result applies a fixed number of
+      // frames later (waiting only if it is not ready by then): output independent of timing.
+      if (state.pending) await this.applyPending(state, event);
+      const result = this.startKeyframe(state, event);
+      result.catch(() => {});
+      state.pending = { result, applyAt: state.tracker.frames + this.options.keyframeDelay };
+    } else if (due) {
+      if (state.pending) await this.applyPending(state, event);
+      await this.runKeyframe(state, event);
+    }
     return [this.remove(state, event)];
+  }
+
+  private async applyPending(state: ExamState, frame: FrameEvent): Promise<void> {
+    const pending = state.pending!;
+    state.pending = undefined;
+    const result = await pending.result.catch((err) => {
+      if (this.closed) return undefined;
+      throw tagError(err, SCOPE);
+    });
+    if (result) this.applyKeyframe(state, frame, result);
   }
 
   /** File mode: OCR the last held frame and release everything held. */
@@ -164,17 +215,25 @@ export class TextRemover {
         overlayChanged: false,
         warnedCap: false,
         dropped: 0,
+        readInk: new Set(),
+        pending: undefined,
       };
     }
     return this.exam;
   }
 
-  private keyframeDue(state: ExamState, changedPixels: number): boolean {
+  /** Whether this frame is a keyframe: the overlay changed, or `keyframeInterval` frames passed. */
+  private keyframeDue(state: ExamState, changedPixels: number): 'change' | 'interval' | undefined {
     state.framesSinceKey++;
-    if (!state.mask) return false;
+    if (!state.mask) return undefined;
     if (changedPixels >= this.options.overlayChangePixels) state.overlayChanged = true;
-    if (state.overlayChanged && state.framesSinceKey >= this.options.minKeyframeGap) return true;
-    return this.options.keyframeInterval > 0 && state.framesSinceKey >= this.options.keyframeInterval;
+    if (state.overlayChanged && state.framesSinceKey >= this.options.minKeyframeGap) return 'change';
+    if (this.options.keyframeInterval > 0 && state.framesSinceKey >= this.options.keyframeInterval) {
+      // A periodic keyframe reads again the static ink no box covers (OCR may have missed it).
+      state.readInk.clear();
+      return 'interval';
+    }
+    return undefined;
   }
 
   private ocrArea(frame: FrameEvent): Box {
@@ -188,37 +247,103 @@ export class TextRemover {
 
   /** OCR one frame and replace the exam's mask. */
   private async runKeyframe(state: ExamState, frame: FrameEvent): Promise<void> {
-    const o = this.options;
     state.inFlight = true;
-    state.framesSinceKey = 0;
-    state.overlayChanged = false;
-    state.tracker.markKeyframe();
-    const tracker = state.tracker;
-    const mature = tracker.mature(Math.min(o.warmupFrames, 5));
-    const area = this.ocrArea(frame);
-    const moving = mature ? tracker.movingMap() : undefined;
-    const polarities = o.polarity === 'both' ? [true, false] : [o.polarity === 'light-on-dark'];
-    const images = polarities.map((invert) =>
-      prepareOcrImage(frame, area, { scale: o.scale, invert, blank: moving ? { map: moving, step: tracker.step, gridWidth: tracker.gridWidth } : undefined }),
-    );
-    let found: MaskBox[];
+    let result: KeyframeResult;
     try {
-      const results = await Promise.all(images.map((img) => this.engine.recognize(img)));
-      found = results.flatMap((words, i) =>
-        selectTextWords(words, images[i]!, o, moving ? (b) => tracker.staticFraction(b, moving) : undefined, (b) => flatFraction(frame, b)),
-      );
+      result = await this.startKeyframe(state, frame);
     } catch (err) {
       state.inFlight = false;
       if (this.closed) return;
       throw tagError(err, SCOPE);
     }
     state.inFlight = false;
+    this.applyKeyframe(state, frame, result);
+  }
+
+  /**
+   * A keyframe's work: everything that depends on the frame and the tracker is decided
+   * now (synchronously), OCR runs in the workers. Once the tracker tells static from
+   * moving, static ink clusters on a flat static panel become boxes without OCR, and
+   * with `ocrScope: static-ink` OCR reads only tiles around static ink not read before.
+   */
+  private startKeyframe(state: ExamState, frame: FrameEvent): Promise<KeyframeResult> {
+    const o = this.options;
+    state.framesSinceKey = 0;
+    state.overlayChanged = false;
+    state.tracker.markKeyframe();
+    const tracker = state.tracker;
+    const mature = tracker.mature(Math.min(o.warmupFrames, 5));
+    const area = this.ocrArea(frame);
+    const moving: MovingGrid | undefined = mature ? { map: tracker.movingMap(), step: tracker.step, gridWidth: tracker.gridWidth } : undefined;
+    const ink = o.staticInk || o.growToInk || o.ocrScope === 'static-ink' ? findInk(frame, { contrast: o.inkContrast, moving }) : undefined;
+    let flat: MaskBox[] = [];
+    /** Clusters to read (undefined: OCR reads the whole area). */
+    let toRead: InkComponent[] | undefined;
+    if (ink && moving) {
+      const inArea = inkClusters(ink, o.maxTextHeight, INK_GAP).filter((c) => intersectionArea(c, area) > 0);
+      if (o.staticInk) {
+        flat = staticTextClusters(frame, inArea, moving, { minTextHeight: o.minTextHeight, maxTextHeight: o.maxTextHeight, minRingFlat: MIN_RING_FLAT }).map((c) => ({
+          x: c.x,
+          y: c.y,
+          width: c.width,
+          height: c.height,
+          confidence: 0,
+        }));
+      }
+      if (o.ocrScope === 'static-ink') {
+        // Read ink that is overlay: static, and with static pixels all around (speckle
+        // that held still sits among moving pixels; tesseract reads it as confident junk).
+        const overlay = staticTextClusters(frame, inArea, moving, { minTextHeight: o.minTextHeight, maxTextHeight: o.maxTextHeight, minRingFlat: 0 });
+        const covered = (c: InkComponent) => (state.mask ?? []).some((m) => intersectionArea(c, m) === boxArea(c));
+        toRead = overlay.filter((c) => !state.readInk.has(inkKey(c)) && !covered(c));
+        for (const c of toRead) state.readInk.add(inkKey(c));
+      }
+    }
+    const staticFraction = moving ? (b: Box) => tracker.staticFraction(b, moving.map) : undefined;
+    // A word at least half inside a static overlay cluster lies on the overlay.
+    const onOverlayInk = toRead && ((b: Box) => toRead.some((c) => intersectionArea(b, c) * 2 >= boxArea(b)));
+    const select = (words: Awaited<ReturnType<OcrEngine['recognize']>>, image: OcrImage | OcrMosaic) =>
+      selectTextWords(words, image, o, {
+        staticFraction,
+        flatFraction: (b) => flatFraction(frame, b),
+        hasInk: ink && ((b) => inkPixelsIn(ink, b) >= MIN_INK),
+        onOverlayInk,
+      }).map((b) => (ink && o.growToInk ? growToInk(b, ink, o.maxTextHeight) : b));
+    const blank = moving;
+    const finish = (words: MaskBox[]): KeyframeResult => ({
+      found: [...words, ...flat].map((b) => clipBox(padBox(b, o.padding), area)),
+      mature,
+    });
+    const polarities = o.polarity === 'both' ? [true, false] : [o.polarity === 'light-on-dark'];
+    if (!toRead) {
+      const images = polarities.map((invert) => prepareOcrImage(frame, area, { scale: o.scale, invert, blank }));
+      return Promise.all(images.map((img) => this.engine.recognize(img))).then((results) => finish(results.flatMap((words, i) => select(words, images[i]!))));
+    }
+    // Tiles: static ink clusters padded by half a text height (context for tesseract).
+    const tilesOf = (clusters: readonly InkComponent[]) =>
+      mergeBoxes(clusters.map(({ x, y, width, height }) => clipBox(padBox({ x, y, width, height }, Math.max(4, Math.ceil(height / 2))), area)), 0);
+    const read = async (clusters: readonly InkComponent[], invert: boolean): Promise<MaskBox[]> => {
+      if (!clusters.length) return [];
+      const image = prepareOcrMosaic(frame, tilesOf(clusters), { scale: o.scale, invert, blank });
+      return select(await this.engine.recognize(image), image);
+    };
+    // One polarity first; the other reads only the clusters the first did not explain.
+    return read(toRead, polarities[0]!).then(async (first) => {
+      if (polarities.length === 1) return finish(first);
+      const unexplained = toRead.filter((c) => !first.some((w) => intersectionArea(c, w) > 0));
+      return finish([...first, ...(await read(unexplained, polarities[1]!))]);
+    });
+  }
+
+  /** Merge a keyframe's boxes with the boxes that stay, cap the mask, and make it the exam's mask. */
+  private applyKeyframe(state: ExamState, frame: FrameEvent, result: KeyframeResult): void {
+    const o = this.options;
     if (this.exam !== state || this.closed) return;
+    const tracker = state.tracker;
     // Boxes found before stay while they sit on the static overlay (OCR may miss them
-    // this time); boxes over the moving image must be found again.
-    const kept = (state.mask ?? []).filter((b) => !mature || tracker.staticFraction(b) >= 0.5);
-    const padded = [...found.map((b) => clipBox(padBox(b, o.padding), area)), ...kept];
-    const merged = mergeBoxes(padded, 2);
+    // this time, or not read them again); boxes over the moving image must be found again.
+    const kept = (state.mask ?? []).filter((b) => !result.mature || tracker.staticFraction(b) >= 0.5);
+    const merged = mergeBoxes([...result.found, ...kept], 2);
     const { kept: mask, dropped } = capMaskArea(merged, o.maxMaskFraction * frame.width * frame.height);
     if (dropped.length && !state.warnedCap) {
       state.warnedCap = true;

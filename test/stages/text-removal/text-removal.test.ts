@@ -4,7 +4,7 @@ import { AutodvtError } from '../../../src/errors.js';
 import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
 import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import type { OcrEngine } from '../../../src/text-removal/ocr-engine.js';
-import type { OcrImage } from '../../../src/text-removal/ocr-image.js';
+import type { OcrImage, OcrMosaic } from '../../../src/text-removal/ocr-image.js';
 import type { OcrWord } from '../../../src/text-removal/ocr-words.js';
 import { grayFrame } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
@@ -36,9 +36,9 @@ function fakeEngine(opts: { delay?: Promise<void>; fail?: boolean } = {}) {
   return { engine, calls, terminated: () => terminated };
 }
 
-/** Moving texture with a bright "text" block at (5..25, 5..15). */
+/** A flat static panel (x < 30) with a bright "text" block at (5..25, 5..15), beside a moving texture. */
 function textFrame(seq: number, examId = 'exam-1', text = true): FrameEvent {
-  return grayFrame(seq, 64, 48, (x, y) => (text && x >= 5 && x < 25 && y >= 5 && y < 15 ? 250 : (x * 3 + y * 5 + seq * 17) % 120), examId);
+  return grayFrame(seq, 64, 48, (x, y) => (text && x >= 5 && x < 25 && y >= 5 && y < 15 ? 250 : x < 30 ? 10 : (x * 3 + y * 5 + seq * 17) % 120), examId);
 }
 
 const run = (events: PipelineEvent[], op: ReturnType<typeof textRemovalOperator>) => firstValueFrom(from(events).pipe(op, toArray()));
@@ -130,5 +130,97 @@ describe('text-removal stage', () => {
     const events = [textFrame(0, 'a'), textFrame(1, 'a'), { kind: 'exam-start', examId: 'b', uri: 'x' } as PipelineEvent, textFrame(2, 'b')];
     await run(events, textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine));
     expect(fake.calls.length).toBe(2);
+  });
+
+  describe('static ink (no OCR needed)', () => {
+    const W = 96;
+    const H = 64;
+    /** Speckle that changes every frame (the ultrasound image), hashed so that it holds no text. */
+    const speckle = (x: number, y: number, seq: number) => Math.imul(Math.imul(x + 1, 374761393) ^ Math.imul(y + 1, 668265263) ^ Math.imul(seq + 1, 2246822519), 3266489917) >>> 24;
+    /** A digit-like glyph: a 2x10 bar with a foot, 220 on a flat panel of 10. */
+    const glyph = (x: number, y: number, gx: number, gy: number) => (x >= gx && x < gx + 2 && y >= gy && y < gy + 10) || (y === gy + 9 && x >= gx - 2 && x < gx + 4);
+    /** Left third: a flat static panel; the rest: moving speckle. `at` places the glyph. */
+    const frame = (seq: number, at: { x: number; y: number }) =>
+      grayFrame(seq, W, H, (x, y) => (glyph(x, y, at.x, at.y) ? 220 : x < 32 ? 10 : speckle(x, y, seq)));
+    const silent = (): OcrEngine => ({ recognize: async () => [], terminate: async () => {} });
+    const inGlyph = (f: FrameEvent, at: { x: number; y: number }) => [...Array(10).keys()].map((k) => f.pixels[(at.y + k) * W + at.x]);
+
+    it('removes a lone digit on a static flat panel although OCR reads nothing there', async () => {
+      const at = { x: 12, y: 20 };
+      const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, fill: 'black' }), testContext(), silent))) as FrameEvent[];
+      for (const f of out) {
+        expect(inGlyph(f, at)).toEqual(Array(10).fill(0));
+        expect(f.meta.redactions).toEqual([expect.objectContaining({ stage: 'text-removal', confidence: 0 })]);
+      }
+    });
+
+    it('does not take a static glyph on moving speckle for text without OCR', async () => {
+      const at = { x: 60, y: 20 };
+      const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, fill: 'black' }), testContext(), silent))) as FrameEvent[];
+      out.forEach((f, i) => expect(f).toBe(frames[i]));
+    });
+
+    it('is off with staticInk: false', async () => {
+      const at = { x: 12, y: 20 };
+      const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, staticInk: false }), testContext(), silent))) as FrameEvent[];
+      out.forEach((f, i) => expect(f).toBe(frames[i]));
+    });
+
+    it('keeps static ink boxes within maxMaskFraction too', async () => {
+      const ctx = testContext();
+      const at = { x: 12, y: 20 };
+      const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, maxMaskFraction: 0.01 }), ctx, silent))) as FrameEvent[];
+      out.forEach((f, i) => expect(f).toBe(frames[i]));
+      expect(ctx.warnings.join()).toContain('maxMaskFraction');
+    });
+
+    it('removing twice changes nothing more (the stage on its own output)', async () => {
+      const at = { x: 12, y: 20 };
+      const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
+      const op = () => textRemovalOperator(config({ warmupFrames: 6 }), testContext(), silent);
+      const once = (await run(frames, op())) as FrameEvent[];
+      const twice = (await run(once.map((f) => ({ ...f, meta: {} })), op())) as FrameEvent[];
+      twice.forEach((f, i) => expect(f.pixels).toEqual(once[i]!.pixels));
+    });
+  });
+
+  it('once motion tells static from moving, OCR reads a mosaic of tiles around static ink, and nothing when every cluster is covered', async () => {
+    const frames = Array.from({ length: 14 }, (_, i) => textFrame(i));
+    const tiles = fakeEngine();
+    await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0 }), testContext(), () => tiles.engine));
+    // Keyframes at frames 3 and 9; at 9 the only cluster lies inside the mask already.
+    expect(tiles.calls).toHaveLength(1);
+    expect((tiles.calls[0] as OcrMosaic).tiles.map((t) => t.area)).toEqual([{ x: 0, y: 0, width: 30, height: 20 }]);
+    const whole = fakeEngine();
+    await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0, ocrScope: 'area' }), testContext(), () => whole.engine));
+    expect(whole.calls.map((c) => c.area)).toEqual([0, 1].map(() => ({ x: 0, y: 0, width: 64, height: 48 })));
+  });
+
+  it('file input: periodic keyframes run in the background and apply keyframeDelay frames later, whatever the OCR timing', async () => {
+    // A second text block appears at frame 9 on the static panel; overlay-change
+    // keyframes are off, so only the periodic keyframe (every 6 frames) can find it.
+    const frames = Array.from({ length: 24 }, (_, i) =>
+      grayFrame(i, 64, 48, (x, y) => ((x >= 5 && x < 25 && y >= 5 && y < 15) || (i >= 9 && x >= 5 && x < 25 && y >= 30 && y < 40) ? 250 : x < 30 ? 10 : (x * 3 + y * 5 + i * 17) % 120)),
+    );
+    const covered = (f: FrameEvent) => f.pixels[35 * 64 + 10] === 0;
+    for (const ocrScope of ['area', 'static-ink'] as const) {
+      const outputs: FrameEvent[][] = [];
+      for (const ocrMs of [0, 5, 40]) {
+        const fake = fakeEngine({ delay: new Promise((r) => setTimeout(r, ocrMs)) });
+        const op = textRemovalOperator(
+          config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 3, overlayChangePixels: 1e9, fill: 'black', ocrScope, staticInk: false, maxMaskFraction: 0.5 }),
+          testContext(),
+          () => fake.engine,
+        );
+        outputs.push((await run(frames, op)) as FrameEvent[]);
+      }
+      // Keyframes at frames 3 (first), 9, 15, 21: the one at 9 sees the block and applies at frame 12.
+      expect(outputs[0]!.map(covered)).toEqual(frames.map((_, i) => i >= 12));
+      for (const out of outputs.slice(1)) out.forEach((f, i) => expect(f.pixels).toEqual(outputs[0]![i]!.pixels));
+    }
   });
 });
