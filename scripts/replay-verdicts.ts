@@ -67,20 +67,31 @@ export function score(exams: RecordedExam[], params: CompressibilityParams) {
 const file = process.argv[2];
 if (file && import.meta.url === `file://${process.argv[1]}`) {
   const exams = loadRecording(file);
-  const fixed = Object.fromEntries(process.argv.slice(3).filter((a) => a.includes('=')).map((a) => [a.split('=')[0], Number(a.split('=')[1])]));
+  const fixed = Object.fromEntries(
+    process.argv
+      .slice(3)
+      .filter((a) => a.includes('='))
+      .map((a) => {
+        const [k, v] = a.split('=') as [string, string];
+        return [k, Number.isNaN(Number(v)) ? v : Number(v)];
+      }),
+  );
   const base = compressibilitySchema.parse(fixed);
   console.log('defaults:', JSON.stringify(score(exams, base)));
   if (process.argv.includes('--grid')) {
     const rows = [];
-    for (const minClosedS of [0.3, 0.6])
-      for (const uncertainBand of [0.1, 0.15, 0.2, 0.25])
-        for (const maxUncertainFraction of [0.5, 0.7, 0.9])
-          for (const minCycles of [1, 2])
-            for (const cycleDelta of [0.1, 0.2, 0.3])
-              for (const notCompressibleAfterS of [3, 5, 8]) {
-                const parsed = compressibilitySchema.safeParse({ ...fixed, minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS });
+    // The first grid (session 1: 432 sets over minCycles, cycleDelta and finer bands) settled
+    // minCycles 2 and cycleDelta 0.2; this one adds the closure level a compressible visit needs.
+    for (const minClosedS of [0.3, 0.6, 1.0])
+      for (const uncertainBand of [0.15, 0.25])
+        for (const maxUncertainFraction of [0.7, 0.9])
+          for (const notCompressibleAfterS of [3, 5])
+            for (const closedLevel of [0.75, 0.9, 0.95, 0.98])
+              for (const closedLevelHold of ['peak', 'sustained'] as const) {
+                const grid = { minClosedS, uncertainBand, maxUncertainFraction, notCompressibleAfterS, closedLevel, closedLevelHold };
+                const parsed = compressibilitySchema.safeParse({ ...fixed, ...grid });
                 if (!parsed.success) continue;
-                rows.push({ params: { minClosedS, uncertainBand, maxUncertainFraction, minCycles, cycleDelta, notCompressibleAfterS }, ...score(exams, parsed.data) });
+                rows.push({ params: grid, ...score(exams, parsed.data) });
               }
     rows.sort((a, b) => a.dangerous - b.dangerous || b.agreement - a.agreement || a.needlessReferral - b.needlessReferral);
     for (const r of rows.slice(0, 12)) console.log(JSON.stringify(r));

@@ -94,6 +94,23 @@ export const compressibilitySchema = z
       .max(0.5)
       .default(0.25)
       .describe('The vein reading is uncertain while the pClosed level is within this distance of 0.5.'),
+    closedLevel: z
+      .number()
+      .finite()
+      .min(0.5)
+      .max(1)
+      .optional()
+      .describe(
+        'The pClosed level a closure must reach to count towards `compressible` (default 0.5 + uncertainBand). ' +
+          'Higher values demand a clearly closed vein: a clotted vein pressed flat can read as half-closed.',
+      ),
+    closedLevelHold: z
+      .enum(['peak', 'sustained'])
+      .default('peak')
+      .describe(
+        '`peak`: the closure counts once its level has reached `closedLevel` at any time; `sustained`: only the time ' +
+          'with the level at or above `closedLevel` counts towards `minClosedS`.',
+      ),
     maxUncertainFraction: probability()
       .default(0.7)
       .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),
@@ -114,6 +131,11 @@ export const compressibilitySchema = z
   .describe('Parameters of the compressibility stage (all durations in seconds).');
 
 export type CompressibilityParams = z.output<typeof compressibilitySchema>;
+
+/** The pClosed level a closure must reach to count (closedLevel, else 0.5 + uncertainBand). */
+export function closedLevelOf(p: CompressibilityParams): number {
+  return p.closedLevel ?? 0.5 + p.uncertainBand;
+}
 
 /** The defaults, as a complete parameter object. */
 export const defaultCompressibilityParams: CompressibilityParams = compressibilitySchema.parse({});

@@ -7,7 +7,7 @@
  * be lost for up to `graceS` and come back to the same visit.
  */
 import type { VisitVerdict } from '../../events.js';
-import type { CompressibilityParams } from './params.js';
+import { closedLevelOf, type CompressibilityParams } from './params.js';
 
 export type VisitLandmark = 'LM1' | 'LM2';
 
@@ -29,6 +29,8 @@ export interface Visit {
   closedSinceMs?: number;
   /** Highest pClosed level during the current closure. */
   closedPeakLevel: number;
+  /** closedLevelHold sustained: since when the level has stayed >= closedLevel in the current closure. */
+  confidentSinceMs?: number;
   longestClosedMs: number;
   everClosed: boolean;
   /** When the closure reached `minClosedS`: the visit is compressible from then on. */
@@ -126,17 +128,28 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
       push(`vein closed (since ${formatS(closedSinceMs)})`);
     }
     const closedPeakLevel = Math.max(v.closedSinceMs === undefined ? 0 : v.closedPeakLevel, f.level);
-    v = { ...v, closedSinceMs, closedPeakLevel, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
+    const level = closedLevelOf(p);
+    // sustained: the confident part of the closure starts when the level reaches closedLevel and ends when it drops.
+    const confidentSinceMs =
+      f.level < level ? undefined : v.closedSinceMs === undefined ? closedSinceMs : (v.confidentSinceMs ?? f.nowMs);
+    v = { ...v, closedSinceMs, closedPeakLevel, confidentSinceMs, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
     // A closure counts only when the raw signal is clearly closed too, not a
     // smoother drifting on readings that hover around 0.5.
-    const confident = closedPeakLevel >= 0.5 + p.uncertainBand;
-    if (v.compressibleAtMs === undefined && closedMs >= p.minClosedS * 1000 && confident) {
+    const countedMs =
+      p.closedLevelHold === 'peak'
+        ? closedPeakLevel >= level
+          ? closedMs
+          : -1
+        : confidentSinceMs === undefined
+          ? -1
+          : Math.max(0, f.veinUntilMs - Math.max(confidentSinceMs, closedSinceMs));
+    if (v.compressibleAtMs === undefined && countedMs >= p.minClosedS * 1000) {
       v = { ...v, compressibleAtMs: f.nowMs };
-      push(`vein closed for ${formatS(closedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
+      push(`vein closed for ${formatS(countedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
     }
   } else if (f.steady && v.closedSinceMs !== undefined) {
     const closedMs = Math.max(0, f.veinSinceMs - v.closedSinceMs);
-    v = { ...v, closedSinceMs: undefined };
+    v = { ...v, closedSinceMs: undefined, confidentSinceMs: undefined };
     if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed`);
   }
 
@@ -149,7 +162,7 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
 
 /** The landmark is no longer held: start the grace period. */
 export function markLost(visit: Visit, nowMs: number, now: string): { visit: Visit; reason: string } {
-  return note({ ...visit, lost: true, closedSinceMs: undefined }, nowMs, `lost (now ${now}), grace period starts`);
+  return note({ ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined }, nowMs, `lost (now ${now}), grace period starts`);
 }
 
 /** The landmark came back within the grace period. */
@@ -178,7 +191,7 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
   if (v.everClosed) {
     return {
       verdict: 'inconclusive',
-      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${0.5 + p.uncertainBand} (longest closure ${formatS(v.longestClosedMs)})`,
+      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${closedLevelOf(p)}${p.closedLevelHold === 'sustained' ? ' (sustained)' : ''} (longest closure ${formatS(v.longestClosedMs)})`,
     };
   }
   if (v.cycles >= p.minCycles) {
