@@ -82,11 +82,11 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
     const rows = [];
     // The first grid (session 1: 432 sets over minCycles, cycleDelta and finer bands) settled
     // minCycles 2 and cycleDelta 0.2; this one adds the closure level a compressible visit needs.
-    for (const minClosedS of [0.3, 0.6, 1.0])
+    for (const minClosedS of [0.3, 0.6, 1.0, 1.5])
       for (const uncertainBand of [0.15, 0.25])
         for (const maxUncertainFraction of [0.7, 0.9])
           for (const notCompressibleAfterS of [3, 5])
-            for (const closedLevel of [0.75, 0.9, 0.95, 0.98])
+            for (const closedLevel of [0.75, 0.85, 0.9, 0.95, 0.98])
               for (const closedLevelHold of ['peak', 'sustained'] as const) {
                 const grid = { minClosedS, uncertainBand, maxUncertainFraction, notCompressibleAfterS, closedLevel, closedLevelHold };
                 const parsed = compressibilitySchema.safeParse({ ...fixed, ...grid });
@@ -94,6 +94,18 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
                 rows.push({ params: grid, ...score(exams, parsed.data) });
               }
     rows.sort((a, b) => a.dangerous - b.dangerous || b.agreement - a.agreement || a.needlessReferral - b.needlessReferral);
-    for (const r of rows.slice(0, 12)) console.log(JSON.stringify(r));
+    console.log('fewest clots called compressible, then agreement:');
+    for (const r of rows.slice(0, 8)) console.log(JSON.stringify(r));
+    console.log('Pareto front (best agreement for each count of clots called compressible):');
+    const front = new Map<number, (typeof rows)[number]>();
+    for (const r of rows) if (!front.has(r.dangerous) || front.get(r.dangerous)!.agreement < r.agreement) front.set(r.dangerous, r);
+    let best = -1;
+    for (const [, r] of [...front.entries()].sort((a, b) => a[0] - b[0]))
+      if (r.agreement > best) {
+        best = r.agreement;
+        console.log(JSON.stringify(r));
+      }
+    console.log('best agreement:');
+    for (const r of [...rows].sort((a, b) => b.agreement - a.agreement || a.dangerous - b.dangerous).slice(0, 8)) console.log(JSON.stringify(r));
   }
 }

@@ -54,12 +54,12 @@ export const compressibilitySchema = z
     graceS: seconds(30)
       .default(1)
       .describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
-    // Defaults of minClosedS, notCompressibleAfterS, cycleDelta, uncertainBand and
-    // maxUncertainFraction were tuned by replaying the shipped model's predictions on 100
-    // phantom exams (scripts/replay-verdicts.ts) with the fewest clots called compressible
-    // first; checked on 50 other exams. See docs/compressibility.md.
+    // Defaults of minClosedS, notCompressibleAfterS, cycleDelta, uncertainBand,
+    // maxUncertainFraction, closedLevel and closedLevelHold were tuned by replaying the shipped
+    // model's predictions on 100 phantom exams (scripts/replay-verdicts.ts), safety first (few
+    // clots called compressible); checked on 50 other exams. See docs/compressibility.md.
     minClosedS: seconds(10)
-      .default(0.6)
+      .default(0.3)
       .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
     notCompressibleAfterS: positiveSeconds(120)
       .default(3)
@@ -99,14 +99,14 @@ export const compressibilitySchema = z
       .finite()
       .min(0.5)
       .max(1)
-      .optional()
+      .default(0.9)
       .describe(
-        'The pClosed level a closure must reach to count towards `compressible` (default 0.5 + uncertainBand). ' +
+        'The pClosed level a closure must reach to count towards `compressible`. ' +
           'Higher values demand a clearly closed vein: a clotted vein pressed flat can read as half-closed.',
       ),
     closedLevelHold: z
       .enum(['peak', 'sustained'])
-      .default('peak')
+      .default('sustained')
       .describe(
         '`peak`: the closure counts once its level has reached `closedLevel` at any time; `sustained`: only the time ' +
           'with the level at or above `closedLevel` counts towards `minClosedS`.',
@@ -131,11 +131,6 @@ export const compressibilitySchema = z
   .describe('Parameters of the compressibility stage (all durations in seconds).');
 
 export type CompressibilityParams = z.output<typeof compressibilitySchema>;
-
-/** The pClosed level a closure must reach to count (closedLevel, else 0.5 + uncertainBand). */
-export function closedLevelOf(p: CompressibilityParams): number {
-  return p.closedLevel ?? 0.5 + p.uncertainBand;
-}
 
 /** The defaults, as a complete parameter object. */
 export const defaultCompressibilityParams: CompressibilityParams = compressibilitySchema.parse({});

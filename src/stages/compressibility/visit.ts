@@ -7,7 +7,7 @@
  * be lost for up to `graceS` and come back to the same visit.
  */
 import type { VisitVerdict } from '../../events.js';
-import { closedLevelOf, type CompressibilityParams } from './params.js';
+import type { CompressibilityParams } from './params.js';
 
 export type VisitLandmark = 'LM1' | 'LM2';
 
@@ -128,7 +128,7 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
       push(`vein closed (since ${formatS(closedSinceMs)})`);
     }
     const closedPeakLevel = Math.max(v.closedSinceMs === undefined ? 0 : v.closedPeakLevel, f.level);
-    const level = closedLevelOf(p);
+    const level = p.closedLevel;
     // sustained: the confident part of the closure starts when the level reaches closedLevel and ends when it drops.
     const confidentSinceMs =
       f.level < level ? undefined : v.closedSinceMs === undefined ? closedSinceMs : (v.confidentSinceMs ?? f.nowMs);
@@ -191,7 +191,7 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
   if (v.everClosed) {
     return {
       verdict: 'inconclusive',
-      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${closedLevelOf(p)}${p.closedLevelHold === 'sustained' ? ' (sustained)' : ''} (longest closure ${formatS(v.longestClosedMs)})`,
+      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${p.closedLevel}${p.closedLevelHold === 'sustained' ? ' (sustained)' : ''} (longest closure ${formatS(v.longestClosedMs)})`,
     };
   }
   if (v.cycles >= p.minCycles) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedLevelOf, compressibilitySchema, defaultCompressibilityParams } from '../../../src/stages/compressibility/params.js';
+import { compressibilitySchema, defaultCompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import type { Segment } from './prediction-stream.js';
 import { exam, predictionStream } from './prediction-stream.js';
 import { machine, runReducer, verdicts } from './run-reducer.js';
@@ -17,11 +17,11 @@ const verdictOf = (segments: Segment[], overrides: Parameters<typeof machine>[0]
   verdicts(runReducer(machine(overrides), exam(predictionStream(segments, { fps: 30, noise: 0, seed: 1 }))).outputs)[0];
 
 describe('compressibility: the closure level a compressible visit needs', () => {
-  it('defaults to 0.5 + uncertainBand, and an explicit closedLevel replaces it', () => {
-    expect(defaultCompressibilityParams.closedLevel).toBeUndefined();
-    expect(closedLevelOf(defaultCompressibilityParams)).toBeCloseTo(0.5 + defaultCompressibilityParams.uncertainBand);
-    expect(closedLevelOf(compressibilitySchema.parse({ closedLevel: 0.95 }))).toBe(0.95);
+  it('defaults to a sustained level of 0.9 (tuned, docs/compressibility.md) and stays within 0.5..1', () => {
+    expect(defaultCompressibilityParams).toMatchObject({ closedLevel: 0.9, closedLevelHold: 'sustained' });
+    expect(compressibilitySchema.parse({ closedLevel: 0.95 }).closedLevel).toBe(0.95);
     expect(compressibilitySchema.safeParse({ closedLevel: 0.4 }).success).toBe(false);
+    expect(compressibilitySchema.safeParse({ closedLevel: 1.1 }).success).toBe(false);
   });
 
   it('a closure that never reaches closedLevel does not make the visit compressible', () => {

@@ -46,7 +46,7 @@ describe('compressibility operator', () => {
       [
         { durationS: 1, landmark: 'BG', pClosed: 0.1 },
         { durationS: 1, landmark: 'LM1', pClosed: 0.1 },
-        { durationS: 1, landmark: 'LM1', pClosed: 0.9 },
+        { durationS: 1, landmark: 'LM1', pClosed: 0.97 },
         { durationS: 1, landmark: 'LM1', pClosed: 0.1 },
       ],
       { fps: 15 },

@@ -16,6 +16,9 @@ export const GENERIC_TUNING: Partial<CompressibilityParams> = {
   cycleDelta: 0.15,
   uncertainBand: 0.1,
   maxUncertainFraction: 0.5,
+  // the closure rule before closedLevel existed: the peak level must reach 0.5 + uncertainBand
+  closedLevel: 0.6,
+  closedLevelHold: 'peak',
 };
 
 export function machine(overrides: Partial<CompressibilityParams> = {}): Compressibility {
