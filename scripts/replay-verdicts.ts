@@ -4,12 +4,15 @@
  * phantom truth: exam-verdict agreement, and the dangerous error (a visit with a clot
  * called compressible) counted apart. Pure and fast: no model runs.
  *
- *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [--grid] [key=value ...]
+ *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [--grid] [--markdown] [key=value ...]
+ *
+ * --markdown prints the exam and per-landmark verdict confusion for the given (or default) parameters.
  */
 import fs from 'node:fs';
 import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
 import type { ExamEvent, PipelineEvent } from '../src/events.js';
+import { verdictConfusion } from './verdict-confusion.js';
 
 interface Truth {
   visits: { landmark: 'LM1' | 'LM2'; thrombus: boolean }[];
@@ -33,6 +36,19 @@ export function loadRecording(file: string): RecordedExam[] {
   return exams;
 }
 
+/** The exam event the reducer gives for one recorded exam. */
+function replayExam(exam: RecordedExam, params: CompressibilityParams): ExamEvent | undefined {
+  const c = createCompressibility(params);
+  let state = c.initial;
+  let result: ExamEvent | undefined;
+  for (const e of exam.events) {
+    const [next, out] = c.reduce(state, e);
+    state = next;
+    for (const o of out) if (o.kind === 'exam') result = o;
+  }
+  return result;
+}
+
 export function score(exams: RecordedExam[], params: CompressibilityParams) {
   let agree = 0;
   let dangerous = 0;
@@ -40,14 +56,7 @@ export function score(exams: RecordedExam[], params: CompressibilityParams) {
   let clotsFound = 0;
   let clots = 0;
   for (const exam of exams) {
-    const c = createCompressibility(params);
-    let state = c.initial;
-    let result: ExamEvent | undefined;
-    for (const e of exam.events) {
-      const [next, out] = c.reduce(state, e);
-      state = next;
-      for (const o of out) if (o.kind === 'exam') result = o;
-    }
+    const result = replayExam(exam, params);
     if (result?.verdict === exam.truth.verdict) agree++;
     for (const lm of ['LM1', 'LM2'] as const) {
       const visits = exam.truth.visits.filter((v) => v.landmark === lm);
@@ -78,6 +87,7 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
   );
   const base = compressibilitySchema.parse(fixed);
   console.log('defaults:', JSON.stringify(score(exams, base)));
+  if (process.argv.includes('--markdown')) console.log(verdictConfusion(exams.map((e) => ({ result: replayExam(e, base), truth: e.truth }))).markdown);
   if (process.argv.includes('--grid')) {
     const rows = [];
     // The first grid (session 1: 432 sets over minCycles, cycleDelta and finer bands) settled

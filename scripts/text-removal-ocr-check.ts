@@ -18,9 +18,14 @@ export function checker(psm: number, size = 2): OcrEngine {
   return createTesseractPool({ size, langPath: defaultLangPath()!, lang: 'eng', psm, timeoutMs: 60_000, scope: 'check' });
 }
 
+/** The frame area the checker reads for `box`: the box padded by 4 px, clipped to the frame. */
+export const checkArea = (img: GrayImage, box: Box): Box => clipBox(padBox(box, 4), { x: 0, y: 0, width: img.width, height: img.height });
+/** Scale at which the checker reads (word coordinates are in the 3x image of `checkArea`). */
+export const CHECK_SCALE = 3;
+
 /** Words tesseract reads inside `box` (padded by 4 px), both polarities, upscaled 3x. */
 export async function wordsIn(engine: OcrEngine, img: GrayImage, box: Box): Promise<OcrWord[]> {
-  const area = clipBox(padBox(box, 4), { x: 0, y: 0, width: img.width, height: img.height });
+  const area = checkArea(img, box);
   if (area.width < 2 || area.height < 2) return [];
   // No ink, no character: tesseract hallucinates a letter on an empty line image.
   let lo = 255;
@@ -33,7 +38,7 @@ export async function wordsIn(engine: OcrEngine, img: GrayImage, box: Box): Prom
     }
   if (hi - lo < 32) return [];
   const runs = await Promise.all(
-    [true, false].map((invert) => engine.recognize(prepareOcrImage(img, area, { scale: 3, invert }))),
+    [true, false].map((invert) => engine.recognize(prepareOcrImage(img, area, { scale: CHECK_SCALE, invert }))),
   );
   return runs.flat();
 }

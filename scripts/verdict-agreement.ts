@@ -9,6 +9,7 @@
  */
 import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
 import { createPhantomExam } from '../src/phantom/index.js';
+import { verdictConfusion } from './verdict-confusion.js';
 import { runPipeline } from '../src/pipeline.js';
 import { subjectSeed } from '../src/synth/index.js';
 import type { ExamEvent } from '../src/events.js';
@@ -43,30 +44,8 @@ await runPipeline(requireValid(parsePipeline(JSON.stringify(pipeline), { env: {}
   },
 });
 
-type LmVerdict = 'compressible' | 'not-compressible' | 'inconclusive' | 'not-examined';
-const LM_CLASSES: LmVerdict[] = ['compressible', 'not-compressible', 'inconclusive', 'not-examined'];
-const EXAM_CLASSES = ['2-point exam negative at the examined landmarks', 'refer for specialist ultrasound', 'incomplete'];
-const lmConfusion = new Map<string, number>();
-const examConfusion = new Map<string, number>();
-let agree = 0;
-results.forEach((r, i) => {
-  const truth = createPhantomExam({ seed: subjectSeed(seed, i), fps: 30, thrombusFraction: 0.2, vendorFrame: true }).truth;
-  if (r.verdict === truth.verdict) agree++;
-  examConfusion.set(`${truth.verdict}|${r.verdict}`, (examConfusion.get(`${truth.verdict}|${r.verdict}`) ?? 0) + 1);
-  for (const lm of ['LM1', 'LM2'] as const) {
-    const visits = truth.visits.filter((v) => v.landmark === lm);
-    const t: LmVerdict = visits.length === 0 ? 'not-examined' : visits.some((v) => v.thrombus) ? 'not-compressible' : 'compressible';
-    const p = (r.landmarks?.[lm] ?? 'not-examined') as LmVerdict;
-    lmConfusion.set(`${t}|${p}`, (lmConfusion.get(`${t}|${p}`) ?? 0) + 1);
-  }
-});
-const table = (classes: string[], m: Map<string, number>) => [
-  `| truth \\ pipeline | ${classes.join(' | ')} |`,
-  `| --- |${classes.map(() => ' --- |').join('')}`,
-  ...classes.map((t) => `| ${t} | ${classes.map((p) => m.get(`${t}|${p}`) ?? 0).join(' | ')} |`),
-];
+const { markdown } = verdictConfusion(
+  results.map((result, i) => ({ result, truth: createPhantomExam({ seed: subjectSeed(seed, i), fps: 30, thrombusFraction: 0.2, vendorFrame: true }).truth })),
+);
 console.log(`## Exam verdicts against phantom truth (${results.length} exams, seed ${seed}, ${mode} mode, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
-console.log(`Agreement: ${agree}/${results.length} = ${((100 * agree) / Math.max(1, results.length)).toFixed(1)}%\n`);
-console.log(table(EXAM_CLASSES, examConfusion).join('\n'));
-console.log('\nPer landmark (two per exam):\n');
-console.log(table(LM_CLASSES, lmConfusion).join('\n'));
+console.log(markdown);
