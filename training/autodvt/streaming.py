@@ -13,6 +13,13 @@ State shapes (batch B):  state_0 [B, 1, 2, 150, 150]   (raw normalised frames)
 Start from zeros; after 8 warm-up frames, the 9th frame's output equals the windowed
 model's output for the last 9 frames (every later frame too). The output for frame t
 depends only on frames t-8..t, so zero initial state is flushed out exactly.
+
+Each streaming step of a Conv3d (kernel 3 in time, 3 input slices, 1 output slice) is
+the same sum as a Conv2d over the 3 slices stacked as channels: input [B, C, 3, H, W]
+flattened to [B, 3C, H, W] (channel c*3 + t) against the weight [O, C, 3, kh, kw]
+flattened the same way. The export uses that form (`fold_time=True`): ONNX Runtime's
+CPU provider has its fastest kernels (NCHWc layout, Conv+BatchNorm+ReLU fusion) for 2D
+convolutions only. Same weights, same outputs (up to float rounding).
 """
 from __future__ import annotations
 
@@ -20,6 +27,8 @@ from typing import List, Tuple
 
 import torch
 from torch import nn
+
+import torch.nn.functional as F
 
 from .model import FRAME_SIZE, TASK_CLASSES, TASKS, AutoDVTNet, count_macs
 
@@ -54,12 +63,27 @@ def _probs(model: AutoDVTNet, feat: torch.Tensor, like: torch.Tensor) -> Tuple[t
     return outs[0], outs[1]
 
 
-class StreamingAutoDVT(nn.Module):
-    """One frame in, probabilities + new state out. Shares the weights of `model`."""
+def block_step_as_conv2d(blk: nn.Module, inp: torch.Tensor) -> torch.Tensor:
+    """One streaming step of a Conv3d block (conv, BatchNorm, ReLU) as a Conv2d over the
+    3 input slices stacked as channels. inp [B, C, 3, H, W] -> [B, C', 1, H', W']."""
+    conv, bn = blk.conv, blk.bn
+    w = conv.weight  # [O, C, 3, kh, kw]
+    y = F.conv2d(inp.flatten(1, 2), w.flatten(1, 2), conv.bias, stride=tuple(conv.stride[1:]),
+                 padding=tuple(conv.padding[1:]))
+    y = F.batch_norm(y, bn.running_mean, bn.running_var, bn.weight, bn.bias, False, 0.0, bn.eps)
+    return blk.act(y).unsqueeze(2)
 
-    def __init__(self, model: AutoDVTNet):
+
+class StreamingAutoDVT(nn.Module):
+    """One frame in, probabilities + new state out. Shares the weights of `model`.
+
+    fold_time: run each trunk step as a Conv2d over the stacked time slices (the export's
+    form, faster in ONNX Runtime); False runs the model's own Conv3d blocks."""
+
+    def __init__(self, model: AutoDVTNet, fold_time: bool = True):
         super().__init__()
         self.model = model
+        self.fold_time = fold_time
 
     def forward(self, frame: torch.Tensor, *state: torch.Tensor):
         # frame: [B, 1, 1, H, W] normalised like the window model's input
@@ -73,7 +97,7 @@ class StreamingAutoDVT(nn.Module):
         for blk, s in zip(m.trunk.blocks, state):
             inp = torch.cat([s, x], dim=2)  # [B, C, 3, H, W]
             new_state.append(inp[:, :, 1:])
-            x = blk(inp)  # [B, C', 1, H', W']
+            x = block_step_as_conv2d(blk, inp) if self.fold_time else blk(inp)  # [B, C', 1, H', W']
         feat = x[:, :, 0]
         lm, vein = _probs(m, feat, frame.flatten(1))
         return (lm, vein) + tuple(new_state)
@@ -94,5 +118,5 @@ def run_stream(model: AutoDVTNet, frames: torch.Tensor):
 
 
 def streaming_macs(model: AutoDVTNet):
-    sm = StreamingAutoDVT(model)
+    sm = StreamingAutoDVT(model, fold_time=False)  # count_macs hooks the Conv3d modules
     return count_macs(sm, torch.zeros(1, 1, 1, *FRAME_SIZE), *init_state(model, 1))

@@ -6,7 +6,7 @@ from . import _path  # noqa: F401
 import torch
 
 from autodvt.model import build_model
-from autodvt.streaming import run_stream, state_shapes, streaming_macs
+from autodvt.streaming import block_step_as_conv2d, run_stream, state_shapes, streaming_macs
 from autodvt.onnx_export import WindowExport
 
 
@@ -23,6 +23,20 @@ def calibrated(variant="3d-dual", seed=0):
 
 
 class StreamingTest(unittest.TestCase):
+    def test_time_folded_conv2d_step_equals_the_conv3d_block(self):
+        # run_stream uses the folded form (as exported); it must equal the model's own Conv3d blocks
+        m = calibrated(seed=3)
+        torch.manual_seed(4)
+        x = torch.randn(2, 1, 3, 150, 150)
+        with torch.no_grad():
+            for blk in m.trunk.blocks:
+                ref = blk(x)
+                got = block_step_as_conv2d(blk, x)
+                self.assertEqual(tuple(got.shape), tuple(ref.shape))
+                self.assertLessEqual(float((got - ref).abs().max()), 1e-4)
+                self.assertGreater(float(ref.abs().max()), 1e-3)
+                x = torch.cat([torch.randn_like(ref), torch.randn_like(ref), ref], dim=2)
+
     def test_stream_equals_window_after_warmup(self):
         m = calibrated()
         torch.manual_seed(1)
