@@ -178,8 +178,18 @@ export function findInk(img: GrayImage, options: InkOptions): InkMap {
   return { width, height, labels, components, background, blocksX };
 }
 
-/** Components of at most `maxHeight` pixels, grouped when they come within `gap` pixels (letters into words). */
-export function inkClusters(ink: InkMap, maxHeight: number, gap: number): InkComponent[] {
+/**
+ * Components of at most `maxHeight` pixels, grouped when they come within `gap` pixels
+ * (letters into words), then split into text lines: a group is cut where a horizontal
+ * band of rows holds no component, and a component more than `FIGURE_RATIO` times the
+ * height of the group's typical glyph (a logo beside its caption) is a cluster of its
+ * own. So the two lines of a header next to a logo become three clusters, each of
+ * which can be tested and read alone. Pieces shorter than a glyph (the dot of an i,
+ * a colon) stay with the line they touch. Only groups for which `splitIf` holds are
+ * split (the stage: groups that lie wholly on the static overlay; a bright tissue
+ * layer cut into lines would look like text).
+ */
+export function inkClusters(ink: InkMap, maxHeight: number, gap: number, splitIf: (group: InkComponent) => boolean = () => true): InkComponent[] {
   const comps = ink.components.filter((c) => c.height <= maxHeight && c.width <= ink.width / 2);
   const parent = comps.map((_, i) => i);
   const find = (i: number): number => {
@@ -196,22 +206,76 @@ export function inkClusters(ink: InkMap, maxHeight: number, gap: number): InkCom
       if (cb.polarity === ca.polarity && boxesNear(ca, cb, gap)) parent[find(order[a]!)] = find(order[b]!);
     }
   }
-  const groups = new Map<number, InkComponent>();
+  const members = new Map<number, InkComponent[]>();
   comps.forEach((c, i) => {
     const root = find(i);
-    const g = groups.get(root);
-    if (!g) groups.set(root, { ...c });
-    else {
-      const x0 = Math.min(g.x, c.x);
-      const y0 = Math.min(g.y, c.y);
-      g.width = Math.max(g.x + g.width, c.x + c.width) - x0;
-      g.height = Math.max(g.y + g.height, c.y + c.height) - y0;
-      g.x = x0;
-      g.y = y0;
-      g.pixels += c.pixels;
-    }
+    const g = members.get(root);
+    if (g) g.push(c);
+    else members.set(root, [c]);
   });
-  return [...groups.values()];
+  return [...members.values()].flatMap((group) => {
+    const whole = unionOf(group);
+    return group.length > 1 && splitIf(whole) ? splitLines(group).map(unionOf) : [whole];
+  });
+}
+
+/** A component this many times taller than the typical glyph of its group is a figure (logo), not a letter. */
+const FIGURE_RATIO = 2;
+
+function unionOf(group: readonly InkComponent[]): InkComponent {
+  const g = { ...group[0]! };
+  for (const c of group.slice(1)) {
+    const x0 = Math.min(g.x, c.x);
+    const y0 = Math.min(g.y, c.y);
+    g.width = Math.max(g.x + g.width, c.x + c.width) - x0;
+    g.height = Math.max(g.y + g.height, c.y + c.height) - y0;
+    g.x = x0;
+    g.y = y0;
+    g.pixels += c.pixels;
+  }
+  return g;
+}
+
+/** One group of nearby components as text lines (plus figures on their own). */
+function splitLines(group: readonly InkComponent[]): InkComponent[][] {
+  if (group.length < 2) return [[...group]];
+  // The typical glyph: the median height of the components of more than a few pixels.
+  const heights = group.filter((c) => c.pixels >= 4).map((c) => c.height).sort((a, b) => a - b);
+  const glyph = heights.length ? heights[Math.floor(heights.length / 2)]! : 0;
+  const figures = glyph > 0 ? group.filter((c) => c.height > FIGURE_RATIO * glyph && c.height > 8) : [];
+  const rest = group.filter((c) => !figures.includes(c));
+  // Lines: runs of rows covered by a component at least half a glyph high (small pieces
+  // would bridge two lines); small pieces then join the line they touch, or the nearest.
+  const tall = rest.filter((c) => c.height * 2 >= glyph);
+  const small = rest.filter((c) => c.height * 2 < glyph);
+  const spans = tall.map((c) => [c.y, c.y + c.height] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const lines: [number, number][] = [];
+  for (const [y0, y1] of spans) {
+    const last = lines.at(-1);
+    if (last && y0 < last[1]) last[1] = Math.max(last[1], y1);
+    else lines.push([y0, y1]);
+  }
+  const out: InkComponent[][] = lines.map(() => []);
+  const lineOf = (c: InkComponent) => {
+    const cy = c.y + c.height / 2;
+    let best = 0;
+    let bestD = Infinity;
+    lines.forEach(([y0, y1], i) => {
+      const d = cy < y0 ? y0 - cy : cy > y1 ? cy - y1 : 0;
+      if (d < bestD) {
+        best = i;
+        bestD = d;
+      }
+    });
+    return best;
+  };
+  for (const c of [...tall, ...small]) {
+    if (lines.length) out[lineOf(c)]!.push(c);
+  }
+  const result = out.filter((l) => l.length);
+  if (!lines.length && small.length) result.push(small);
+  for (const f of figures) result.push([f]);
+  return result;
 }
 
 export interface StaticTextRules {
@@ -231,30 +295,88 @@ export const MIN_INK = 8;
  * them static, and the 1-pixel ring `RING_GAP` pixels around them (inside the frame) a
  * flat static panel (a glyph on speckle, or one whose ring crosses other ink, is left
  * to OCR). With `minRingFlat` 0: static ink with static surroundings, flat or not.
+ * Given the ink map, ring pixels on other static ink (a text line just above) are left
+ * out of the flatness count, as long as they are at most half the ring.
  */
-export function staticTextClusters(img: GrayImage, clusters: readonly InkComponent[], moving: MovingGrid, rules: StaticTextRules): InkComponent[] {
+export function staticTextClusters(img: GrayImage, clusters: readonly InkComponent[], moving: MovingGrid, rules: StaticTextRules, ink?: InkMap): InkComponent[] {
   return clusters.filter((c) => {
     if (c.height < rules.minTextHeight || c.height > rules.maxTextHeight || c.pixels < MIN_INK) return false;
-    for (let y = c.y; y < c.y + c.height; y += moving.step)
-      for (let x = c.x; x < c.x + c.width; x += moving.step) if (isMoving(moving, x, y)) return false;
-    // The ring, where it lies inside the frame (a logo at the top edge has none above it).
-    const x0 = c.x - RING_GAP - 1;
-    const y0 = c.y - RING_GAP - 1;
-    const x1 = c.x + c.width + RING_GAP;
-    const y1 = c.y + c.height + RING_GAP;
-    const bands = new Uint32Array(BANDS);
-    let n = 0;
-    const visit = (x: number, y: number): boolean => {
-      if (x < 0 || y < 0 || x >= img.width || y >= img.height) return true;
-      if (isMoving(moving, x, y)) return false;
-      bands[img.pixels[y * img.width + x]! >> 4]!++;
-      n++;
-      return true;
-    };
-    for (let x = x0; x <= x1; x++) if (!visit(x, y0) || !visit(x, y1)) return false;
-    for (let y = y0 + 1; y < y1; y++) if (!visit(x0, y) || !visit(x1, y)) return false;
-    return n > 0 && Math.max(...bands) >= rules.minRingFlat * n;
+    if (movingCellsIn(c, moving) > 0) return false;
+    const ring = ringOf(img, c, moving, ink);
+    return ring !== undefined && ring.flat >= rules.minRingFlat;
   });
+}
+
+/** Moving cells under a box. */
+function movingCellsIn(box: Box, moving: MovingGrid): number {
+  let n = 0;
+  for (let y = box.y; y < box.y + box.height; y += moving.step)
+    for (let x = box.x; x < box.x + box.width; x += moving.step) if (isMoving(moving, x, y)) n++;
+  return n;
+}
+
+/**
+ * The 1-pixel ring `RING_GAP` pixels around a box, where it lies inside the frame (a
+ * logo at the top edge has none above it): undefined when any of it moves or none of
+ * it is in the frame, else the fraction of it in one 16-level band. Given the ink map,
+ * ring pixels on other static ink (the line above, a label beside) are not the panel
+ * and are left out, as long as they are at most half the ring (else flat is 0).
+ */
+function ringOf(img: GrayImage, box: Box, moving: MovingGrid, ink?: InkMap): { flat: number } | undefined {
+  const x0 = box.x - RING_GAP - 1;
+  const y0 = box.y - RING_GAP - 1;
+  const x1 = box.x + box.width + RING_GAP;
+  const y1 = box.y + box.height + RING_GAP;
+  const bands = new Uint32Array(BANDS);
+  let n = 0;
+  let inked = 0;
+  const visit = (x: number, y: number): boolean => {
+    if (x < 0 || y < 0 || x >= img.width || y >= img.height) return true;
+    if (isMoving(moving, x, y)) return false;
+    if (ink && ink.labels[y * img.width + x] !== 0) {
+      inked++;
+      return true;
+    }
+    bands[img.pixels[y * img.width + x]! >> 4]!++;
+    n++;
+    return true;
+  };
+  for (let x = x0; x <= x1; x++) if (!visit(x, y0) || !visit(x, y1)) return undefined;
+  for (let y = y0 + 1; y < y1; y++) if (!visit(x0, y) || !visit(x1, y)) return undefined;
+  if (n + inked === 0) return undefined;
+  return { flat: n > 0 && n >= inked ? Math.max(...bands) / n : 0 };
+}
+
+/** Whether a box lies wholly on the static screen: no moving cell under it or on its ring (inside the frame). Any height. */
+export function onStaticScreen(img: GrayImage, box: Box, moving: MovingGrid): boolean {
+  return movingCellsIn(box, moving) === 0 && ringOf(img, box, moving) !== undefined;
+}
+
+/** Moving cells allowed under a text panel (`textPanelMotion`): a ticking clock, codec flicker in glyphs. */
+const MAX_PANEL_MOTION = 0.05;
+
+/**
+ * Motion inside a block of screen text is the text changing (a clock that ticks every
+ * second, digits the codec makes flicker), not the ultrasound image: a group of static
+ * ink (`groups`: `inkClusters` without splitting) of text height whose ring is static
+ * and flat (`minRingFlat`, other ink left out) and under which at most 5% of the cells
+ * moved has those cells set static in the returned grid, so that its glyphs are all ink
+ * and its lines can be split and judged. Motion anywhere else is left as it is.
+ */
+export function textPanelMotion(img: GrayImage, groups: readonly InkComponent[], moving: MovingGrid, rules: StaticTextRules, ink: InkMap): MovingGrid {
+  let map: Uint8Array | undefined;
+  for (const g of groups) {
+    if (g.height < rules.minTextHeight || g.height > rules.maxTextHeight || g.pixels < MIN_INK) continue;
+    const cells = Math.ceil(g.width / moving.step) * Math.ceil(g.height / moving.step);
+    const n = movingCellsIn(g, moving);
+    if (n === 0 || n > MAX_PANEL_MOTION * cells) continue;
+    const ring = ringOf(img, g, moving, ink);
+    if (!ring || ring.flat < rules.minRingFlat) continue;
+    map ??= moving.map.slice();
+    for (let gy = Math.floor(g.y / moving.step); gy <= Math.floor((g.y + g.height - 1) / moving.step); gy++)
+      for (let gx = Math.floor(g.x / moving.step); gx <= Math.floor((g.x + g.width - 1) / moving.step); gx++) map[gy * moving.gridWidth + gx] = 0;
+  }
+  return map ? { ...moving, map } : moving;
 }
 
 /**

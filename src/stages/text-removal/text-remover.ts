@@ -25,7 +25,7 @@ import type { FillMode } from '../../text-removal/fill.js';
 import type { OcrEngine } from '../../text-removal/ocr-engine.js';
 import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../text-removal/ocr-image.js';
 import { flatFraction, selectTextWords, type WordRules } from '../../text-removal/ocr-words.js';
-import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, staticTextClusters, type InkComponent, type InkMap, type MovingGrid } from '../../text-removal/static-ink.js';
+import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, onStaticScreen, staticTextClusters, textPanelMotion, type InkComponent, type InkMap, type MovingGrid } from '../../text-removal/static-ink.js';
 import { StaticOverlayTracker } from '../../text-removal/static-overlay.js';
 
 export const SCOPE = 'stage:text-removal';
@@ -274,15 +274,33 @@ export class TextRemover {
     const tracker = state.tracker;
     const mature = tracker.mature(Math.min(o.warmupFrames, 5));
     const area = this.ocrArea(frame);
-    const moving: MovingGrid | undefined = mature ? { map: tracker.movingMap(), step: tracker.step, gridWidth: tracker.gridWidth } : undefined;
-    const ink = o.staticInk || o.growToInk || o.ocrScope === 'static-ink' ? findInk(frame, { contrast: o.inkContrast, moving }) : undefined;
+    const rawMoving: MovingGrid | undefined = mature ? { map: tracker.movingMap(), step: tracker.step, gridWidth: tracker.gridWidth } : undefined;
+    const findInkOf = (moving: MovingGrid | undefined) =>
+      o.staticInk || o.growToInk || o.ocrScope === 'static-ink' ? findInk(frame, { contrast: o.inkContrast, moving }) : undefined;
+    let moving = rawMoving;
+    let ink = findInkOf(moving);
+    const textRules = { minTextHeight: o.minTextHeight, maxTextHeight: o.maxTextHeight, minRingFlat: MIN_RING_FLAT };
+    if (ink && moving) {
+      // Motion inside a block of screen text on a flat panel is the text changing (a
+      // clock), not the image: those cells count as static, and the ink is found again.
+      const panels = textPanelMotion(frame, inkClusters(ink, o.maxTextHeight, INK_GAP, () => false), moving, textRules, ink);
+      if (panels !== moving) {
+        moving = panels;
+        ink = findInkOf(moving);
+      }
+    }
     let flat: MaskBox[] = [];
     /** Clusters to read (undefined: OCR reads the whole area). */
     let toRead: InkComponent[] | undefined;
     if (ink && moving) {
-      const inArea = inkClusters(ink, o.maxTextHeight, INK_GAP).filter((c) => intersectionArea(c, area) > 0);
+      const still = moving;
+      // A group of ink on the static screen is split into text lines (a logo beside a
+      // two-line header), unless it already passes as static text as a whole (an icon
+      // whose strokes would fall apart into lines).
+      const split = (g: InkComponent) => onStaticScreen(frame, g, still) && staticTextClusters(frame, [g], still, textRules, ink).length === 0;
+      const inArea = inkClusters(ink, o.maxTextHeight, INK_GAP, split).filter((c) => intersectionArea(c, area) > 0);
       if (o.staticInk) {
-        flat = staticTextClusters(frame, inArea, moving, { minTextHeight: o.minTextHeight, maxTextHeight: o.maxTextHeight, minRingFlat: MIN_RING_FLAT }).map((c) => ({
+        flat = staticTextClusters(frame, inArea, moving, textRules, ink).map((c) => ({
           x: c.x,
           y: c.y,
           width: c.width,
@@ -293,7 +311,7 @@ export class TextRemover {
       if (o.ocrScope === 'static-ink') {
         // Read ink that is overlay: static, and with static pixels all around (speckle
         // that held still sits among moving pixels; tesseract reads it as confident junk).
-        const overlay = staticTextClusters(frame, inArea, moving, { minTextHeight: o.minTextHeight, maxTextHeight: o.maxTextHeight, minRingFlat: 0 });
+        const overlay = staticTextClusters(frame, inArea, moving, { ...textRules, minRingFlat: 0 }, ink);
         const covered = (c: InkComponent) => (state.mask ?? []).some((m) => intersectionArea(c, m) === boxArea(c));
         toRead = overlay.filter((c) => !state.readInk.has(inkKey(c)) && !covered(c));
         for (const c of toRead) state.readInk.add(inkKey(c));

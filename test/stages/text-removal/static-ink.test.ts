@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { frameBoxOf, prepareOcrMosaic } from '../../../src/text-removal/ocr-image.js';
 import { selectTextWords } from '../../../src/text-removal/ocr-words.js';
-import { findInk, growToInk, inkClusters, staticTextClusters } from '../../../src/text-removal/static-ink.js';
+import { findInk, growToInk, inkClusters, staticTextClusters, textPanelMotion } from '../../../src/text-removal/static-ink.js';
 
 const W = 80;
 const H = 40;
@@ -52,6 +52,56 @@ describe('static ink kernels', () => {
     const clusters = inkClusters(findInk(img, { contrast: 48 }), 64, 0);
     const text = staticTextClusters(img, clusters, still, { minTextHeight: 5, maxTextHeight: 64, minRingFlat: 0.85 });
     expect(text.map((c) => c.x)).toEqual([5]);
+  });
+
+  describe('text lines', () => {
+    /** A 20x20 logo ring at (2,2) and, 2 px beside it, two lines of 2x8 glyph bars (y 4..11 and 14..21), 2 px apart. */
+    const header = () =>
+      image(10, [
+        { x: 2, y: 2, width: 20, height: 2, value: 220 },
+        { x: 2, y: 20, width: 20, height: 2, value: 220 },
+        { x: 2, y: 2, width: 2, height: 20, value: 220 },
+        { x: 20, y: 2, width: 2, height: 20, value: 220 },
+        ...[0, 1, 2, 3, 4].flatMap((i) => [
+          { x: 24 + 4 * i, y: 4, width: 2, height: 8, value: 220 },
+          { x: 24 + 4 * i, y: 14, width: 2, height: 8, value: 220 },
+        ]),
+        // The dot of an "i" above the first line: stays with its line.
+        { x: 40, y: 1, width: 2, height: 2, value: 220 },
+      ]);
+
+    it('splits a logo and the two lines of text beside it into three clusters', () => {
+      const clusters = inkClusters(findInk(header(), { contrast: 48 }), 64, 3);
+      expect(clusters.map(({ x, y, width, height }) => ({ x, y, width, height }))).toEqual(
+        expect.arrayContaining([
+          { x: 2, y: 2, width: 20, height: 20 },
+          { x: 24, y: 1, width: 18, height: 11 },
+          { x: 24, y: 14, width: 18, height: 8 },
+        ]),
+      );
+      expect(clusters).toHaveLength(3);
+      // Not split where the caller says no (a group on the moving image).
+      expect(inkClusters(findInk(header(), { contrast: 48 }), 64, 3, () => false)).toHaveLength(1);
+    });
+
+    it('takes motion inside a block of text on a flat static panel for the text changing, nowhere else', () => {
+      const img = header();
+      const ink = findInk(img, { contrast: 48, moving: still });
+      const rules = { minTextHeight: 5, maxTextHeight: 64, minRingFlat: 0.85 };
+      // One cell of the second line ticks (a clock): let go.
+      const ticking = { ...still, map: still.map.slice() };
+      ticking.map[9 * still.gridWidth + 15] = 1;
+      const groups = inkClusters(ink, 64, 3, () => false);
+      expect(textPanelMotion(img, groups, ticking, rules, ink).map[9 * still.gridWidth + 15]).toBe(0);
+      // The same block with moving pixels around it (its ring moves: the image): kept moving.
+      const onImage = { ...ticking, map: ticking.map.slice() };
+      for (let gx = 0; gx < still.gridWidth; gx++) onImage.map[12 * still.gridWidth + gx] = 1;
+      expect(textPanelMotion(img, groups, onImage, rules, ink).map[9 * still.gridWidth + 15]).toBe(1);
+      // Too much motion for a clock: kept moving.
+      const busy = { ...still, map: still.map.slice() };
+      for (let gx = 12; gx < 24; gx++) for (let gy = 2; gy < 11; gy++) busy.map[gy * still.gridWidth + gx] = 1;
+      expect(textPanelMotion(img, groups, busy, rules, ink).map[5 * still.gridWidth + 15]).toBe(1);
+    });
   });
 
   it('grows a word box to the glyphs it cuts, but not along a frame line', () => {

@@ -162,6 +162,38 @@ describe('text-removal stage', () => {
       out.forEach((f, i) => expect(f).toBe(frames[i]));
     });
 
+    /**
+     * A header on the flat static panel above the moving image (y >= 28): a 20x20 logo
+     * ring, and 2 px beside it two lines of 2x8 glyph bars, the second ending in a digit
+     * that ticks (a clock: it moves between two places every 2 frames).
+     */
+    const headerInk = (x: number, y: number, seq: number) => {
+      const logo = x >= 2 && x < 22 && y >= 2 && y < 22 && (x < 4 || x >= 20 || y < 4 || y >= 20);
+      const bar = (x0: number, y0: number) => x >= x0 && x < x0 + 2 && y >= y0 && y < y0 + 8;
+      const line1 = [0, 1, 2, 3, 4, 5].some((i) => bar(24 + 4 * i, 4));
+      const line2 = [0, 1, 2, 3, 4].some((i) => bar(24 + 4 * i, 14)) || bar(Math.floor(seq / 2) % 2 ? 46 : 44, 14);
+      return logo || line1 || line2;
+    };
+    const headerFrame = (seq: number) => grayFrame(seq, W, H, (x, y) => (headerInk(x, y, seq) ? 220 : y < 28 ? 10 : speckle(x, y, seq)));
+
+    it('removes a header (logo, two lines, a ticking clock) on a static flat panel although OCR reads nothing there', async () => {
+      const frames = Array.from({ length: 12 }, (_, i) => headerFrame(i));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, fill: 'black' }), testContext(), silent))) as FrameEvent[];
+      out.forEach((f, i) => {
+        for (let y = 0; y < 28; y++) for (let x = 0; x < W; x++) if (headerInk(x, y, i)) expect(f.pixels[y * W + x], `frame ${i} at ${x},${y}`).toBe(0);
+        // The moving image below is untouched.
+        expect(f.pixels.subarray(28 * W)).toEqual(frames[i]!.pixels.subarray(28 * W));
+      });
+    });
+
+    it('never masks glyph-like speckle on the moving image: a still row of glyphs with one that flickers', async () => {
+      const frames = Array.from({ length: 12 }, (_, seq) =>
+        grayFrame(seq, W, H, (x, y) => (y >= 28 && headerInk(x, y - 26, seq) && x >= 24 ? 220 : x < 16 ? 10 : speckle(x, y, seq))),
+      );
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, fill: 'black' }), testContext(), silent))) as FrameEvent[];
+      out.forEach((f, i) => expect(f).toBe(frames[i]));
+    });
+
     it('is off with staticInk: false', async () => {
       const at = { x: 12, y: 20 };
       const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
