@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { ConfigError } from '../errors.js';
+import { NO_TEXT_REMOVAL_WARNING, textRemovalWarnings } from '../config/check-context.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
 import { validateContext } from '../pipeline.js';
 import { examPipelineConfig } from './exam-pipeline.js';
 import { modelHash, modelsOf, pipelineHash, type ModelRef } from './hashes.js';
@@ -32,11 +33,20 @@ export function preparePipeline(file: string, set: string[] = []): PreparedPipel
 /**
  * Phase-2 checks of the stages and sinks, once, with the source pointed at `sample`:
  * a bad pipeline stops the run before any exam; a bad exam only fails that exam.
+ * Returns the warnings (e.g. a persistent sink with no text removal before it), for the
+ * run to show once.
  */
-export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, dirs: { linksDir: string; sinksDir: string }): Promise<void> {
+export async function checkPipelineOnce(
+  p: PreparedPipeline,
+  sample: ExamInput,
+  dirs: { linksDir: string; sinksDir: string },
+): Promise<ConfigProblem[]> {
   const config = examPipelineConfig(p.config, sample, { ...dirs, concurrency: 1 });
   const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file })).filter((q) => !q.path.startsWith('source'));
   if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
+  // The per-exam config drops the sinks that cannot run per exam, so its sink indices are
+  // not the file's: the text-removal warnings are worked out on the pipeline as written.
+  return [...problems.filter((q) => q.message !== NO_TEXT_REMOVAL_WARNING), ...textRemovalWarnings(p.config, p.file)];
 }
 
 /** A default run directory for the same pipeline and inputs: reruns of one command meet again. */

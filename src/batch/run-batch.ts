@@ -17,6 +17,7 @@ import path from 'node:path';
 import { table2Markdown } from '../evaluation/classification-metrics.js';
 import { systemClock, type Clock, type TextOut } from '../context.js';
 import { DISCLAIMER } from '../events.js';
+import { formatProblem } from '../errors.js';
 import { describeInferenceStats, SharedInference, type InferenceStats } from '../model/shared-inference.js';
 import { skippedSinks, skippedSinksWarning } from './exam-sinks.js';
 import { listExams } from './list-exams.js';
@@ -85,7 +86,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   const runDir = new RunDir(path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd)));
   runDir.init();
   const linksDir = path.join(runDir.dir, 'links');
-  await checkPipelineOnce(pipeline, exams[0]!, { linksDir, sinksDir: runDir.outputDir(exams[0]!.key) });
+  const warnings = await checkPipelineOnce(pipeline, exams[0]!, { linksDir, sinksDir: runDir.outputDir(exams[0]!.key) });
+  for (const w of warnings) o.stderr.write(formatProblem(w) + '\n');
   await runDir.writeFile(
     'run.json',
     JSON.stringify(

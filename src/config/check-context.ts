@@ -44,20 +44,18 @@ export async function checkContext(
     await run('sink', sink, `sinks[${i}]`);
   }
 
-  const removesText = config.stages.some((s) => s.type === 'text-removal');
-  if (!removesText) {
-    config.sinks.forEach((sink, i) => {
-      const spec = findUnit('sink', sink.type) as SinkSpec | undefined;
-      if (spec?.persistent) {
-        problems.push({
-          file,
-          path: `sinks[${i}]`,
-          unitType: sink.type,
-          message: 'this sink keeps data but no text-removal stage runs before it: burned-in patient text may be stored',
-          severity: 'warning',
-        });
-      }
-    });
-  }
+  problems.push(...textRemovalWarnings(config, file));
   return problems;
+}
+
+export const NO_TEXT_REMOVAL_WARNING = 'this sink keeps data but no text-removal stage runs before it: burned-in patient text may be stored';
+
+/** A warning for each persistent sink of a pipeline that has no text-removal stage. */
+export function textRemovalWarnings(config: Pick<PipelineConfig, 'stages' | 'sinks'>, file?: string): ConfigProblem[] {
+  if (config.stages.some((s) => s.type === 'text-removal')) return [];
+  return config.sinks.flatMap((sink, i) => {
+    const spec = findUnit('sink', sink.type) as SinkSpec | undefined;
+    if (!spec?.persistent) return [];
+    return [{ file, path: `sinks[${i}]`, unitType: sink.type, message: NO_TEXT_REMOVAL_WARNING, severity: 'warning' as const }];
+  });
 }

@@ -90,6 +90,14 @@ describe('batch run: shared inference and per-exam sinks', () => {
     expect(sharedOut).toContain('inference shared across exams:');
   });
 
+  it('shows the patient-data warning for a persistent sink without text removal once per run, not per exam', () => {
+    const lines = sharedOut.split('\n').filter((l) => l.includes('no text-removal stage runs before it'));
+    // Named by their place in the pipeline file (console and hud, skipped per exam, come first).
+    expect(lines.filter((l) => l.includes('sinks[2] (json-log)'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('sinks[4] (report)'))).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+  });
+
   it('gives every exam the predictions and verdict it gets with a session of its own (within 1e-5)', async () => {
     const soloDir = path.join(work, 'run-solo');
     const solo = await runBatch({ pipelineFile, inputs, runDir: soloDir, concurrency: 1, shareInference: false, ...io });
