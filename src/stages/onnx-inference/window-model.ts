@@ -29,13 +29,11 @@ export class WindowModel {
     const { info } = this;
     const n = Math.max(1, windows.length);
     const { a, b } = inputAffine(info, 'window');
-    windows.forEach((w, i) => {
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
       checkWindowFits(info, w);
-      const base = i * this.plane;
-      const src = w.data;
-      const dst = this.buffer;
-      for (let k = 0; k < this.plane; k++) dst[base + k] = a * src[k]! + b;
-    });
+      affineInto(this.buffer.subarray(i * this.plane, (i + 1) * this.plane), w.data, a, b);
+    }
     if (windows.length === 0) this.buffer.fill(b, 0, this.plane);
     const ort = await import('onnxruntime-node');
     const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
@@ -77,4 +75,10 @@ export function checkWindowFits(info: ModelInfo, w: WindowEvent): void {
       { scope: 'stage:onnx-inference', category: 'config' },
     );
   }
+}
+
+/** dst[k] = a * src[k] + b: a plain loop over locals (a closure per window ran it 2x slower). */
+function affineInto(dst: Float32Array, src: Float32Array, a: number, b: number): void {
+  const n = dst.length;
+  for (let k = 0; k < n; k++) dst[k] = a * src[k]! + b;
 }
