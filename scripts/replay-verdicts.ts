@@ -6,12 +6,13 @@
  *
  *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [--grid] [--markdown] [key=value ...]
  *
- * --markdown prints the exam and per-landmark verdict confusion for the given (or default) parameters.
+ * --markdown prints the exam and per-landmark verdict confusion for the given (or default)
+ * parameters, and the visit verdicts counted by the reason that decided them.
  */
 import fs from 'node:fs';
 import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
-import type { ExamEvent, PipelineEvent } from '../src/events.js';
+import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/events.js';
 import { verdictConfusion } from './verdict-confusion.js';
 
 interface Truth {
@@ -36,17 +37,41 @@ export function loadRecording(file: string): RecordedExam[] {
   return exams;
 }
 
-/** The exam event the reducer gives for one recorded exam. */
-function replayExam(exam: RecordedExam, params: CompressibilityParams): ExamEvent | undefined {
+/** The exam event the reducer gives for one recorded exam (and, with `verdicts`, every visit verdict). */
+function replayExam(exam: RecordedExam, params: CompressibilityParams, verdicts?: VerdictEvent[]): ExamEvent | undefined {
   const c = createCompressibility(params);
   let state = c.initial;
   let result: ExamEvent | undefined;
   for (const e of exam.events) {
     const [next, out] = c.reduce(state, e);
     state = next;
-    for (const o of out) if (o.kind === 'exam') result = o;
+    for (const o of out) {
+      if (o.kind === 'exam') result = o;
+      else if (o.kind === 'verdict') verdicts?.push(o);
+    }
   }
   return result;
+}
+
+/**
+ * Why visits ended as they did, against the truth: counts of (truth, verdict, the verdict's
+ * reason with its numbers taken out). For tuning: which rule costs what.
+ */
+function reasonTable(exams: RecordedExam[], params: CompressibilityParams): string {
+  const counts = new Map<string, number>();
+  for (const exam of exams) {
+    const verdicts: VerdictEvent[] = [];
+    replayExam(exam, params, verdicts);
+    for (const v of verdicts) {
+      const clot = exam.truth.visits.some((t) => t.landmark === v.landmark && t.thrombus);
+      const reason = (v.explain.at(-1) ?? '').replace(/^verdict [a-z-]+: /, '').replace(/[0-9]+(\.[0-9]+)?/g, '#');
+      const key = `${clot ? 'clot' : 'healthy'} | ${v.verdict} | ${reason}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return ['| truth | visit verdict | reason (numbers as #) | visits |', '| --- | --- | --- | --- |']
+    .concat([...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `| ${k} | ${n} |`))
+    .join('\n');
 }
 
 export function score(exams: RecordedExam[], params: CompressibilityParams) {
@@ -87,7 +112,11 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
   );
   const base = compressibilitySchema.parse(fixed);
   console.log('defaults:', JSON.stringify(score(exams, base)));
-  if (process.argv.includes('--markdown')) console.log(verdictConfusion(exams.map((e) => ({ result: replayExam(e, base), truth: e.truth }))).markdown);
+  if (process.argv.includes('--markdown')) {
+    console.log(verdictConfusion(exams.map((e) => ({ result: replayExam(e, base), truth: e.truth }))).markdown);
+    console.log('\nVisit verdicts by reason (a landmark visited twice counts twice):\n');
+    console.log(reasonTable(exams, base));
+  }
   if (process.argv.includes('--grid')) {
     const rows = [];
     // The first grid (session 1: 432 sets over minCycles, cycleDelta and finer bands) settled
