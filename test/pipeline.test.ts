@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { textRemovalWarnings } from '../src/config/check-context.js';
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -46,6 +47,14 @@ describe('runPipeline', () => {
     const config = requireValid(parsePipeline(yaml(), { env: {}, baseDir: dir }));
     const result = await runPipeline(config, { baseDir: dir });
     expect(result.configWarnings[0]).toMatchObject({ path: 'sinks[0]', unitType: 'json-log', severity: 'warning' });
+  });
+
+  it('names every persistent sink, and none once a text-removal stage runs (textRemovalWarnings, also used by batch runs and enqueue)', () => {
+    const sinks = [{ type: 'console' }, { type: 'json-log', path: 'a.ndjson' }, { type: 'evaluate' }, { type: 'dataset', path: 'd' }];
+    const warnings = textRemovalWarnings({ stages: [{ type: 'crop-pad' }], sinks }, 'p.yaml');
+    expect(warnings.map((w) => `${w.path} ${w.unitType}`)).toEqual(['sinks[1] json-log', 'sinks[3] dataset']);
+    expect(warnings.every((w) => w.severity === 'warning' && w.file === 'p.yaml')).toBe(true);
+    expect(textRemovalWarnings({ stages: [{ type: 'text-removal' }, { type: 'crop-pad' }], sinks })).toEqual([]);
   });
 
   it('ends cleanly when aborted, with every json-log line complete', async () => {

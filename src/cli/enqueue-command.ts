@@ -3,7 +3,7 @@
  * globs, files, manifests, DICOMweb URLs) for `autodvt worker` processes on any
  * machine that shares Redis and the run directory (docs/batch.md).
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK, formatProblem } from '../errors.js';
 import { reportError } from './report-error.js';
 import type { CliCommand } from './commands.js';
 
@@ -34,6 +34,7 @@ export const enqueueCommand: CliCommand = {
         attempts: args.attempts,
         dicomwebHeaders: args.header ? parseHeaders(args.header) : undefined,
       });
+      for (const w of r.warnings) io.stderr.write(formatProblem(w) + '\n');
       io.stdout.write(`queued ${r.total} exam(s) on ${r.queue}; results in ${r.runDir}\n`);
       return EXIT_OK;
     } catch (err) {

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { listExams } from '../batch/list-exams.js';
 import { defaultRunDir, preparePipeline } from '../batch/prepare.js';
+import { textRemovalWarnings } from '../config/check-context.js';
+import type { ConfigProblem } from '../errors.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import { examJobId, type ExamJobData } from './exam-job.js';
 
@@ -22,8 +24,10 @@ export interface EnqueueOptions {
   cwd?: string;
 }
 
-export async function enqueueExams(o: EnqueueOptions): Promise<{ queue: string; runDir: string; total: number }> {
+export async function enqueueExams(o: EnqueueOptions): Promise<{ queue: string; runDir: string; total: number; warnings: ConfigProblem[] }> {
   const pipeline = preparePipeline(o.pipelineFile, o.set);
+  // Shown where the run is started: workers log elsewhere, or nowhere anyone reads.
+  const warnings = textRemovalWarnings(pipeline.config, pipeline.file);
   const exams = await listExams(o.inputs, { cwd: o.cwd, dicomwebHeaders: o.dicomwebHeaders });
   const runDir = path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd));
   const queueName = o.queue ?? DEFAULT_QUEUE;
@@ -44,7 +48,7 @@ export async function enqueueExams(o: EnqueueOptions): Promise<{ queue: string; 
     }));
     // An exam already queued for this run keeps its job (same id): enqueueing twice is harmless.
     await queue.addBulk(jobs);
-    return { queue: queueName, runDir, total: exams.length };
+    return { queue: queueName, runDir, total: exams.length, warnings };
   } finally {
     await queue.close();
     await redis.close();
