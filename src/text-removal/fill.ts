@@ -89,7 +89,9 @@ function inpaintBox(img: GrayImage, x0: number, y0: number, x1: number, y1: numb
     for (let y = y0; y < y1; y++) pixels.fill(value, y * width + x0, y * width + x1);
     return;
   }
-  const radius = 2;
+  // Smoothing grows with the box: a tall box's ring can cross ruler ticks or the edge of
+  // the moving image, and a 2 px filter would carry those into the fill as streaks.
+  const radius = Math.max(2, Math.round(Math.min(w, h) / 3));
   top = top && smooth(top, radius);
   bottom = bottom && smooth(bottom, radius);
   left = left && smooth(left, radius);

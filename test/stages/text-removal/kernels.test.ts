@@ -94,4 +94,17 @@ describe('text-removal kernels', () => {
     fillBoxes(img, [{ x: 10, y: 8, width: 20, height: 6 }], 'inpaint');
     for (let y = 8; y < 14; y++) for (let x = 12; x < 28; x++) expect(Math.abs(img.pixels[y * W + x]! - 4 * x)).toBeLessThanOrEqual(2);
   });
+
+  it('inpainting a tall box does not carry ruler ticks on its ring into the fill as streaks', () => {
+    // Gray 100 with 1-px bright ticks every 4 px along the row above the box (a ruler).
+    const w = 120;
+    const h = 80;
+    const img = { width: w, height: h, pixels: new Uint8Array(w * h).fill(100) };
+    for (let x = 0; x < w; x += 4) img.pixels[9 * w + x] = 255;
+    fillBoxes(img, [{ x: 20, y: 10, width: 80, height: 40 }], 'inpaint');
+    // Two rows into the box, the ticks would still show as 2-px-apart stripes with a fixed 2 px filter.
+    const row = Array.from({ length: 60 }, (_, i) => img.pixels[12 * w + 30 + i]!);
+    // A fixed 2 px filter leaves stripes spanning 46 gray levels here; smoothing by the box's size, 11.
+    expect(Math.max(...row) - Math.min(...row)).toBeLessThanOrEqual(16);
+  });
 });
