@@ -45,6 +45,11 @@ export function examSinks(sinks: readonly UnitConfig[], outDir: string): UnitCon
   return out;
 }
 
+/** For each sink `examSinks` keeps, in order: its index in the pipeline as written. */
+export function keptSinkIndices(sinks: readonly UnitConfig[]): number[] {
+  return sinks.flatMap((sink, i) => ('skip' in perExamOf(sink) ? [] : [i]));
+}
+
 /** The sinks a batch run leaves out, and why. */
 export function skippedSinks(sinks: readonly UnitConfig[]): SkippedSink[] {
   return sinks.flatMap((sink, i) => {

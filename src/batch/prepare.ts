@@ -6,10 +6,10 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { NO_TEXT_REMOVAL_WARNING, textRemovalWarnings } from '../config/check-context.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { validateContext } from '../pipeline.js';
 import { examPipelineConfig } from './exam-pipeline.js';
+import { keptSinkIndices } from './exam-sinks.js';
 import { modelHash, modelsOf, pipelineHash, type ModelRef } from './hashes.js';
 import type { PipelineConfig } from '../config/pipeline-schema.js';
 import type { ExamInput } from './exam-input.js';
@@ -42,11 +42,14 @@ export async function checkPipelineOnce(
   dirs: { linksDir: string; sinksDir: string },
 ): Promise<ConfigProblem[]> {
   const config = examPipelineConfig(p.config, sample, { ...dirs, concurrency: 1 });
-  const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file })).filter((q) => !q.path.startsWith('source'));
+  // The per-exam pipeline leaves out the sinks that cannot run per exam: problems name
+  // sinks by their place in the pipeline as written.
+  const original = keptSinkIndices(p.config.sinks);
+  const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file }))
+    .filter((q) => !q.path.startsWith('source'))
+    .map((q) => ({ ...q, path: q.path.replace(/^sinks\[(\d+)\]/, (whole, i: string) => (original[Number(i)] === undefined ? whole : `sinks[${original[Number(i)]}]`)) }));
   if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
-  // The per-exam config drops the sinks that cannot run per exam, so its sink indices are
-  // not the file's: the text-removal warnings are worked out on the pipeline as written.
-  return [...problems.filter((q) => q.message !== NO_TEXT_REMOVAL_WARNING), ...textRemovalWarnings(p.config, p.file)];
+  return problems;
 }
 
 /** A default run directory for the same pipeline and inputs: reruns of one command meet again. */

@@ -48,7 +48,7 @@ export async function checkContext(
   return problems;
 }
 
-export const NO_TEXT_REMOVAL_WARNING = 'this sink keeps data but no text-removal stage runs before it: burned-in patient text may be stored';
+const NO_TEXT_REMOVAL_WARNING = 'this sink keeps data but no text-removal stage runs before it: burned-in patient text may be stored';
 
 /** A warning for each persistent sink of a pipeline that has no text-removal stage. */
 export function textRemovalWarnings(config: Pick<PipelineConfig, 'stages' | 'sinks'>, file?: string): ConfigProblem[] {

@@ -1,6 +1,6 @@
 /**
  * The parameters every unit that runs an ONNX model shares (onnx-inference, saliency):
- * providers in order, the fallback policy, threads and warm-up. One definition, so
+ * providers in order, the fallback policy, threads, spin-waiting and warm-up. One definition, so
  * the two stages cannot drift apart.
  */
 import { z } from 'zod';
@@ -23,3 +23,16 @@ export const sessionOptionsShape = {
     .describe("Let onnxruntime's idle CPU threads spin-wait (its own default) instead of sleeping; spinning takes CPU from decoding and preprocessing on small machines."),
   warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
 };
+
+/** What opening a session takes from a stage's config (the shape above, less warm-up). */
+export interface SessionChoice {
+  providers: Provider[];
+  onFallback: 'warn' | 'error';
+  threads: number;
+  spinWait: boolean;
+}
+
+/** The session settings of a parsed stage config: one place, so a new option reaches every session. */
+export function sessionChoiceOf(config: SessionChoice): SessionChoice {
+  return { providers: config.providers, onFallback: config.onFallback, threads: config.threads, spinWait: config.spinWait };
+}

@@ -14,15 +14,12 @@
  * windows of more than one exam: tests and benchmarks read batching from them, not
  * from timing.
  */
-import { openSession, type OpenedSession, type Provider } from './open-session.js';
+import { openSession, type OpenedSession } from './open-session.js';
+import { sessionChoiceOf, type SessionChoice } from './session-options-schema.js';
 import type { BatchRecord, CrossExamBatcher } from './cross-exam-batcher.js';
 
-export interface SessionKey {
+export interface SessionKey extends SessionChoice {
   file: string;
-  providers: Provider[];
-  onFallback: 'warn' | 'error';
-  threads: number;
-  spinWait: boolean;
 }
 
 export interface InferenceStats {
@@ -54,7 +51,7 @@ export class SharedInference {
     const id = sessionId(key);
     let opened = this.sessions.get(id);
     if (!opened) {
-      opened = openSession(key.file, { providers: key.providers, onFallback: key.onFallback, threads: key.threads, spinWait: key.spinWait, warn: opts.warn, scope: opts.scope });
+      opened = openSession(key.file, { ...sessionChoiceOf(key), warn: opts.warn, scope: opts.scope });
       this.sessions.set(id, opened);
       this.counters.sessions++;
       // A session that failed to open is not cached: the next exam tries again (and fails alike).
@@ -103,7 +100,7 @@ export class SharedInference {
 }
 
 export function sessionId(key: SessionKey): string {
-  return JSON.stringify([key.file, key.providers, key.onFallback, key.threads, key.spinWait]);
+  return JSON.stringify([key.file, sessionChoiceOf(key)]);
 }
 
 /** One line for a summary: `12 model calls for 180 windows (mean batch 15.0, 9 mixing exams)`. */

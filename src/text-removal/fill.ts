@@ -46,18 +46,20 @@ export function fillBoxes(img: GrayImage, boxes: readonly Box[], mode: FillMode,
   }
 }
 
-/** Box-filter a border line so single bright speckles do not streak across the fill. */
+/**
+ * Box-filter a border line (window clipped at the ends) so single bright speckles and
+ * ruler ticks do not streak across the fill. Prefix sums: the radius grows with the box,
+ * and this runs for every box of every frame.
+ */
 function smooth(line: Float32Array, radius: number): Float32Array<ArrayBuffer> {
   const n = line.length;
+  const sums = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) sums[i + 1] = sums[i]! + line[i]!;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    let c = 0;
-    for (let k = Math.max(0, i - radius); k <= Math.min(n - 1, i + radius); k++) {
-      s += line[k]!;
-      c++;
-    }
-    out[i] = s / c;
+    const lo = Math.max(0, i - radius);
+    const hi = Math.min(n - 1, i + radius);
+    out[i] = (sums[hi + 1]! - sums[lo]!) / (hi - lo + 1);
   }
   return out;
 }

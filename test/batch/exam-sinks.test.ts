@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { examSinks, skippedSinks, skippedSinksWarning } from '../../src/batch/exam-sinks.js';
+import { examSinks, keptSinkIndices, skippedSinks, skippedSinksWarning } from '../../src/batch/exam-sinks.js';
 import { sinks as registered } from '../../src/sinks/index.js';
 
 const dir = '/runs/x/exams/a.dcm';
@@ -43,6 +43,7 @@ describe('sinks of one exam in a batch run', () => {
   it('leaves out the console, the hud and json-log to standard output, and names them in one warning', () => {
     const sinks = [{ type: 'console' }, { type: 'json-log', path: '-' }, { type: 'hud', port: 8750 }, { type: 'evaluate' }];
     expect(examSinks(sinks, dir).map((s) => s.type)).toEqual(['evaluate']);
+    expect(keptSinkIndices(sinks)).toEqual([3]); // where the kept sink stands in the file, for naming problems
     const skipped = skippedSinks(sinks);
     expect(skipped.map((s) => `${s.path} ${s.type}`)).toEqual(['sinks[0] console', 'sinks[1] json-log', 'sinks[2] hud']);
     expect(skippedSinksWarning(skipped)).toMatch(/^\[batch\] not run per exam: sinks\[0\] console \(the batch progress bar owns the terminal\); sinks\[1\] json-log \(it writes to standard output/);

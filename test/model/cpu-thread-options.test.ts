@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpuThreadSessionOptions } from '../../src/model/cpu-thread-options.js';
+import { readModelInfo } from '../../src/model/model-info.js';
 import { openSession } from '../../src/model/open-session.js';
 import { findUnit } from '../../src/registry.js';
 
@@ -24,11 +25,20 @@ describe('onnxruntime CPU thread options', () => {
     }
   });
 
-  it('a session opens and runs with either setting', async () => {
+  it('a session opens and runs with either setting, with the same outputs', async () => {
+    const file = path.join(root, 'models/test/tiny-random.onnx');
+    const info = readModelInfo(file);
+    const ort = await import('onnxruntime-node');
+    const input = new ort.Tensor('float32', new Float32Array(info.frames * info.height * info.width).fill(0.25), [1, 1, info.frames, info.height, info.width]);
+    const outputs: number[][] = [];
     for (const spinWait of [false, true]) {
-      const opened = await openSession(path.join(root, 'models/test/tiny-random.onnx'), { providers: ['cpu'], onFallback: 'error', spinWait, scope: 't' });
+      const opened = await openSession(file, { providers: ['cpu'], onFallback: 'error', spinWait, scope: 't' });
       expect(opened.provider).toBe('cpu');
+      const out = await opened.session.run({ [info.inputName]: input });
+      outputs.push([...(out.vein!.data as Float32Array)]);
       await opened.session.release();
     }
+    expect(outputs[0]).toHaveLength(2);
+    expect(outputs[1]).toEqual(outputs[0]);
   });
 });

@@ -128,22 +128,15 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
       push(`vein closed (since ${formatS(closedSinceMs)})`);
     }
     const closedPeakLevel = Math.max(v.closedSinceMs === undefined ? 0 : v.closedPeakLevel, f.level);
-    const level = p.closedLevel;
-    // sustained: the confident part of the closure starts when the level reaches closedLevel and ends when it drops.
-    const confidentSinceMs =
-      f.level < level ? undefined : v.closedSinceMs === undefined ? closedSinceMs : (v.confidentSinceMs ?? f.nowMs);
+    // The part of the closure with the level at or above closedLevel: from the closure's
+    // start if it began there, else from the frame the level got there; none below it.
+    let confidentSinceMs: number | undefined;
+    if (f.level >= p.closedLevel) confidentSinceMs = v.closedSinceMs === undefined ? closedSinceMs : (v.confidentSinceMs ?? f.nowMs);
     v = { ...v, closedSinceMs, closedPeakLevel, confidentSinceMs, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
-    // A closure counts only when the raw signal is clearly closed too, not a
-    // smoother drifting on readings that hover around 0.5.
-    const countedMs =
-      p.closedLevelHold === 'peak'
-        ? closedPeakLevel >= level
-          ? closedMs
-          : -1
-        : confidentSinceMs === undefined
-          ? -1
-          : Math.max(0, f.veinUntilMs - Math.max(confidentSinceMs, closedSinceMs));
-    if (v.compressibleAtMs === undefined && countedMs >= p.minClosedS * 1000) {
+    // A closure counts only when the raw signal is clearly closed too, not a smoother
+    // drifting on readings that hover around 0.5 (nor a pressed clot read as half-closed).
+    const countedMs = countedClosureMs(p, closedMs, closedPeakLevel, confidentSinceMs, f.veinUntilMs);
+    if (v.compressibleAtMs === undefined && countedMs !== undefined && countedMs >= p.minClosedS * 1000) {
       v = { ...v, compressibleAtMs: f.nowMs };
       push(`vein closed for ${formatS(countedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
     }
@@ -158,6 +151,22 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     push(`compression cycle ${v.cycles} (pClosed level rose and fell back by >= ${p.cycleDelta})`);
   }
   return { visit: v, reasons };
+}
+
+/**
+ * How much of the current closure counts towards minClosedS: all of it once its level has
+ * reached closedLevel (`peak`), or only the time at that level (`sustained`); undefined
+ * when none counts.
+ */
+function countedClosureMs(
+  p: CompressibilityParams,
+  closedMs: number,
+  peakLevel: number,
+  confidentSinceMs: number | undefined,
+  untilMs: number,
+): number | undefined {
+  if (p.closedLevelHold === 'peak') return peakLevel >= p.closedLevel ? closedMs : undefined;
+  return confidentSinceMs === undefined ? undefined : Math.max(0, untilMs - confidentSinceMs);
 }
 
 /** The landmark is no longer held: start the grace period. */

@@ -39,7 +39,7 @@ import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { CrossExamBatcher } from '../../model/cross-exam-batcher.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
-import { sessionOptionsShape } from '../../model/session-options-schema.js';
+import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { sessionId, type SharedInference } from '../../model/shared-inference.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
 import { SharedWindowBatcher } from './shared-window-batcher.js';
@@ -106,14 +106,7 @@ export const onnxInferenceStage = defineStage({
     const batchSize = ctx.live ? 1 : config.batch;
     // A batch run shares one session and batches windows across its exams (docs/batch.md).
     if (ctx.inference && config.mode === 'window') return sharedWindowOperator(ctx.inference, config, info, batchSize, ctx);
-    const { session, provider } = await openSession(info.file, {
-      providers: config.providers,
-      onFallback: config.onFallback,
-      threads: config.threads,
-      spinWait: config.spinWait,
-      warn: (m) => ctx.warn(m),
-      scope,
-    });
+    const { session, provider } = await openSession(info.file, { ...sessionChoiceOf(config), warn: (m) => ctx.warn(m), scope });
     ctx.logger.info(`[${scope}] ${info.modelId} on ${provider}`);
     if (config.mode === 'streaming') {
       return (source) =>
@@ -156,7 +149,7 @@ async function sharedWindowOperator(
   ctx: BuildContext,
 ): Promise<OperatorFunction<PipelineEvent, PipelineEvent>> {
   const scope = 'stage:onnx-inference';
-  const key = { file: info.file, providers: config.providers, onFallback: config.onFallback, threads: config.threads, spinWait: config.spinWait };
+  const key = { file: info.file, ...sessionChoiceOf(config) };
   // Per stage position too: two inference stages of one pipeline must not wait on each other.
   const batcher = await inference.batcher<WindowEvent, PredictionEvent>(JSON.stringify([ctx.unitPath, sessionId(key), batchSize]), async (onBatch) => {
     const { session, provider } = await inference.session(key, { warn: (m) => ctx.warn(m), scope });

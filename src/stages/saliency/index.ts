@@ -38,7 +38,7 @@ import { AutodvtError } from '../../errors.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
-import { sessionOptionsShape } from '../../model/session-options-schema.js';
+import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
@@ -96,14 +96,7 @@ export const saliencyStage = defineStage({
     const info = readModelInfo(saliencyModelPath(config, ctx), scope);
     const bad = gradcamProblem(info);
     if (bad) throw new AutodvtError(bad, { scope, category: 'config' });
-    const { session, provider } = await openSession(info.file, {
-      providers: config.providers,
-      onFallback: config.onFallback,
-      threads: config.threads,
-      spinWait: config.spinWait,
-      warn: (m) => ctx.warn(m),
-      scope,
-    });
+    const { session, provider } = await openSession(info.file, { ...sessionChoiceOf(config), warn: (m) => ctx.warn(m), scope });
     ctx.logger.info(`[${scope}] Grad-CAM of ${info.modelId} (${config.target}) on ${provider}`);
     const model = new GradcamModel(session, info);
     if (config.warmup) await model.run(undefined, config.target);
