@@ -63,9 +63,15 @@ NORM_EPS = 1e-12  # heatmap / max(heatmap.max(), NORM_EPS)
 def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
     """The AutoDVTNet whose forward equals the ONNX window model's (BN folded into conv + bias).
 
+    Reads both trunk forms: one Conv3d per block (/trunk/blocks.N/conv/Conv, older exports) or the
+    time-folded one, three Conv2d per block, one per temporal tap (/trunk/blocks.N/conv/taps.K/Conv,
+    repeated for every output slice; see autodvt.time_fold), stacked back into the Conv3d weight.
+
     Returns (model in eval mode, metadata_props as a dict of raw strings)."""
     import onnx
     from onnx import numpy_helper
+
+    from .time_fold import TAPS, conv3d_weight_from_taps
 
     m = onnx.load(path)
     meta = {p.key: p.value for p in m.metadata_props}
@@ -73,21 +79,34 @@ def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
         else meta.get("autodvt.variant", "3d-dual")
     model = build_model(variant).eval()
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    for node in m.graph.node:  # the exporter writes equal initializers once, the others as Identity of it
+        if node.op_type == "Identity" and node.input[0] in inits:
+            inits[node.output[0]] = inits[node.input[0]]
 
     def tensor(name: str) -> torch.Tensor:
         if name not in inits:
             raise ValueError(f"{path}: {name} is not an initializer (was the model exported with BN folded?)")
         return torch.from_numpy(inits[name].copy())
 
-    convs: Dict[str, Tuple[str, Optional[str]]] = {}
-    fcs: Dict[str, Tuple[str, Optional[str]]] = {}
+    Ref = Tuple[str, Optional[str]]  # (weight initializer, bias initializer or None)
+    convs: Dict[str, Ref] = {}
+    taps: Dict[str, Dict[int, Ref]] = {}  # time-folded trunk: block key -> tap -> weights
+    fcs: Dict[str, Ref] = {}
     for node in m.graph.node:
         out = node.output[0]
         if node.op_type == "Conv":
+            ref = (node.input[1], node.input[2] if len(node.input) > 2 else None)
+            mt = re.search(r"/trunk/blocks\.(\d+)/conv/taps\.(\d+)(?:_\d+)?/", out)
+            if mt:
+                key, k = f"trunk.{mt.group(1)}", int(mt.group(2))
+                seen = taps.setdefault(key, {}).setdefault(k, ref)
+                if seen != ref:
+                    raise ValueError(f"{path}: {key} tap {k} uses two weights ({seen} and {ref})")
+                continue
             mt = re.search(r"/(trunk|landmark|vein)/blocks\.(\d+)/conv/", out)
             if not mt:
                 raise ValueError(f"{path}: cannot place Conv node {node.name or out}")
-            convs[f"{mt.group(1)}.{mt.group(2)}"] = (node.input[1], node.input[2] if len(node.input) > 2 else None)
+            convs[f"{mt.group(1)}.{mt.group(2)}"] = ref
         elif node.op_type == "Gemm":
             mt = re.search(r"/(landmark|vein)/fc/", out)
             if not mt:
@@ -97,14 +116,27 @@ def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
                 raise ValueError(f"{path}: expected Gemm with transB=1 for the {mt.group(1)} classifier")
             fcs[mt.group(1)] = (node.input[1], node.input[2] if len(node.input) > 2 else None)
 
-    def set_block(block: ConvBlock, key: str):
+    def weights(key: str) -> Tuple[torch.Tensor, torch.Tensor]:
+        if key in taps:
+            if key in convs or sorted(taps[key]) != list(range(TAPS)):
+                raise ValueError(f"{path}: {key} needs exactly Conv taps 0..{TAPS - 1}, found {sorted(taps[key])}"
+                                 + (" and a Conv3d" if key in convs else ""))
+            refs = [taps[key][k] for k in range(TAPS)]
+            biases = [tensor(b) for _, b in refs if b]
+            if not biases:
+                raise ValueError(f"{path}: {key} has no bias (was the model exported with BN folded?)")
+            return conv3d_weight_from_taps([tensor(w) for w, _ in refs]), torch.stack(biases).sum(0)
         if key not in convs:
             raise ValueError(f"{path}: no Conv for {key}")
         wname, bname = convs[key]
-        w = tensor(wname)
+        if not bname:
+            raise ValueError(f"{path}: {key} has no bias (was the model exported with BN folded?)")
+        return tensor(wname), tensor(bname)
+
+    def set_block(block: ConvBlock, key: str):
+        w, b = weights(key)
         if tuple(w.shape) != tuple(block.conv.weight.shape):
             raise ValueError(f"{path}: {key} weight {tuple(w.shape)} != model {tuple(block.conv.weight.shape)}")
-        b = tensor(bname) if bname else torch.zeros(w.shape[0])
         with torch.no_grad():
             block.conv.weight.copy_(w)
             block.bn.weight.fill_(1.0)
@@ -122,10 +154,11 @@ def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
         with torch.no_grad():
             head.fc.weight.copy_(tensor(wname))
             head.fc.bias.copy_(tensor(bname) if bname else torch.zeros_like(head.fc.bias))
-    used = {n for v in list(convs.values()) + list(fcs.values()) for n in v if n}
-    expected = 2 * (len(model.trunk.blocks) + sum(len(h.blocks) + 1 for h in model.heads.values()))
-    if len(used) != expected:
-        raise ValueError(f"{path}: mapped {len(used)} weight tensors, expected {expected}")
+    layers = {f"trunk.{i}" for i in range(len(model.trunk.blocks))} | \
+        {f"{t}.{i}" for t, h in model.heads.items() for i in range(len(h.blocks))}
+    unplaced = sorted((set(convs) | set(taps)) - layers)
+    if unplaced:
+        raise ValueError(f"{path}: Conv nodes for {', '.join(unplaced)}: no such layer in the {variant} network")
     return model.eval(), meta
 
 

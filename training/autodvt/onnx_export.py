@@ -4,6 +4,8 @@ Window model  (<name>.onnx):            frames [B,1,9,150,150] -> landmark [B,3]
 Streaming     (<name>.streaming.onnx):  frame [B,1,1,150,150], state_in_0..3
                                         -> landmark, vein, state_out_0..3
 Both outputs are softmax probabilities (landmark: BG, LM1, LM2; vein: open, closed).
+The window model's 3D trunk is written as 2D convolutions over time slices, BatchNorm folded
+(time_fold.py; export_window(fold_time=False) writes the Conv3d trunk as before).
 A single-task model still has both outputs; the head it lacks outputs uniform
 probabilities, and `autodvt.tasks` lists the heads that are real.
 
@@ -25,18 +27,30 @@ from torch import nn
 
 from .model import FRAME_SIZE, LANDMARK_CLASSES, TASK_CLASSES, TASKS, VEIN_CLASSES, WINDOW, AutoDVTNet
 from .streaming import StreamingAutoDVT, init_state, run_stream, state_shapes
+from .time_fold import TimeFoldedTrunk
 
 OPSET = 17
 TOLERANCE = 1e-4
 
 
 class WindowExport(nn.Module):
-    def __init__(self, model: AutoDVTNet):
+    """frames [B, 1, 9, H, W] -> (landmark [B, 3], vein [B, 2]) softmax probabilities.
+
+    fold_time (3D models; ignored for 2D): the trunk runs as per-tap Conv2d with BatchNorm folded
+    (time_fold.TimeFoldedTrunk, a copy of the weights taken now: for export, not training), the form
+    ONNX Runtime runs fastest. False runs the model's own Conv3d trunk."""
+
+    def __init__(self, model: AutoDVTNet, fold_time: bool = False):
         super().__init__()
         self.model = model
+        self.trunk = TimeFoldedTrunk(model.trunk) if fold_time and model.variant.dims == 3 else None
 
     def forward(self, frames):
-        logits = self.model(frames)
+        if self.trunk is None:
+            logits = self.model(frames)
+        else:
+            feat = self.trunk(frames)
+            logits = {t: h(feat) for t, h in self.model.heads.items()}
         outs = []
         like = frames.flatten(1)
         for t in TASKS:
@@ -120,12 +134,15 @@ def reference_input(batch: int, frames: int, seed: int, norm: Dict[str, float],
 
 def export_window(model: AutoDVTNet, path: str, norm: Dict[str, float], training: Optional[dict] = None,
                   metrics: Optional[dict] = None, ref_pixels: Optional[torch.Tensor] = None,
-                  ref_seed: int = 1234) -> dict:
+                  ref_seed: int = 1234, fold_time: bool = True) -> dict:
+    """fold_time: write the 3D trunk as per-tap Conv2d (see WindowExport); the reference outputs come
+    from the model's own Conv3d trunk either way."""
     model = model.cpu().eval()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     wrapper = WindowExport(model).eval()
+    exported = WindowExport(model, fold_time=fold_time).eval()
     dummy = torch.zeros(1, 1, WINDOW, *FRAME_SIZE)
-    _export(wrapper, (dummy,), path, ["frames"], ["landmark", "vein"],
+    _export(exported, (dummy,), path, ["frames"], ["landmark", "vein"],
             {"frames": {0: "batch"}, "landmark": {0: "batch"}, "vein": {0: "batch"}})
     meta = base_metadata(model, norm, training, metrics)
     meta["autodvt.mode"] = "window"
@@ -137,6 +154,8 @@ def export_window(model: AutoDVTNet, path: str, norm: Dict[str, float], training
     x = reference_input(2, WINDOW, ref_seed, norm, ref_pixels)
     with torch.no_grad():
         lm, vein = wrapper(x)
+        elm, evein = exported(x)
+    exported_diff = float(max((elm - lm).abs().max(), (evein - vein).abs().max()))
     np.save(stem + ".reference.npy", x.numpy().astype(np.float32))
     ref = {
         "model": os.path.basename(path),
@@ -144,6 +163,8 @@ def export_window(model: AutoDVTNet, path: str, norm: Dict[str, float], training
         "input": {"name": "frames", "file": os.path.basename(stem) + ".reference.npy",
                   "shape": list(x.shape), "dtype": "float32"},
         "outputs": {"landmark": lm.tolist(), "vein": vein.tolist()},
+        "fold_time": exported.trunk is not None,
+        "exported_vs_model_max_abs_diff": exported_diff,
         "tolerance": TOLERANCE,
         "torch": torch.__version__,
     }
@@ -154,7 +175,8 @@ def export_window(model: AutoDVTNet, path: str, norm: Dict[str, float], training
     with open(stem + ".reference.json", "w", encoding="utf-8") as f:
         json.dump(ref, f, indent=1)
     return {"path": path, "model_id": meta["autodvt.model_id"], "reference": stem + ".reference.json",
-            "bytes": os.path.getsize(path), **({"ort_python_max_abs_diff": ref["ort_python_max_abs_diff"]}
+            "bytes": os.path.getsize(path), "fold_time": ref["fold_time"],
+            "exported_vs_model_max_abs_diff": exported_diff, **({"ort_python_max_abs_diff": ref["ort_python_max_abs_diff"]}
                                                if "ort_python_max_abs_diff" in ref else {})}
 
 

@@ -19,7 +19,8 @@ the same sum as a Conv2d over the 3 slices stacked as channels: input [B, C, 3, 
 flattened to [B, 3C, H, W] (channel c*3 + t) against the weight [O, C, 3, kh, kw]
 flattened the same way. The export uses that form (`fold_time=True`): ONNX Runtime's
 CPU provider has its fastest kernels (NCHWc layout, Conv+BatchNorm+ReLU fusion) for 2D
-convolutions only. Same weights, same outputs (up to float rounding).
+convolutions only. Same weights, same outputs (up to float rounding). The window export
+folds time too, in its own form: see time_fold.py.
 """
 from __future__ import annotations
 
@@ -28,9 +29,8 @@ from typing import List, Tuple
 import torch
 from torch import nn
 
-import torch.nn.functional as F
-
 from .model import FRAME_SIZE, TASK_CLASSES, TASKS, AutoDVTNet, count_macs
+from .time_fold import block_step_as_conv2d
 
 
 def state_shapes(model: AutoDVTNet, batch: int = 1) -> List[List[int]]:
@@ -61,17 +61,6 @@ def _probs(model: AutoDVTNet, feat: torch.Tensor, like: torch.Tensor) -> Tuple[t
             # uniform probabilities with a dynamic batch dimension (trace-friendly)
             outs.append(torch.ones_like(like[:, :n]) / n)
     return outs[0], outs[1]
-
-
-def block_step_as_conv2d(blk: nn.Module, inp: torch.Tensor) -> torch.Tensor:
-    """One streaming step of a Conv3d block (conv, BatchNorm, ReLU) as a Conv2d over the
-    3 input slices stacked as channels. inp [B, C, 3, H, W] -> [B, C', 1, H', W']."""
-    conv, bn = blk.conv, blk.bn
-    w = conv.weight  # [O, C, 3, kh, kw]
-    y = F.conv2d(inp.flatten(1, 2), w.flatten(1, 2), conv.bias, stride=tuple(conv.stride[1:]),
-                 padding=tuple(conv.padding[1:]))
-    y = F.batch_norm(y, bn.running_mean, bn.running_var, bn.weight, bn.bias, False, 0.0, bn.eps)
-    return blk.act(y).unsqueeze(2)
 
 
 class StreamingAutoDVT(nn.Module):
