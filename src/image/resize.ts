@@ -59,6 +59,7 @@ export function resizeGray(src: GrayImage, outW: number, outH: number, out?: Uin
   const fx = src.width / outW;
   const fy = src.height / outH;
   if (Number.isInteger(fx) && Number.isInteger(fy) && fx >= 1 && fy >= 1) {
+    if (fx === 4 && fy === 4 && src.pixels.byteOffset % 4 === 0) return blockMean4x4(src, outW, outH, dst);
     return blockMean(src, outW, outH, fx, fy, dst);
   }
   const wx = axisWeights(src.width, outW);
@@ -105,6 +106,35 @@ function blockMean(src: GrayImage, outW: number, outH: number, fx: number, fy: n
     }
     const orow = oy * outW;
     for (let ox = 0; ox < outW; ox++) dst[orow + ox] = ((sums[ox]! + half) / area) | 0;
+  }
+  return { width: outW, height: outH, pixels: dst };
+}
+
+/**
+ * The same block mean for 4x4 blocks (600 -> 150, the pipeline's resize), one 32-bit read
+ * per block row: a word w of four pixels becomes two lanes of two-pixel sums,
+ * (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff); four rows add up to at most 2040 per lane,
+ * so the lanes never carry, and their sum is the block's. Exact on either byte order.
+ * Written out for 4x4: a loop over the block's rows ran it about 2x slower.
+ */
+function blockMean4x4(src: GrayImage, outW: number, outH: number, dst: Uint8Array): GrayImage {
+  const sp = src.pixels;
+  const words = new Int32Array(sp.buffer, sp.byteOffset, sp.length >> 2);
+  const r = src.width >> 2;
+  for (let oy = 0; oy < outH; oy++) {
+    const top = oy * 4 * r;
+    const orow = oy * outW;
+    for (let ox = 0; ox < outW; ox++) {
+      const k = top + ox;
+      const a = words[k]!;
+      const b = words[k + r]!;
+      const c = words[k + 2 * r]!;
+      const d = words[k + 3 * r]!;
+      const lanes =
+        (a & 0x00ff00ff) + ((a >>> 8) & 0x00ff00ff) + (b & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) +
+        (c & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + (d & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+      dst[orow + ox] = ((lanes & 0xffff) + (lanes >>> 16) + 8) >> 4;
+    }
   }
   return { width: outW, height: outH, pixels: dst };
 }

@@ -57,19 +57,20 @@ export const cropPadStage = defineStage({
   },
 });
 
-function cropPadFrame(
+/** One frame of the stage: the crop itself plus the boxes moved with it. */
+export function cropPadFrame(
   frame: FrameEvent,
   outW: number,
   outH: number,
   config: { centre: 'frame' | 'us-region'; cropToRegion: boolean; fill: number },
 ): FrameEvent {
   const region = frame.meta.usRegion;
-  let pixels = frame.pixels;
-  if (region && config.cropToRegion) pixels = blankOutside(frame, region, config.fill);
   const useRegion = region && config.centre === 'us-region';
   const centreX = useRegion ? region.x + Math.floor(region.width / 2) : Math.floor(frame.width / 2);
   const centreY = useRegion ? region.y + Math.floor(region.height / 2) : Math.floor(frame.height / 2);
-  const out = cropPad({ width: frame.width, height: frame.height, pixels }, { width: outW, height: outH, centreX, centreY, fill: config.fill });
+  // Copying only the region's pixels is the same as blanking outside it first, without a full-size copy.
+  const within = region && config.cropToRegion ? region : undefined;
+  const out = cropPad(frame, { width: outW, height: outH, centreX, centreY, fill: config.fill, within });
   const dx = Math.floor(outW / 2) - centreX;
   const dy = Math.floor(outH / 2) - centreY;
   const shift = <B extends Box>(b: B): B => ({ ...b, x: b.x + dx, y: b.y + dy });
@@ -85,16 +86,6 @@ function cropPadFrame(
       redactions: frame.meta.redactions?.map(shift),
     },
   };
-}
-
-function blankOutside(frame: FrameEvent, r: Box, fill: number): Uint8Array {
-  const out = new Uint8Array(frame.width * frame.height).fill(fill);
-  const b = clipBox(r, frame.width, frame.height);
-  for (let y = b.y; y < b.y + b.height; y++) {
-    const row = y * frame.width;
-    out.set(frame.pixels.subarray(row + b.x, row + b.x + b.width), row + b.x);
-  }
-  return out;
 }
 
 function clipBox(b: Box, w: number, h: number): Box {

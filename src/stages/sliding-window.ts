@@ -12,7 +12,9 @@
  *   onGap        `reset`: a larger gap starts a fresh window (a warning says so);
  *                `error`: a larger gap fails the run (default reset)
  * Notes: windows never span two exams; `window.seqs` lists the frames it covers, so a
- *   gap a window bridges is visible downstream.
+ *   gap a window bridges is visible downstream. A window keeps its frames as 8-bit planes
+ *   (`windowFrames`) and builds `data` only when something reads it: onnx-inference reads
+ *   the planes, so a frame is copied once instead of converted to floats in every window.
  *
  * ```yaml
  * - type: sliding-window
@@ -82,6 +84,8 @@ export function slidingWindow(
 /** Keeps the newest `size` frames of the current exam; one per subscription. */
 export class WindowAssembler {
   private frames: FrameEvent[] = [];
+  /** Copies of the frames' pixels, parallel to `frames`: a window may wait in a batch long after its frames moved on. */
+  private planes: Uint8Array[] = [];
   private sinceReset = 0;
   private examId: string | undefined;
 
@@ -114,7 +118,11 @@ export class WindowAssembler {
       }
     }
     this.frames.push(event);
-    if (this.frames.length > this.config.size) this.frames.shift();
+    this.planes.push(event.pixels.slice(0, event.width * event.height));
+    if (this.frames.length > this.config.size) {
+      this.frames.shift();
+      this.planes.shift();
+    }
     this.sinceReset++;
     const { size, step } = this.config;
     if (this.sinceReset >= size && (this.sinceReset - size) % step === 0) return [event, this.window()];
@@ -123,6 +131,7 @@ export class WindowAssembler {
 
   private reset(examId: string | undefined): void {
     this.frames = [];
+    this.planes = [];
     this.sinceReset = 0;
     this.examId = examId;
   }
@@ -130,10 +139,9 @@ export class WindowAssembler {
   private window(): WindowEvent {
     const newest = this.frames[this.frames.length - 1]!;
     const { width, height } = newest;
-    const plane = width * height;
-    const data = new Float32Array(this.config.size * plane);
-    for (let t = 0; t < this.frames.length; t++) toUnitRange(data.subarray(t * plane, (t + 1) * plane), this.frames[t]!.pixels);
-    return {
+    const planes: readonly Uint8Array[] = this.planes.slice();
+    let data: Float32Array | undefined;
+    const window: WindowEvent = {
       kind: 'window',
       seq: newest.seq,
       ptsMs: newest.ptsMs,
@@ -141,14 +149,47 @@ export class WindowAssembler {
       examId: newest.source.examId,
       seqs: this.frames.map((f) => f.seq),
       shape: [1, 1, this.config.size, height, width],
-      data,
+      // Built on first read (saliency, tests, a hand-written sink); a copy of the event
+      // ({ ...window }) reads it and so carries plain data, without the planes.
+      get data(): Float32Array {
+        return (data ??= unitRangeWindow(planes));
+      },
+      set data(value: Float32Array) {
+        data = value;
+        framesOf.delete(window);
+      },
       labels: newest.labels,
     };
+    framesOf.set(window, planes);
+    return window;
   }
 }
 
-/** 8-bit pixels to floats in [0, 1]: a plain loop over locals (a closure per frame ran it about 2x slower). */
-function toUnitRange(dst: Float32Array, px: Uint8Array): void {
+const framesOf = new WeakMap<WindowEvent, readonly Uint8Array[]>();
+
+/**
+ * The frames of a window built here, oldest first, as 8-bit planes of H*W pixels
+ * (`window.data` holds exactly their pixel/255); read-only, since the windows that
+ * share a frame share its plane. Undefined for any other window (written by hand,
+ * copied, or given new data), which has only `data`.
+ */
+export function windowFrames(window: WindowEvent): readonly Uint8Array[] | undefined {
+  return framesOf.get(window);
+}
+
+/** Frames (8-bit planes, oldest first) to the window layout [T, H, W] of pixel/255. */
+function unitRangeWindow(planes: readonly Uint8Array[]): Float32Array {
+  const plane = planes[0]?.length ?? 0;
+  const data = new Float32Array(planes.length * plane);
+  for (let t = 0; t < planes.length; t++) toUnitRange(data.subarray(t * plane, (t + 1) * plane), planes[t]!);
+  return data;
+}
+
+/**
+ * 8-bit pixels to floats in [0, 1], the one definition of a window's values (the model's
+ * input table is built with it too). A plain loop over locals (a closure per frame ran it about 2x slower).
+ */
+export function toUnitRange(dst: Float32Array, px: Uint8Array): void {
   const inv = 1 / 255;
   const n = dst.length;
   for (let i = 0; i < n; i++) dst[i] = px[i]! * inv;

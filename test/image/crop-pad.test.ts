@@ -58,4 +58,22 @@ describe('cropPad', () => {
       }),
     );
   });
+
+  it('cropping within a box is the same as filling outside the box first, into a new or a reused buffer', () => {
+    const box = fc.record({ x: fc.integer({ min: -20, max: 70 }), y: fc.integer({ min: -20, max: 70 }), width: fc.integer({ min: -5, max: 80 }), height: fc.integer({ min: -5, max: 80 }) });
+    const centre = fc.integer({ min: -20, max: 90 });
+    fc.assert(
+      fc.property(image, size, size, box, centre, centre, fc.integer({ min: 0, max: 255 }), fc.boolean(), (img, w, h, within, cx, cy, fill, reuse) => {
+        const blanked = img.pixels.map((p, i) => {
+          const x = i % img.width;
+          const y = Math.floor(i / img.width);
+          return x >= within.x && y >= within.y && x < within.x + within.width && y < within.y + within.height ? p : fill;
+        });
+        const expected = cropPad({ ...img, pixels: blanked }, { width: w, height: h, centreX: cx, centreY: cy, fill }).pixels;
+        const out = reuse ? new Uint8Array(w * h).fill(fill ^ 0x55) : undefined;
+        expect(cropPad(img, { width: w, height: h, centreX: cx, centreY: cy, fill, within, out }).pixels).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -57,4 +57,29 @@ describe('resizeGray', () => {
     const mean = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(Math.abs(mean(out.pixels) - mean(pixels))).toBeLessThan(1.5);
   });
+
+  it('4x4 blocks (read a word at a time) are the rounded mean of each block, at any byte offset and size', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 7 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), (ow, oh, offset, noise) => {
+        const w = ow * 4;
+        const h = oh * 4;
+        const buffer = new Uint8Array(offset + w * h);
+        const pixels = buffer.subarray(offset);
+        for (let i = 0; i < pixels.length; i++) pixels[i] = i % 7 === 0 ? 255 : noise[i % 64]!;
+        const out = resizeGray({ width: w, height: h, pixels }, ow, oh);
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++) {
+            let sum = 0;
+            for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) sum += pixels[(oy * 4 + dy) * w + ox * 4 + dx]!;
+            expect(out.pixels[oy * ow + ox]).toBe(Math.floor((sum + 8) / 16));
+          }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('an all-255 image stays 255 through 4x4 blocks (the largest sums)', () => {
+    const out = resizeGray({ width: 600, height: 600, pixels: new Uint8Array(600 * 600).fill(255) }, 150, 150);
+    expect(out.pixels.every((p) => p === 255)).toBe(true);
+  });
 });

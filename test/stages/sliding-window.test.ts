@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { slidingWindow } from '../../src/stages/sliding-window.js';
+import { slidingWindow, WindowAssembler, windowFrames } from '../../src/stages/sliding-window.js';
 import type { PipelineEvent, WindowEvent } from '../../src/events.js';
 import { grayFrame } from '../helpers/frames.js';
+import { bits, dataBefore, windowStreams } from './window-stream.js';
 
 async function run(events: PipelineEvent[], size: number, step: number, maxGapFrames = 2, warn: (m: string) => void = () => {}) {
   const out = await firstValueFrom(from(events).pipe(slidingWindow({ size, step, maxGapFrames, onGap: 'reset' }, { warn }), toArray()));
@@ -58,5 +59,56 @@ describe('sliding-window', () => {
     const out = await firstValueFrom(from([marker, ...frames(2)]).pipe(slidingWindow({ size: 9, step: 1, maxGapFrames: 2, onGap: 'reset' }), toArray()));
     expect(out[0]).toBe(marker);
     expect(out.map((e) => e.kind)).toEqual(['warning', 'frame', 'frame']);
+  });
+
+  it('data is bit for bit the Float32 block of pixel/255 it was before, for any size, step, gaps and exam boundaries', () => {
+    fc.assert(
+      fc.property(windowStreams(), ({ events, ...config }) => {
+        const assembler = new WindowAssembler({ ...config, onGap: 'reset' });
+        const windows = events.flatMap((e) => assembler.push(e)).filter((e): e is WindowEvent => e.kind === 'window');
+        for (const w of windows) {
+          const own = events.filter((e) => e.kind === 'frame' && w.seqs.includes(e.seq));
+          expect(own.every((f) => f.kind === 'frame' && f.source.examId === w.examId)).toBe(true);
+          expect(w.seqs.slice(1).every((s, i) => s - w.seqs[i]! - 1 <= config.maxGapFrames)).toBe(true);
+          expect(w.data).toHaveLength(config.size * 6);
+          expect(bits(w.data)).toEqual(bits(dataBefore(w, events)));
+          expect(windowFrames(w)!.map((f) => Array.from(f))).toEqual(w.seqs.map((s) => Array.from((events.find((e) => e.kind === 'frame' && e.seq === s) as { pixels: Uint8Array }).pixels)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps its own copy of each frame: a window does not change when the frame buffers are reused later', () => {
+    const input = frames(6);
+    const assembler = new WindowAssembler({ size: 3, step: 1, maxGapFrames: 2, onGap: 'reset' });
+    const windows = input.flatMap((f) => assembler.push(f)).filter((e): e is WindowEvent => e.kind === 'window');
+    const expected = windows.map((w) => bits(dataBefore(w, input)));
+    for (const f of input) f.pixels.fill(7);
+    expect(windows.map((w) => bits(w.data))).toEqual(expected);
+  });
+
+  it('builds data once, on first read', () => {
+    const assembler = new WindowAssembler({ size: 2, step: 1, maxGapFrames: 2, onGap: 'reset' });
+    const w = [...frames(2)].flatMap((f) => assembler.push(f)).find((e): e is WindowEvent => e.kind === 'window')!;
+    expect(w.data).toBe(w.data);
+  });
+
+  it('a copy of a window ({ ...window }) carries the same data and no frames', () => {
+    const input = frames(4);
+    const assembler = new WindowAssembler({ size: 4, step: 1, maxGapFrames: 2, onGap: 'reset' });
+    const w = input.flatMap((f) => assembler.push(f)).find((e): e is WindowEvent => e.kind === 'window')!;
+    const copy = { ...w, saliency: undefined };
+    expect(windowFrames(copy)).toBeUndefined();
+    expect(bits(copy.data)).toEqual(bits(dataBefore(w, input)));
+  });
+
+  it('a window given new data no longer offers its frames', () => {
+    const assembler = new WindowAssembler({ size: 1, step: 1, maxGapFrames: 2, onGap: 'reset' });
+    const w = frames(1).flatMap((f) => assembler.push(f)).find((e): e is WindowEvent => e.kind === 'window')!;
+    const data = new Float32Array(12).fill(0.5);
+    w.data = data;
+    expect(w.data).toBe(data);
+    expect(windowFrames(w)).toBeUndefined();
   });
 });

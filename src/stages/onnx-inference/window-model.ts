@@ -6,6 +6,7 @@
  */
 import { AutodvtError } from '../../errors.js';
 import { inputAffine, type ModelInfo } from '../../model/model-info.js';
+import { toUnitRange, windowFrames } from '../sliding-window.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Clock } from '../../context.js';
 import type { PredictionEvent, WindowEvent } from '../../events.js';
@@ -13,6 +14,7 @@ import type { PredictionEvent, WindowEvent } from '../../events.js';
 export class WindowModel {
   private readonly plane: number;
   private readonly buffer: Float32Array;
+  private readonly input: WindowInput;
 
   constructor(
     private readonly session: InferenceSession,
@@ -22,19 +24,19 @@ export class WindowModel {
   ) {
     this.plane = info.frames * info.height * info.width;
     this.buffer = new Float32Array(batchSize * this.plane);
+    this.input = new WindowInput(info);
   }
 
   /** Run a batch (at most batchSize windows); an empty list runs one all-zero window (warm-up). */
   async run(windows: WindowEvent[]): Promise<PredictionEvent[]> {
     const { info } = this;
     const n = Math.max(1, windows.length);
-    const { a, b } = inputAffine(info, 'window');
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       checkWindowFits(info, w);
-      affineInto(this.buffer.subarray(i * this.plane, (i + 1) * this.plane), w.data, a, b);
+      this.input.write(this.buffer.subarray(i * this.plane, (i + 1) * this.plane), w);
     }
-    if (windows.length === 0) this.buffer.fill(b, 0, this.plane);
+    if (windows.length === 0) this.buffer.fill(this.input.b, 0, this.plane);
     const ort = await import('onnxruntime-node');
     const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
     const t0 = this.clock.monotonic();
@@ -69,12 +71,66 @@ export class WindowModel {
 
 /** Throws (a config error) when the window does not fit the model input. */
 export function checkWindowFits(info: ModelInfo, w: WindowEvent): void {
-  if (w.data.length !== info.frames * info.height * info.width) {
+  const frames = windowFrames(w);
+  const length = frames ? frames.reduce((n, f) => n + f.length, 0) : w.data.length;
+  if (length !== info.frames * info.height * info.width) {
     throw new AutodvtError(
       `window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`,
       { scope: 'stage:onnx-inference', category: 'config' },
     );
   }
+}
+
+/**
+ * Writes windows into the model's input: a * value + b (the model's normalisation) for
+ * every value of the window. A window from sliding-window brings its frames as 8-bit
+ * planes (`windowFrames`); a frame is in up to T windows, so its input values are made
+ * once, through a table of all 256 pixel values, and copied into each window after. Any
+ * other window goes through the affine on its `data`. Both give the same Float32 values
+ * bit for bit: the table is that affine on the values `data` holds.
+ */
+export class WindowInput {
+  readonly a: number;
+  readonly b: number;
+  private readonly byPixel = new Float32Array(256);
+  /** Each frame's input values, kept while the frame's plane is alive (in a window or the assembler). */
+  private readonly byFrame = new WeakMap<Uint8Array, Float32Array>();
+
+  constructor(info: Pick<ModelInfo, 'normalization'>) {
+    const { a, b } = inputAffine(info, 'window');
+    this.a = a;
+    this.b = b;
+    const unit = new Float32Array(256);
+    toUnitRange(unit, Uint8Array.from({ length: 256 }, (_, p) => p));
+    affineInto(this.byPixel, unit, a, b);
+  }
+
+  /** One window's input values into `dst` (its whole length). */
+  write(dst: Float32Array, w: WindowEvent): void {
+    const frames = windowFrames(w);
+    if (!frames) return affineInto(dst, w.data, this.a, this.b);
+    let offset = 0;
+    for (const px of frames) {
+      dst.set(this.frameInput(px), offset);
+      offset += px.length;
+    }
+  }
+
+  private frameInput(px: Uint8Array): Float32Array {
+    let values = this.byFrame.get(px);
+    if (!values) {
+      values = new Float32Array(px.length);
+      lookupInto(values, px, this.byPixel);
+      this.byFrame.set(px, values);
+    }
+    return values;
+  }
+}
+
+/** dst[k] = table[px[k]]: a plain loop over locals, like `affineInto`. */
+function lookupInto(dst: Float32Array, px: Uint8Array, table: Float32Array): void {
+  const n = px.length;
+  for (let k = 0; k < n; k++) dst[k] = table[px[k]!]!;
 }
 
 /** dst[k] = a * src[k] + b: a plain loop over locals (a closure per window ran it 2x slower). */
