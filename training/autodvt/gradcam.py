@@ -50,6 +50,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .model import FRAME_SIZE, TASK_CLASSES, TASKS, AutoDVTNet, ConvBlock, build_model
+from .time_fold import TAPS, conv3d_weight_from_taps, fold_batchnorm
 
 LAYERS = ("trunk", "head")
 MARGIN = 1e-5  # |pre-activation| below which two runtimes may disagree on a ReLU mask
@@ -70,8 +71,6 @@ def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
     Returns (model in eval mode, metadata_props as a dict of raw strings)."""
     import onnx
     from onnx import numpy_helper
-
-    from .time_fold import TAPS, conv3d_weight_from_taps
 
     m = onnx.load(path)
     meta = {p.key: p.value for p in m.metadata_props}
@@ -166,15 +165,6 @@ def load_onnx_model(path: str) -> Tuple[AutoDVTNet, Dict[str, str]]:
 # the explicit-gradient module (what gets exported)
 
 
-def _fold(block: ConvBlock) -> Tuple[torch.Tensor, torch.Tensor]:
-    """conv (no bias) + eval BN -> (weight, bias) of one conv."""
-    bn = block.bn
-    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-    w = block.conv.weight * scale.reshape(-1, *([1] * (block.conv.weight.dim() - 1)))
-    b = bn.bias - bn.running_mean * scale
-    return w.detach().clone(), b.detach().clone()
-
-
 def normalise_heatmap(cam: torch.Tensor, size=FRAME_SIZE) -> torch.Tensor:
     """[B, 1, h, w] non-negative cam -> [B, H, W] bilinear (align_corners=False) / max."""
     up = F.interpolate(cam, size=tuple(size), mode="bilinear", align_corners=False)
@@ -197,7 +187,7 @@ class GradCAMExport(nn.Module):
         self.tasks = tuple(model.variant.tasks)
         for t, head in model.heads.items():
             for i, blk in enumerate(head.blocks):
-                w, b = _fold(blk)
+                w, b = fold_batchnorm(blk)
                 self.register_buffer(f"{t}_w{i}", w)
                 self.register_buffer(f"{t}_b{i}", b)
             self.register_buffer(f"{t}_fcw", head.fc.weight.detach().clone())

@@ -1,11 +1,12 @@
 """ONNX export of the window model and the streaming model, with metadata and reference I/O.
 
 Window model  (<name>.onnx):            frames [B,1,9,150,150] -> landmark [B,3], vein [B,2]
-Streaming     (<name>.streaming.onnx):  frame [B,1,1,150,150], state_in_0..3
-                                        -> landmark, vein, state_out_0..3
+Streaming     (<name>.streaming.onnx):  frame [B,1,1,150,150], state_in_0..7
+                                        -> landmark, vein, state_out_0..7
 Both outputs are softmax probabilities (landmark: BG, LM1, LM2; vein: open, closed).
-The window model's 3D trunk is written as 2D convolutions over time slices, BatchNorm folded
-(time_fold.py; export_window(fold_time=False) writes the Conv3d trunk as before).
+Both 3D trunks are written as 2D convolutions over time slices, BatchNorm folded (time_fold.py;
+export_window(fold_time=False) writes the Conv3d trunk as before, export_streaming(form="stacked")
+the earlier streaming form with 4 state tensors).
 A single-task model still has both outputs; the head it lacks outputs uniform
 probabilities, and `autodvt.tasks` lists the heads that are real.
 
@@ -26,7 +27,7 @@ import torch
 from torch import nn
 
 from .model import FRAME_SIZE, LANDMARK_CLASSES, TASK_CLASSES, TASKS, VEIN_CLASSES, WINDOW, AutoDVTNet
-from .streaming import StreamingAutoDVT, init_state, run_stream, state_shapes
+from .streaming import DEFAULT_FORM, StreamingAutoDVT, init_state, run_stream, state_layout, state_shapes
 from .time_fold import TimeFoldedTrunk
 
 OPSET = 17
@@ -187,28 +188,35 @@ def streaming_path(window_path: str) -> str:
 
 def export_streaming(model: AutoDVTNet, path: str, norm: Dict[str, float], training: Optional[dict] = None,
                      metrics: Optional[dict] = None, ref_pixels: Optional[torch.Tensor] = None,
-                     ref_seed: int = 4321, steps: int = 12) -> dict:
-    """ref_pixels: optional uint8 [1, steps, H, W] clip for the reference sequence."""
+                     ref_seed: int = 4321, steps: int = 12, form: str = DEFAULT_FORM) -> dict:
+    """ref_pixels: optional uint8 [1, steps, H, W] clip for the reference sequence.
+    form: "taps" (per-tap Conv2d, cached inputs or partial sums: the fastest in onnxruntime) or "stacked"
+    (one Conv2d over the cached slices stacked as channels); see streaming.py. The state layout differs,
+    and `autodvt.streaming` describes it. The reference outputs come from the same form (the warm-up
+    outputs depend on it), the window outputs from the model's own Conv3d trunk."""
     model = model.cpu().eval()
     if model.variant.dims != 3:
         raise ValueError("streaming export needs a 3D model (a 2D model has no temporal state: "
                          "run the window model on the newest frame instead)")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    sm = StreamingAutoDVT(model).eval()
-    shapes = state_shapes(model, 1)
+    sm = StreamingAutoDVT(model, form).eval()
+    shapes = state_shapes(model, 1, form)
+    layout = state_layout(model, form)
     n = len(shapes)
     in_names = ["frame"] + [f"state_in_{i}" for i in range(n)]
     out_names = ["landmark", "vein"] + [f"state_out_{i}" for i in range(n)]
     dyn = {k: {0: "batch"} for k in in_names + out_names}
-    _export(sm, (torch.zeros(1, 1, 1, *FRAME_SIZE), *init_state(model, 1)), path, in_names, out_names, dyn)
+    _export(sm, (torch.zeros(1, 1, 1, *FRAME_SIZE), *init_state(model, 1, form=form)), path, in_names, out_names, dyn)
     meta = base_metadata(model, norm, training, metrics)
     meta["autodvt.mode"] = "streaming"
     meta["autodvt.input"] = {"name": "frame", "layout": "NCTHW", "frames": 1, "height": FRAME_SIZE[0],
                              "width": FRAME_SIZE[1], "window": WINDOW}
     meta["autodvt.streaming"] = {
         "frame": {"name": "frame", "shape": ["batch", 1, 1, FRAME_SIZE[0], FRAME_SIZE[1]]},
+        "form": form,
         "state": [{"input": f"state_in_{i}", "output": f"state_out_{i}", "shape": ["batch"] + s[1:],
-                   "dtype": "float32"} for i, s in enumerate(shapes)],
+                   "dtype": "float32", "block": lay["block"], "holds": lay["holds"]}
+                  for i, (s, lay) in enumerate(zip(shapes, layout))],
         "init": "zeros",
         "warmup_frames": WINDOW - 1,
         "note": "feed state_out_k back as state_in_k; from the 9th frame on the outputs equal the window model's on the last 9 frames",
@@ -217,7 +225,7 @@ def export_streaming(model: AutoDVTNet, path: str, norm: Dict[str, float], train
 
     stem = path[:-5] if path.endswith(".onnx") else path
     clip = reference_input(1, steps, ref_seed, norm, ref_pixels)  # [1, 1, S, H, W]
-    slm, svein = run_stream(model, clip)
+    slm, svein = run_stream(model, clip, form)
     wrapper = WindowExport(model).eval()
     wins = torch.stack([clip[0, :, t - WINDOW + 1:t + 1] for t in range(WINDOW - 1, steps)])
     with torch.no_grad():
@@ -229,6 +237,7 @@ def export_streaming(model: AutoDVTNet, path: str, norm: Dict[str, float], train
         "model_id": meta["autodvt.model_id"],
         "input": {"name": "frame", "file": os.path.basename(stem) + ".reference.npy", "shape": list(clip.shape),
                   "dtype": "float32", "note": "feed clip[:, :, t:t+1] at step t, zero initial state"},
+        "form": form,
         "state_shapes": [s for s in shapes],
         "warmup_frames": WINDOW - 1,
         "outputs": {"landmark": slm[0].tolist(), "vein": svein[0].tolist()},
@@ -249,7 +258,7 @@ def export_streaming(model: AutoDVTNet, path: str, norm: Dict[str, float], train
     with open(stem + ".reference.json", "w", encoding="utf-8") as f:
         json.dump(ref, f, indent=1)
     return {"path": path, "model_id": meta["autodvt.model_id"], "reference": stem + ".reference.json",
-            "stream_vs_window_max_abs_diff": diff, "bytes": os.path.getsize(path)}
+            "form": form, "stream_vs_window_max_abs_diff": diff, "bytes": os.path.getsize(path)}
 
 
 def save_checkpoint(path: str, model: AutoDVTNet, norm: dict, training: dict, metrics: dict):
