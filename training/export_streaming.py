@@ -3,8 +3,8 @@
 
   /usr/bin/python3 training/export_streaming.py --checkpoint models/autodvt.pt --out models/autodvt.onnx
 
-Inputs:  frame [B,1,1,150,150] (normalised like the window model), state_in_0..3 (zeros at start)
-Outputs: landmark [B,3], vein [B,2] (softmax), state_out_0..3 (feed back as state_in_k)
+Inputs:  frame [B,1,1,150,150] (normalised like the window model), state_in_0..7 (zeros at start)
+Outputs: landmark [B,3], vein [B,2] (softmax), state_out_0..7 (feed back as state_in_k)
 State shapes are in the model's `autodvt.streaming` metadata. From the 9th frame on the outputs
 equal the window model's on the last 9 frames (checked here and recorded in the reference JSON).
 Also prints the multiply-adds per frame of window and streaming mode (--macs prints only those).
