@@ -1,13 +1,18 @@
 /** The bench result as a Markdown report (docs/benchmarks.md) and a terminal table. */
 import type { BenchResult } from './run-bench.js';
 import type { RunMeasurement } from './measure-run.js';
+import type { ThroughputResult } from './model-throughput.js';
 
 const f1 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
 const f2 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
 
 function runRow(name: string, r: RunMeasurement | undefined): string {
-  if (!r) return `| ${name} | – | – | – | – | – | – |`;
-  return `| ${name} | ${f1(r.framesPerSecond)} | ${f1(r.latencyMs?.p50)} | ${f1(r.latencyMs?.p95)} | ${f1(r.latencyMs?.p99)} | ${r.dropped} | ${f1(r.peakRssMB)} |`;
+  if (!r) return `| ${name} | – | – | – | – | – | – | – | – |`;
+  return `| ${name} | ${f1(r.framesPerSecond)} | ${f1(r.latencyMs?.p50)} | ${f1(r.latencyMs?.p95)} | ${f1(r.latencyMs?.p99)} | ${r.dropped} | ${f2(r.cpuMsPerFrame)} | ${f2(r.childCpuMsPerFrame)} | ${f1(r.peakRssMB)} |`;
+}
+
+function floorRow(name: string, t: ThroughputResult | undefined, unit: string, note = ''): string {
+  return `| ${name} | ${f1(t?.perSecond)} ${unit}${note} | ${f2(t?.cpuMsPerItem)} |`;
 }
 
 function stageTable(r: RunMeasurement | undefined): string[] {
@@ -30,24 +35,25 @@ export function benchMarkdown(r: BenchResult): string {
     '',
     '### Floors (same run)',
     '',
-    '| floor | per second |',
-    '| --- | --- |',
-    `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s |`,
-    `| model only, window mode, batch ${r.batch} | ${f1(r.floors.modelWindowBatchN?.perSecond)} stacks/s |`,
-    `| model only, window mode, batch 1 | ${f1(r.floors.modelWindowBatch1?.perSecond)} stacks/s |`,
-    `| model only, streaming mode, batch 1 | ${f1(r.floors.modelStreamingBatch1?.perSecond)} frames/s (${f2(r.streamingSpeedup)}x window batch 1) |`,
-    `| model only, window mode, batch 1, 1 thread | ${f1(r.floors.modelWindowBatch1OneThread?.perSecond)} stacks/s |`,
-    `| model only, streaming mode, batch 1, 1 thread | ${f1(r.floors.modelStreamingBatch1OneThread?.perSecond)} frames/s (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread) |`,
-    `| model only, window mode, batch ${r.batch}, spin-waiting threads | ${f1(r.floors.modelWindowBatchNSpin?.perSecond)} stacks/s |`,
-    `| model only, window mode, batch 1, spin-waiting threads | ${f1(r.floors.modelWindowBatch1Spin?.perSecond)} stacks/s |`,
-    `| model only, streaming mode, batch 1, spin-waiting threads | ${f1(r.floors.modelStreamingBatch1Spin?.perSecond)} frames/s (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning) |`,
+    '| floor | per second | CPU ms each |',
+    '| --- | --- | --- |',
+    `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnly?.cpuMsPerFrame)} + ffmpeg ${f2(r.floors.decodeOnly?.childCpuMsPerFrame)} |`,
+    floorRow(`model only, window mode, batch ${r.batch}`, r.floors.modelWindowBatchN, 'stacks/s'),
+    floorRow('model only, window mode, batch 1', r.floors.modelWindowBatch1, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1', r.floors.modelStreamingBatch1, 'frames/s', ` (${f2(r.streamingSpeedup)}x window batch 1)`),
+    floorRow('model only, window mode, batch 1, 1 thread', r.floors.modelWindowBatch1OneThread, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1, 1 thread', r.floors.modelStreamingBatch1OneThread, 'frames/s', ` (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread)`),
+    floorRow(`model only, window mode, batch ${r.batch}, spin-waiting threads`, r.floors.modelWindowBatchNSpin, 'stacks/s'),
+    floorRow('model only, window mode, batch 1, spin-waiting threads', r.floors.modelWindowBatch1Spin, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1, spin-waiting threads', r.floors.modelStreamingBatch1Spin, 'frames/s', ` (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning)`),
     '',
     'All floors and pipelines use `spinWait: false` (idle onnxruntime threads sleep) unless the row says "spin-waiting" (onnxruntime\'s own default).',
+    'CPU is user + system time of the whole process (every thread: the model\'s, garbage collection) per stack or frame; "ffmpeg" is the decoder process (Linux only).',
     '',
     '### Pipelines',
     '',
-    '| scenario | frames/s | latency p50 ms | p95 | p99 | dropped | peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | frames/s | latency p50 ms | p95 | p99 | dropped | CPU ms/frame | ffmpeg CPU ms/frame | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     runRow(`archive, window mode, batch ${r.batch}`, r.archive?.window),
     runRow('archive, streaming mode', r.archive?.streaming),
     ...(r.archive?.windowNoText ? [runRow(`archive, window mode, batch ${r.batch}, no text removal`, r.archive.windowNoText)] : []),

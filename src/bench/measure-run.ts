@@ -1,10 +1,12 @@
 /**
  * Run one pipeline for the bench and measure it: end-to-end frames/s, the final
- * metrics (capture-to-result latency percentiles, per-stage residence time), and
- * peak memory sampled every 50 ms.
+ * metrics (capture-to-result latency percentiles, per-stage residence time), CPU
+ * per frame (this process and the decoder processes), and peak memory sampled every
+ * 50 ms.
  */
 import { parsePipeline, requireValid } from '../config/load-pipeline.js';
 import { runPipeline } from '../pipeline.js';
+import { endedChildrenCpuMs } from './child-cpu.js';
 import type { MetricsEvent } from '../events.js';
 
 export interface RunMeasurement {
@@ -15,6 +17,10 @@ export interface RunMeasurement {
   latencyMs?: { p50: number; p95: number; p99: number };
   stageMs: Record<string, { p50: number; p99: number }>;
   dropped: number;
+  /** CPU of this process per frame, user + system, ms: every thread (the model's, GC's), startup included. */
+  cpuMsPerFrame: number;
+  /** CPU of the child processes that ended during the run (the ffmpeg decoder) per frame, ms; Linux only. */
+  childCpuMsPerFrame?: number;
   peakRssMB: number;
   peakHeapMB: number;
 }
@@ -31,6 +37,8 @@ export async function measureRun(pipeline: Record<string, unknown>, baseDir: str
   const timer = setInterval(sample, 50);
   let predictions = 0;
   let metrics: MetricsEvent | undefined;
+  const cpu0 = process.cpuUsage();
+  const children0 = endedChildrenCpuMs();
   const t0 = performance.now();
   try {
     await runPipeline(config, {
@@ -48,6 +56,8 @@ export async function measureRun(pipeline: Record<string, unknown>, baseDir: str
     sample();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const children1 = endedChildrenCpuMs();
   const counters = metrics?.counters ?? {};
   const frames = counters.framesProcessed ?? 0;
   const stageMs: RunMeasurement['stageMs'] = {};
@@ -63,6 +73,8 @@ export async function measureRun(pipeline: Record<string, unknown>, baseDir: str
     latencyMs: metrics?.latencyMs,
     stageMs,
     dropped: counters.dropped ?? 0,
+    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / frames,
+    childCpuMsPerFrame: children0 === undefined || children1 === undefined ? undefined : (children1 - children0) / frames,
     peakRssMB: peakRss / 2 ** 20,
     peakHeapMB: peakHeap / 2 ** 20,
   };

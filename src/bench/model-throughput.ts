@@ -13,18 +13,28 @@ export interface ThroughputResult {
   seconds: number;
   /** Mean time per run() call. */
   msPerCall: number;
+  /** CPU of this process per stack (window) or frame, user + system, ms: every thread of the session. */
+  cpuMsPerItem: number;
 }
 
 async function timeLoop(fn: () => Promise<void>, seconds: number, itemsPerCall: number): Promise<ThroughputResult> {
   for (let i = 0; i < 3; i++) await fn(); // warm-up
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000 || n < 5) {
     await fn();
     n++;
   }
   const elapsed = (performance.now() - t0) / 1000;
-  return { perSecond: (n * itemsPerCall) / elapsed, iterations: n, seconds: elapsed, msPerCall: (elapsed * 1000) / n };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    perSecond: (n * itemsPerCall) / elapsed,
+    iterations: n,
+    seconds: elapsed,
+    msPerCall: (elapsed * 1000) / n,
+    cpuMsPerItem: (cpu.user + cpu.system) / 1000 / (n * itemsPerCall),
+  };
 }
 
 export async function windowModelThroughput(file: string, batch: number, seconds: number, threads = 0, spinWait = false): Promise<ThroughputResult> {

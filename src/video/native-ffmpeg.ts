@@ -1,9 +1,9 @@
 /**
  * The native decoder: runs the system ffmpeg / ffprobe as child processes.
  *
- * Decoding streams: frames are cut out of ffmpeg's stdout as it arrives, and the
- * stdout async iterator only reads when the consumer asks for the next frame, so a
- * slow consumer fills the pipe and ffmpeg blocks (memory stays at a few frames).
+ * Decoding streams: ffmpeg's stdout is read straight into the frames as it arrives
+ * (child-output-frames.ts), and reading stops while frames wait for the consumer, so
+ * a slow consumer fills the pipe and ffmpeg blocks (memory stays at a few frames).
  * stderr is always drained (it carries the showinfo lines with each frame's pts and
  * the error messages). Returning early from the iterator, or aborting the signal,
  * kills ffmpeg and waits for it to exit (no zombie).
@@ -22,6 +22,7 @@ import {
   videoInfoFromProbe,
   type FfprobeOutput,
 } from './probe-json.js';
+import { childOutputFrames } from './child-output-frames.js';
 import { RawVideoReader } from './raw-video-reader.js';
 import { stripLogTags } from './ffmpeg-log.js';
 import { decodeRunError, openFailure } from './video-errors.js';
@@ -48,6 +49,7 @@ export async function* decodeNative(
   });
   const child = spawn(bin.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const reader = new RawVideoReader(path);
+  const output = childOutputFrames(child.stdout, reader);
   let spawnError: Error | undefined;
   const exited = new Promise<number | null>((done) => {
     child.once('error', (err) => {
@@ -75,11 +77,9 @@ export async function* decodeNative(
   };
   signal?.addEventListener('abort', kill, { once: true });
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      for await (const frame of reader.consume(chunk)) {
-        yield frame;
-        if (maxFrames !== undefined && reader.framesEmitted >= maxFrames) return;
-      }
+    for await (const frame of output.frames()) {
+      yield frame;
+      if (maxFrames !== undefined && reader.framesEmitted >= maxFrames) return;
     }
     const code = await exited;
     signal?.throwIfAborted();
@@ -95,7 +95,7 @@ export async function* decodeNative(
   } finally {
     signal?.removeEventListener('abort', kill);
     kill();
-    child.stdout.destroy();
+    output.close();
     await exited;
   }
 }

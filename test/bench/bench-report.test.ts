@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { benchMarkdown } from '../../src/bench/bench-report.js';
+import { endedChildrenCpuMs } from '../../src/bench/child-cpu.js';
+import type { RunMeasurement } from '../../src/bench/measure-run.js';
+import type { BenchResult } from '../../src/bench/run-bench.js';
+
+const run = (fps: number, cpu: number, ffmpeg?: number): RunMeasurement => ({
+  frames: 300,
+  predictions: 292,
+  seconds: 300 / fps,
+  framesPerSecond: fps,
+  latencyMs: { p50: 80, p95: 150, p99: 180 },
+  stageMs: { 'crop-pad': { p50: 0.3, p99: 4 } },
+  dropped: 0,
+  cpuMsPerFrame: cpu,
+  childCpuMsPerFrame: ffmpeg,
+  peakRssMB: 330,
+  peakHeapMB: 40,
+});
+const floor = (perSecond: number, cpuMsPerItem: number) => ({ perSecond, iterations: 100, seconds: 3, msPerCall: 1000 / perSecond, cpuMsPerItem });
+
+const result: BenchResult = {
+  machine: { cpu: 'test cpu', cores: 2, memoryGB: 24, node: 'v20', onnxruntime: '1.30.0', platform: 'linux' },
+  input: { file: 'phantom.mp4', frames: 300 },
+  model: 'models/autodvt.onnx',
+  textRemoval: false,
+  floors: { decodeOnly: run(334.3, 1.21, 2.5), modelWindowBatchN: floor(210.5, 4.61) },
+  archive: { window: run(90.2, 8.75, 3.3), streaming: run(120, 6.1, 3.2), ratioToModelOnly: 0.43, ratioToDecodeOnly: 0.27 },
+  batch: 8,
+};
+
+describe('benchMarkdown', () => {
+  it('reports CPU per frame of the process and of ffmpeg beside each pipeline', () => {
+    const md = benchMarkdown(result);
+    expect(md).toContain('| scenario | frames/s | latency p50 ms | p95 | p99 | dropped | CPU ms/frame | ffmpeg CPU ms/frame | peak RSS MB |');
+    expect(md).toContain('| archive, window mode, batch 8 | 90.2 | 80.0 | 150.0 | 180.0 | 0 | 8.75 | 3.30 | 330.0 |');
+    expect(md).toContain('| live 30 fps, window mode, batch 1 | – | – | – | – | – | – | – | – |');
+  });
+
+  it('reports CPU per stack beside each model-only floor, and the decoder floor with its ffmpeg', () => {
+    const md = benchMarkdown(result);
+    expect(md).toContain('| model only, window mode, batch 8 | 210.5 stacks/s | 4.61 |');
+    expect(md).toContain('| model only, window mode, batch 1 | – stacks/s | – |');
+    expect(md).toContain('| decode only (video-file source, no stages) | 334.3 frames/s | 1.21 + ffmpeg 2.50 |');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('endedChildrenCpuMs', () => {
+  it('grows by the CPU of a child process once it has ended', () => {
+    const before = endedChildrenCpuMs()!;
+    // Busy until it has used 150 ms of CPU itself (wall time would depend on the machine's load).
+    spawnSync(process.execPath, ['-e', 'const c = process.cpuUsage(); while (process.cpuUsage(c).user < 150000);']);
+    expect(endedChildrenCpuMs()! - before).toBeGreaterThanOrEqual(100);
+  });
+});
