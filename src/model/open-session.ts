@@ -6,6 +6,7 @@
 import { AutodvtError } from '../errors.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import { cpuThreadSessionOptions } from './cpu-thread-options.js';
+import { onnxruntime } from './onnxruntime.js';
 
 export type Provider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'coreml' | 'dml';
 export const PROVIDERS: readonly Provider[] = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'coreml', 'dml'];
@@ -21,7 +22,7 @@ export async function openSession(
   file: string,
   opts: { providers: Provider[]; onFallback: 'warn' | 'error'; threads?: number; spinWait?: boolean; warn?: (m: string) => void; scope: string },
 ): Promise<OpenedSession> {
-  const ort = await import('onnxruntime-node');
+  const ort = await onnxruntime();
   const skipped: OpenedSession['skipped'] = [];
   for (const provider of opts.providers) {
     try {

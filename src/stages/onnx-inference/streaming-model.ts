@@ -11,6 +11,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Clock } from '../../context.js';
 import type { FrameEvent, PredictionEvent } from '../../events.js';
 import { inputAffine, type ModelInfo, type StreamingSpec } from '../../model/model-info.js';
+import { onnxruntime } from '../../model/onnxruntime.js';
 
 export class StreamingModel {
   private readonly spec: StreamingSpec;
@@ -37,7 +38,7 @@ export class StreamingModel {
   }
 
   private async zeroState(): Promise<Tensor[]> {
-    const ort = await import('onnxruntime-node');
+    const ort = await onnxruntime();
     return this.spec.state.map((s) => {
       const dims = s.shape.map((d) => (typeof d === 'number' ? d : 1));
       return new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
@@ -63,7 +64,7 @@ export class StreamingModel {
     const { a, b } = inputAffine(info, 'pixel');
     const px = frame.pixels;
     for (let i = 0; i < px.length; i++) this.input[i] = a * px[i]! + b;
-    const ort = await import('onnxruntime-node');
+    const ort = await onnxruntime();
     const feeds: Record<string, Tensor> = { [this.spec.frame.name]: new ort.Tensor('float32', this.input, [1, 1, 1, info.height, info.width]) };
     this.spec.state.forEach((s, k) => (feeds[s.input] = this.state![k]!));
     const t0 = this.clock.monotonic();

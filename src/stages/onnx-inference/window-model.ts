@@ -10,6 +10,7 @@ import { toUnitRange, windowFrames } from '../sliding-window.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Clock } from '../../context.js';
 import type { PredictionEvent, WindowEvent } from '../../events.js';
+import { onnxruntime } from '../../model/onnxruntime.js';
 
 export class WindowModel {
   private readonly plane: number;
@@ -37,7 +38,7 @@ export class WindowModel {
       this.input.write(this.buffer.subarray(i * this.plane, (i + 1) * this.plane), w);
     }
     if (windows.length === 0) this.buffer.fill(this.input.b, 0, this.plane);
-    const ort = await import('onnxruntime-node');
+    const ort = await onnxruntime();
     const input = new ort.Tensor('float32', this.buffer.subarray(0, n * this.plane), [n, 1, info.frames, info.height, info.width]);
     const t0 = this.clock.monotonic();
     let outputs: InferenceSession.OnnxValueMapType;

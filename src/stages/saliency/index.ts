@@ -42,6 +42,7 @@ import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-option
 import { defineStage, type ContextProblem } from '../../unit.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
+import { onnxruntime } from '../../model/onnxruntime.js';
 
 export const SHIPPED_GRADCAM_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.gradcam.onnx');
 export type SaliencyTarget = Saliency['target'];
@@ -149,7 +150,7 @@ export class GradcamModel {
     } else {
       this.buffer.fill(b);
     }
-    const ort = await import('onnxruntime-node');
+    const ort = await onnxruntime();
     const input = new ort.Tensor('float32', this.buffer, [1, 1, info.frames, info.height, info.width]);
     const name = `saliency_${target}`;
     let outputs: InferenceSession.OnnxValueMapType;
