@@ -110,8 +110,9 @@ class TimeFoldTest(unittest.TestCase):
                 back, _ = load_onnx_model(path)
                 with torch.no_grad():
                     self.assertLessEqual(outputs_diff(WindowExport(back)(x), WindowExport(m)(x)), 1e-5, variant)
-                ref = json.load(open(os.path.join(d, "m.reference.json"), encoding="utf-8"))
-                self.assertTrue(np.allclose(ref["outputs"]["landmark"], 1 / 3) or variant.startswith("2d"))
+                if variant == "3d-single-vein":  # the head it lacks outputs uniform probabilities
+                    ref = json.load(open(os.path.join(d, "m.reference.json"), encoding="utf-8"))
+                    self.assertTrue(np.allclose(ref["outputs"]["landmark"], 1 / 3))
 
     def test_load_onnx_model_reads_initializers_the_exporter_merged(self):
         # freshly initialised BatchNorms fold to equal biases; the exporter stores them once + Identity
