@@ -2,6 +2,7 @@
 import type { BenchResult } from './run-bench.js';
 import type { RunMeasurement } from './measure-run.js';
 import type { ThroughputResult } from './model-throughput.js';
+import type { ProviderFloors } from './provider-floors.js';
 
 const f1 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
 const f2 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
@@ -25,31 +26,26 @@ function stageTable(r: RunMeasurement | undefined): string[] {
   ];
 }
 
-export function benchMarkdown(r: BenchResult): string {
-  const m = r.machine;
-  type Rate = { stacks_per_s?: number; frames_per_s?: number };
-  const torch = r.torch as { window?: Record<string, Rate>; streaming?: Record<string, Rate>; error?: string } | undefined;
-  const lines = [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GiB, ${m.platform}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, CPU execution provider.`,
-    `Input: ${r.input.file} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`,
+function providerTable(p: ProviderFloors | undefined): string[] {
+  if (!p) return [];
+  const row = (name: string, pair: { cpu: ThroughputResult; provider: ThroughputResult }, unit: string) =>
+    `| ${name} | ${f1(pair.cpu.perSecond)} ${unit} | ${f1(pair.provider.perSecond)} ${unit} | ${f2(pair.provider.perSecond / pair.cpu.perSecond)}x | ${f2(pair.provider.msPerCall)} | ${f2(pair.provider.cpuMsPerItem)} |`;
+  return [
     '',
-    '### Floors (same run)',
+    `### Model only: ${p.provider} beside the CPU provider (same run)`,
     '',
-    '| floor | per second | CPU ms each |',
-    '| --- | --- | --- |',
-    `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnly?.cpuMsPerFrame)} + ffmpeg ${f2(r.floors.decodeOnly?.childCpuMsPerFrame)} |`,
-    floorRow(`model only, window mode, batch ${r.batch}`, r.floors.modelWindowBatchN, 'stacks/s'),
-    floorRow('model only, window mode, batch 1', r.floors.modelWindowBatch1, 'stacks/s'),
-    floorRow('model only, streaming mode, batch 1', r.floors.modelStreamingBatch1, 'frames/s', ` (${f2(r.streamingSpeedup)}x window batch 1)`),
-    floorRow('model only, window mode, batch 1, 1 thread', r.floors.modelWindowBatch1OneThread, 'stacks/s'),
-    floorRow('model only, streaming mode, batch 1, 1 thread', r.floors.modelStreamingBatch1OneThread, 'frames/s', ` (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread)`),
-    floorRow(`model only, window mode, batch ${r.batch}, spin-waiting threads`, r.floors.modelWindowBatchNSpin, 'stacks/s'),
-    floorRow('model only, window mode, batch 1, spin-waiting threads', r.floors.modelWindowBatch1Spin, 'stacks/s'),
-    floorRow('model only, streaming mode, batch 1, spin-waiting threads', r.floors.modelStreamingBatch1Spin, 'frames/s', ` (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning)`),
+    `| floor | CPU provider | ${p.provider} | ${p.provider} / CPU | ${p.provider} ms per call | ${p.provider} host CPU ms each |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...p.batches.map((b) => row(`window mode, batch ${b}`, p.window[String(b)]!, 'stacks/s')),
+    row('streaming mode, batch 1', p.streaming, 'frames/s'),
     '',
-    'All floors and pipelines use `spinWait: false` (idle onnxruntime threads sleep) unless the row says "spin-waiting" (onnxruntime\'s own default).',
-    'CPU is user + system time of the whole process (every thread: the model\'s, garbage collection) per stack or frame; "ffmpeg" is the decoder process (Linux only).',
-    '',
+    `Largest output difference from the CPU provider on the same input: window ${p.maxAbsDiffVsCpu.window.toExponential(2)}, streaming (12 frames, state included) ${p.maxAbsDiffVsCpu.streaming.toExponential(2)}.`,
+    `Inputs and outputs cross between host and ${p.provider} memory on every call, as they do in the pipeline.`,
+  ];
+}
+
+function pipelineSection(r: BenchResult): string[] {
+  return [
     '### Pipelines',
     '',
     '| scenario | frames/s | latency p50 ms | p95 | p99 | dropped | CPU ms/frame | ffmpeg CPU ms/frame | peak RSS MB |',
@@ -75,6 +71,42 @@ export function benchMarkdown(r: BenchResult): string {
     '',
     `Per-stage residence time, live streaming mode:`,
     ...stageTable(r.live?.streaming),
+  ];
+}
+
+export function benchMarkdown(r: BenchResult): string {
+  const m = r.machine;
+  type Rate = { stacks_per_s?: number; frames_per_s?: number };
+  const torch = r.torch as { window?: Record<string, Rate>; streaming?: Record<string, Rate>; error?: string } | undefined;
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GiB, ${m.platform}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}; pipelines on the ${r.provider ?? 'cpu'} execution provider, floors on the CPU provider unless a row says otherwise.`,
+    r.input
+      ? `Input: ${r.input.file} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`
+      : `Model ${r.model}; model-only floors, no pipeline (scenario \`model\`).`,
+    ...providerTable(r.providerFloors),
+    '',
+    '### Floors (same run)',
+    '',
+    '| floor | per second | CPU ms each |',
+    '| --- | --- | --- |',
+    ...(r.input
+      ? [
+          `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnly?.cpuMsPerFrame)} + ffmpeg ${f2(r.floors.decodeOnly?.childCpuMsPerFrame)} |`,
+        ]
+      : []),
+    floorRow(`model only, window mode, batch ${r.batch}`, r.floors.modelWindowBatchN, 'stacks/s'),
+    floorRow('model only, window mode, batch 1', r.floors.modelWindowBatch1, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1', r.floors.modelStreamingBatch1, 'frames/s', ` (${f2(r.streamingSpeedup)}x window batch 1)`),
+    floorRow('model only, window mode, batch 1, 1 thread', r.floors.modelWindowBatch1OneThread, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1, 1 thread', r.floors.modelStreamingBatch1OneThread, 'frames/s', ` (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread)`),
+    floorRow(`model only, window mode, batch ${r.batch}, spin-waiting threads`, r.floors.modelWindowBatchNSpin, 'stacks/s'),
+    floorRow('model only, window mode, batch 1, spin-waiting threads', r.floors.modelWindowBatch1Spin, 'stacks/s'),
+    floorRow('model only, streaming mode, batch 1, spin-waiting threads', r.floors.modelStreamingBatch1Spin, 'frames/s', ` (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning)`),
+    '',
+    'All floors and pipelines use `spinWait: false` (idle onnxruntime threads sleep) unless the row says "spin-waiting" (onnxruntime\'s own default).',
+    'CPU is user + system time of the whole process (every thread: the model\'s, garbage collection) per stack or frame; "ffmpeg" is the decoder process (Linux only).',
+    '',
+    ...(r.input ? pipelineSection(r) : []),
   ];
   if (torch) {
     lines.push('', '### Against the paper and PyTorch eager (same machine, same run)', '');

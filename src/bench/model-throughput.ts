@@ -6,6 +6,7 @@
 import { readModelInfo } from '../model/model-info.js';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { cpuThreadSessionOptions } from '../model/cpu-thread-options.js';
+import type { Provider } from '../model/open-session.js';
 
 export interface ThroughputResult {
   perSecond: number;
@@ -37,10 +38,18 @@ async function timeLoop(fn: () => Promise<void>, seconds: number, itemsPerCall: 
   };
 }
 
-export async function windowModelThroughput(file: string, batch: number, seconds: number, threads = 0, spinWait = false): Promise<ThroughputResult> {
+/** The model-only floors run on one execution provider alone (no fallback: a provider that cannot start throws). */
+export async function windowModelThroughput(
+  file: string,
+  batch: number,
+  seconds: number,
+  threads = 0,
+  spinWait = false,
+  provider: Provider = 'cpu',
+): Promise<ThroughputResult> {
   const ort = await import('onnxruntime-node');
   const info = readModelInfo(file);
-  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], ...cpuThreadSessionOptions({ threads, spinWait }) });
+  const session = await ort.InferenceSession.create(file, { executionProviders: [provider], ...cpuThreadSessionOptions({ threads, spinWait }) });
   const data = new Float32Array(batch * info.frames * info.height * info.width);
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i) * 0.5;
   const input = new ort.Tensor('float32', data, [batch, 1, info.frames, info.height, info.width]);
@@ -51,12 +60,21 @@ export async function windowModelThroughput(file: string, batch: number, seconds
   }
 }
 
-export async function streamingModelThroughput(file: string, seconds: number, threads = 0, spinWait = false): Promise<ThroughputResult> {
+export async function streamingModelThroughput(
+  file: string,
+  seconds: number,
+  threads = 0,
+  spinWait = false,
+  provider: Provider = 'cpu',
+): Promise<ThroughputResult> {
   const ort = await import('onnxruntime-node');
   const info = readModelInfo(file);
   if (!info.streaming) throw new Error(`${file} is not a streaming model`);
   const spec = info.streaming;
-  const session: InferenceSession = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], ...cpuThreadSessionOptions({ threads, spinWait }) });
+  const session: InferenceSession = await ort.InferenceSession.create(file, {
+    executionProviders: [provider],
+    ...cpuThreadSessionOptions({ threads, spinWait }),
+  });
   const frame = new ort.Tensor('float32', new Float32Array(info.height * info.width).map((_, i) => Math.cos(i) * 0.5), [1, 1, 1, info.height, info.width]);
   let state: Tensor[] = spec.state.map((s) => {
     const dims = s.shape.map((d) => (typeof d === 'number' ? d : 1));

@@ -1,9 +1,12 @@
 /**
  * `autodvt bench`: the pipeline measured side by side with its floors, in one run.
  *
- * Scenarios (all on one phantom mp4, CPU provider):
+ * Scenarios (all on one phantom mp4, CPU provider unless `provider` names another):
  *   archive   file input, `block` backpressure, window mode at batch N (and streaming mode)
  *   live      the same file replayed at its frame rate (30 fps), batch 1, window vs streaming
+ *   model     the model-only floors alone (no clip, no ffmpeg)
+ * With `provider` (webgpu, cuda, ...): its model-only floors beside the CPU's at batch 1, N
+ * and 16 and in streaming mode, with the provider's output difference from the CPU's.
  * Floors, measured in the same run: decode-only (the source alone) and model-only
  * (session.run on random input at the same batch size); the ratios say how much the
  * pipeline costs on top. Optionally PyTorch eager on the same machine (training/bench_torch.py).
@@ -15,10 +18,14 @@ import { findUnit } from '../registry.js';
 import { SHIPPED_MODEL } from '../stages/onnx-inference/index.js';
 import { benchClip } from './bench-input.js';
 import { measureRun, type RunMeasurement } from './measure-run.js';
+import type { Provider } from '../model/open-session.js';
+import { measureProviderFloors, type ProviderFloors } from './provider-floors.js';
 import { streamingModelThroughput, windowModelThroughput, type ThroughputResult } from './model-throughput.js';
 
 export interface BenchOptions {
-  scenarios: ('archive' | 'live')[];
+  scenarios: ('archive' | 'live' | 'model')[];
+  /** Execution provider for the pipelines and the second column of model-only floors (default cpu). */
+  provider?: Provider;
   batch: number;
   durationS: number;
   modelSeconds: number;
@@ -29,7 +36,7 @@ export interface BenchOptions {
 
 export interface BenchResult {
   machine: { cpu: string; cores: number; memoryGB: number; node: string; onnxruntime: string; platform: string };
-  input: { file: string; frames?: number };
+  input?: { file: string; frames?: number };
   model: string;
   textRemoval: boolean;
   floors: {
@@ -61,16 +68,20 @@ export interface BenchResult {
   streamingSpeedupOneThread?: number;
   streamingSpeedupSpin?: number;
   torch?: unknown;
+  /** Model-only floors on `provider`, beside the CPU's (absent for the CPU provider). */
+  providerFloors?: ProviderFloors;
+  /** Execution provider the pipelines ran on (cpu when absent). */
+  provider?: Provider;
   batch: number;
 }
 
-function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean, spinWait = false) {
+function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean, spinWait = false, provider: Provider = 'cpu') {
   return [
     ...(textRemoval ? [{ type: 'text-removal' }] : []),
     { type: 'crop-pad', size: 600 },
     { type: 'resize', size: 150 },
     ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
-    { type: 'onnx-inference', model, mode, batch, warmup: true, spinWait },
+    { type: 'onnx-inference', model, mode, batch, warmup: true, spinWait, providers: [provider], onFallback: 'error' },
     { type: 'compressibility' },
   ];
 }
@@ -81,11 +92,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const streamingModel = model.replace(/\.onnx$/, '.streaming.onnx');
   const textRemoval = findUnit('stage', 'text-removal') !== undefined;
   const ort = await import('onnxruntime-node');
-  log('preparing the input clip ...');
-  const clip = await benchClip(4242, options.durationS);
-  const baseDir = path.dirname(clip);
-  const source = { type: 'video-file', path: clip };
-  const sink = [{ type: 'console', intervalMs: 0 }];
+  const provider = options.provider ?? 'cpu';
+  const pipelines = options.scenarios.some((s) => s !== 'model');
   const result: BenchResult = {
     machine: {
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -95,16 +103,29 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       onnxruntime: ort.env.versions.node ?? 'unknown',
       platform: `${os.platform()} ${os.release()}`,
     },
-    input: { file: path.basename(clip) },
     model: path.relative(process.cwd(), model),
     textRemoval,
     floors: {},
+    provider,
     batch: options.batch,
   };
-
-  log('floor: decode only ...');
-  result.floors.decodeOnly = await measureRun({ source, sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
-  result.input.frames = result.floors.decodeOnly.frames;
+  if (provider !== 'cpu') {
+    // First, so a provider that cannot start fails the bench before minutes of CPU floors.
+    result.providerFloors = await measureProviderFloors(model, streamingModel, provider, [...new Set([1, options.batch, 16])], options.modelSeconds, log);
+  }
+  const sink = [{ type: 'console', intervalMs: 0 }];
+  let source: { type: string; path: string } | undefined;
+  let baseDir = process.cwd();
+  if (pipelines) {
+    log('preparing the input clip ...');
+    const clip = await benchClip(4242, options.durationS);
+    baseDir = path.dirname(clip);
+    source = { type: 'video-file', path: clip };
+    result.input = { file: path.basename(clip) };
+    log('floor: decode only ...');
+    result.floors.decodeOnly = await measureRun({ source, sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    result.input.frames = result.floors.decodeOnly.frames;
+  }
   log(`floor: model only, window batch ${options.batch} and 1, streaming batch 1 ...`);
   result.floors.modelWindowBatchN = await windowModelThroughput(model, options.batch, options.modelSeconds);
   result.floors.modelWindowBatch1 = await windowModelThroughput(model, 1, options.modelSeconds);
@@ -120,19 +141,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   result.streamingSpeedupOneThread =
     result.floors.modelStreamingBatch1OneThread.perSecond / result.floors.modelWindowBatch1OneThread.perSecond;
 
-  if (options.scenarios.includes('archive')) {
+  if (options.scenarios.includes('archive') && source) {
     log('archive: window mode ...');
-    const window = await measureRun({ source, stages: stagesFor('window', options.batch, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const window = await measureRun({ source, stages: stagesFor('window', options.batch, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     log('archive: streaming mode ...');
-    const streaming = await measureRun({ source, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const streaming = await measureRun({ source, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     let windowNoText: RunMeasurement | undefined;
     if (textRemoval) {
       log('archive: window mode without text removal ...');
-      windowNoText = await measureRun({ source, stages: stagesFor('window', options.batch, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      windowNoText = await measureRun({ source, stages: stagesFor('window', options.batch, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     }
     log('archive: window mode without text removal, spin-waiting threads ...');
     const windowNoTextSpin = await measureRun(
-      { source, stages: stagesFor('window', options.batch, model, false, true), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      { source, stages: stagesFor('window', options.batch, model, false, true, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
       baseDir,
     );
     result.archive = {
@@ -142,20 +163,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       windowNoTextSpin,
       ratioToModelOnly: window.framesPerSecond / result.floors.modelWindowBatchN.perSecond,
       ratioToModelOnlyNoText: windowNoText ? windowNoText.framesPerSecond / result.floors.modelWindowBatchN.perSecond : undefined,
-      ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly.framesPerSecond,
+      ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly!.framesPerSecond,
     };
   }
-  if (options.scenarios.includes('live')) {
+  if (options.scenarios.includes('live') && source) {
     const live = { ...source, realtime: true };
     log('live (paced at the clip frame rate): window mode, batch 1 ...');
-    const window = await measureRun({ source: live, stages: stagesFor('window', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const window = await measureRun({ source: live, stages: stagesFor('window', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     log('live: streaming mode ...');
-    const streaming = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, textRemoval), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const streaming = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     result.live = { window, streaming };
     if (textRemoval) {
       log('live: window and streaming modes without text removal ...');
-      result.live.windowNoText = await measureRun({ source: live, stages: stagesFor('window', 1, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
-      result.live.streamingNoText = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, false), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      result.live.windowNoText = await measureRun({ source: live, stages: stagesFor('window', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      result.live.streamingNoText = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     }
   }
   if (options.torch) {

@@ -3,13 +3,23 @@ import fs from 'node:fs';
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
 import type { CliCommand } from './commands.js';
+import { PROVIDERS, type Provider } from '../model/open-session.js';
 
 export const benchCommand: CliCommand = {
   name: 'bench',
   describe: 'Measure the pipeline end to end beside decode-only and model-only floors, in one run',
   builder: (y) =>
     y
-      .option('scenario', { choices: ['archive', 'live', 'all'] as const, default: 'all' as const })
+      .option('scenario', {
+        choices: ['archive', 'live', 'model', 'all'] as const,
+        default: 'all' as const,
+        describe: 'archive and live run the pipeline; model runs only the model-only floors (no ffmpeg)',
+      })
+      .option('provider', {
+        choices: PROVIDERS,
+        default: 'cpu' as Provider,
+        describe: 'Execution provider for the pipelines; a non-CPU one is also measured model-only beside the CPU (e.g. webgpu)',
+      })
       .option('batch', { type: 'number', default: 8, describe: 'Window batch size for the archive scenario' })
       .option('duration', { type: 'number', default: 10, describe: 'Seconds of phantom video to run (30 fps)' })
       .option('model-seconds', { type: 'number', default: 3, describe: 'Seconds per model-only measurement' })
@@ -23,6 +33,7 @@ export const benchCommand: CliCommand = {
       const { benchMarkdown } = await import('../bench/bench-report.js');
       const result = await runBench({
         scenarios: args.scenario === 'all' ? ['archive', 'live'] : [args.scenario],
+        provider: args.provider,
         batch: args.batch,
         durationS: args.duration,
         modelSeconds: args.modelSeconds,

@@ -44,6 +44,34 @@ describe('benchMarkdown', () => {
     expect(md).toContain('| model only, window mode, batch 1 | – stacks/s | – |');
     expect(md).toContain('| decode only (video-file source, no stages) | 334.3 frames/s | 1.21 + ffmpeg 2.50 |');
   });
+
+  it('puts a second provider beside the CPU, with the ratio and the output difference', () => {
+    const md = benchMarkdown({
+      ...result,
+      provider: 'webgpu',
+      providerFloors: {
+        provider: 'webgpu',
+        batches: [1, 16],
+        window: { '1': { cpu: floor(300, 5), provider: floor(150, 4) }, '16': { cpu: floor(800, 1), provider: floor(1600, 0.5) } },
+        streaming: { cpu: floor(500, 2), provider: floor(100, 10) },
+        maxAbsDiffVsCpu: { window: 1.2e-7, streaming: 2.4e-6 },
+      },
+    });
+    expect(md).toContain('pipelines on the webgpu execution provider');
+    expect(md).toContain('| window mode, batch 1 | 300.0 stacks/s | 150.0 stacks/s | 0.50x | 6.67 | 4.00 |');
+    expect(md).toContain('| window mode, batch 16 | 800.0 stacks/s | 1600.0 stacks/s | 2.00x | 0.63 | 0.50 |');
+    expect(md).toContain('| streaming mode, batch 1 | 500.0 frames/s | 100.0 frames/s | 0.20x | 10.00 | 10.00 |');
+    expect(md).toContain('window 1.20e-7, streaming (12 frames, state included) 2.40e-6');
+  });
+
+  it('leaves out the decoder floor and the pipeline tables when only the model ran (scenario model)', () => {
+    const { input: _input, archive: _archive, ...modelOnly } = result;
+    const md = benchMarkdown({ ...modelOnly, floors: { modelWindowBatchN: floor(210.5, 4.61) } });
+    expect(md).toContain('model-only floors, no pipeline (scenario `model`)');
+    expect(md).toContain('| model only, window mode, batch 8 | 210.5 stacks/s | 4.61 |');
+    expect(md).not.toContain('decode only');
+    expect(md).not.toContain('### Pipelines');
+  });
 });
 
 describe.runIf(process.platform === 'linux')('endedChildrenCpuMs', () => {
