@@ -62,8 +62,11 @@ export function codecErrorMessage(err: unknown, codec: LoadedCodec): string {
 }
 
 /** Copies a decoded buffer out of wasm memory into samples of the right width. */
-export function samplesFromBytes(bytes: Uint8Array, bitsPerSample: number, signed: boolean): Uint8Array | Uint16Array | Int16Array {
-  if (bitsPerSample <= 8) return bytes.slice();
-  const copy = bytes.slice();
+export function samplesFromBytes(bytes: Uint8Array | Uint8ClampedArray, bitsPerSample: number, signed: boolean): Uint8Array | Uint16Array | Int16Array {
+  // The codecs hand back a Uint8ClampedArray view of their memory. Copy it into a plain
+  // Uint8Array: 8-bit gray is recognised by that type (as is), and a clamped array taken
+  // for 16-bit data went through windowing, 9 ms a frame and a per-frame contrast stretch.
+  const copy = new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  if (bitsPerSample <= 8) return copy;
   return signed ? new Int16Array(copy.buffer, 0, copy.length >> 1) : new Uint16Array(copy.buffer, 0, copy.length >> 1);
 }

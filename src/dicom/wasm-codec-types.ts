@@ -10,7 +10,8 @@ export interface CodecFrameInfo {
 
 export interface WasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;
-  getDecodedBuffer(): Uint8Array;
+  /** A view of the codec's memory: the @cornerstonejs codecs return a Uint8ClampedArray. */
+  getDecodedBuffer(): Uint8Array | Uint8ClampedArray;
   decode(): void;
   getFrameInfo(): CodecFrameInfo;
   getInterleaveMode?(): number;
