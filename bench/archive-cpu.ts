@@ -26,7 +26,7 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchClip } from '../src/bench/bench-input.js';
+import { benchInputs } from '../src/bench/bench-input.js';
 import { endedChildrenCpuMs } from '../src/bench/child-cpu.js';
 import { measureRun } from '../src/bench/measure-run.js';
 import { cpuThreadSessionOptions } from '../src/model/cpu-thread-options.js';
@@ -116,7 +116,7 @@ interface Sample {
   process: number;
 }
 
-const clip = await benchClip(4242, Number(values.duration));
+const clip = (await benchInputs(4242, Number(values.duration))).mp4;
 const baseDir = path.dirname(clip);
 const pipeline = {
   source: { type: 'video-file', path: clip },

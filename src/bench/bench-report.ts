@@ -54,6 +54,8 @@ function pipelineSection(r: BenchResult): string[] {
     runRow('archive, streaming mode', r.archive?.streaming),
     ...(r.archive?.windowNoText ? [runRow(`archive, window mode, batch ${r.batch}, no text removal`, r.archive.windowNoText)] : []),
     ...(r.archive?.windowNoTextSpin ? [runRow(`archive, window mode, batch ${r.batch}, no text removal, spin-waiting threads`, r.archive.windowNoTextSpin)] : []),
+    ...(r.archive?.dicomWindow ? [runRow(`archive, JPEG DICOM, window mode, batch ${r.batch}`, r.archive.dicomWindow)] : []),
+    ...(r.archive?.dicomWindowNoText ? [runRow(`archive, JPEG DICOM, window mode, batch ${r.batch}, no text removal`, r.archive.dicomWindowNoText)] : []),
     runRow('live 30 fps, window mode, batch 1', r.live?.window),
     runRow('live 30 fps, streaming mode', r.live?.streaming),
     ...(r.live?.windowNoText ? [runRow('live 30 fps, window mode, no text removal', r.live.windowNoText)] : []),
@@ -62,7 +64,11 @@ function pipelineSection(r: BenchResult): string[] {
     r.archive
       ? `Archive, window mode: ${f2(r.archive.ratioToModelOnly)}x model-only throughput at batch ${r.batch} with text removal` +
         (r.archive.ratioToModelOnlyNoText !== undefined ? `, ${f2(r.archive.ratioToModelOnlyNoText)}x without it` : '') +
-        `; ${f2(r.archive.ratioToDecodeOnly)}x decode-only.`
+        `; ${f2(r.archive.ratioToDecodeOnly)}x decode-only.` +
+        (r.archive.dicomRatioToModelOnly !== undefined
+          ? ` From the JPEG DICOM: ${f2(r.archive.dicomRatioToModelOnly)}x with text removal` +
+            (r.archive.dicomRatioToModelOnlyNoText !== undefined ? `, ${f2(r.archive.dicomRatioToModelOnlyNoText)}x without it.` : '.')
+          : '')
       : '',
     'Latency is capture (the frame entering the pipeline) to its verdict-state event; archive latencies include waiting for a batch to fill.',
     '',
@@ -81,7 +87,7 @@ export function benchMarkdown(r: BenchResult): string {
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GiB, ${m.platform}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}; pipelines on the ${r.provider ?? 'cpu'} execution provider, floors on the CPU provider unless a row says otherwise.`,
     r.input
-      ? `Input: ${r.input.file} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`
+      ? `Input: ${r.input.file}${r.input.dicomFile ? ` and the same exam as ${r.input.dicomFile} (JPEG baseline DICOM)` : ''} (${r.input.frames} frames, phantom exam written by \`autodvt synth\`); model ${r.model}; text removal ${r.textRemoval ? 'included' : 'not registered (not included)'}.`
       : `Model ${r.model}; model-only floors, no pipeline (scenario \`model\`).`,
     ...providerTable(r.providerFloors),
     '',
@@ -92,6 +98,9 @@ export function benchMarkdown(r: BenchResult): string {
     ...(r.input
       ? [
           `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnly?.cpuMsPerFrame)} + ffmpeg ${f2(r.floors.decodeOnly?.childCpuMsPerFrame)} |`,
+          ...(r.floors.decodeOnlyDicom
+            ? [`| decode only, JPEG DICOM (dicom-cine source, no stages) | ${f1(r.floors.decodeOnlyDicom.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnlyDicom.cpuMsPerFrame)} |`]
+            : []),
         ]
       : []),
     floorRow(`model only, window mode, batch ${r.batch}`, r.floors.modelWindowBatchN, 'stacks/s'),

@@ -2,7 +2,8 @@
  * `autodvt bench`: the pipeline measured side by side with its floors, in one run.
  *
  * Scenarios (all on one phantom mp4, CPU provider unless `provider` names another):
- *   archive   file input, `block` backpressure, window mode at batch N (and streaming mode)
+ *   archive   file input, `block` backpressure, window mode at batch N (and streaming mode);
+ *             window mode again from the same exam as a JPEG baseline DICOM cine
  *   live      the same file replayed at its frame rate (30 fps), batch 1, window vs streaming
  *   model     the model-only floors alone (no clip, no ffmpeg)
  * With `provider` (webgpu, cuda, ...): its model-only floors beside the CPU's at batch 1, N
@@ -16,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findUnit } from '../registry.js';
 import { SHIPPED_MODEL } from '../stages/onnx-inference/index.js';
-import { benchClip } from './bench-input.js';
+import { benchInputs } from './bench-input.js';
 import { measureRun, type RunMeasurement } from './measure-run.js';
 import type { Provider } from '../model/open-session.js';
 import { measureProviderFloors, type ProviderFloors } from './provider-floors.js';
@@ -36,11 +37,13 @@ export interface BenchOptions {
 
 export interface BenchResult {
   machine: { cpu: string; cores: number; memoryGB: number; node: string; onnxruntime: string; platform: string };
-  input?: { file: string; frames?: number };
+  input?: { file: string; frames?: number; dicomFile?: string };
   model: string;
   textRemoval: boolean;
   floors: {
     decodeOnly?: RunMeasurement;
+    /** The same exam as a JPEG baseline DICOM cine (dicom-cine source, no stages). */
+    decodeOnlyDicom?: RunMeasurement;
     modelWindowBatchN?: ThroughputResult;
     modelWindowBatch1?: ThroughputResult;
     modelStreamingBatch1?: ThroughputResult;
@@ -62,6 +65,11 @@ export interface BenchResult {
     ratioToModelOnly: number;
     ratioToModelOnlyNoText?: number;
     ratioToDecodeOnly: number;
+    /** The same exam read from a JPEG baseline DICOM cine, window mode at batch N. */
+    dicomWindow?: RunMeasurement;
+    dicomWindowNoText?: RunMeasurement;
+    dicomRatioToModelOnly?: number;
+    dicomRatioToModelOnlyNoText?: number;
   };
   live?: { window: RunMeasurement; streaming: RunMeasurement; windowNoText?: RunMeasurement; streamingNoText?: RunMeasurement };
   streamingSpeedup?: number;
@@ -115,13 +123,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
   const sink = [{ type: 'console', intervalMs: 0 }];
   let source: { type: string; path: string } | undefined;
+  let dicomSource: { type: string; path: string } | undefined;
   let baseDir = process.cwd();
   if (pipelines) {
-    log('preparing the input clip ...');
-    const clip = await benchClip(4242, options.durationS);
-    baseDir = path.dirname(clip);
-    source = { type: 'video-file', path: clip };
-    result.input = { file: path.basename(clip) };
+    log('preparing the input clip (mp4 and JPEG DICOM) ...');
+    const inputs = await benchInputs(4242, options.durationS);
+    baseDir = path.dirname(inputs.mp4);
+    source = { type: 'video-file', path: inputs.mp4 };
+    dicomSource = { type: 'dicom-cine', path: inputs.dicom };
+    result.input = { file: path.basename(inputs.mp4), dicomFile: path.basename(inputs.dicom) };
     log('floor: decode only ...');
     result.floors.decodeOnly = await measureRun({ source, sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
     result.input.frames = result.floors.decodeOnly.frames;
@@ -165,6 +175,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ratioToModelOnlyNoText: windowNoText ? windowNoText.framesPerSecond / result.floors.modelWindowBatchN.perSecond : undefined,
       ratioToDecodeOnly: window.framesPerSecond / result.floors.decodeOnly!.framesPerSecond,
     };
+    if (dicomSource) {
+      log('archive, JPEG DICOM: decode only, then window mode with and without text removal ...');
+      const run = (stages?: unknown[]) => measureRun({ source: dicomSource, ...(stages ? { stages } : {}), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      result.floors.decodeOnlyDicom = await run();
+      const dicomWindow = await run(stagesFor('window', options.batch, model, textRemoval, false, provider));
+      const dicomWindowNoText = textRemoval ? await run(stagesFor('window', options.batch, model, false, false, provider)) : undefined;
+      Object.assign(result.archive, {
+        dicomWindow,
+        dicomWindowNoText,
+        dicomRatioToModelOnly: dicomWindow.framesPerSecond / result.floors.modelWindowBatchN.perSecond,
+        dicomRatioToModelOnlyNoText: dicomWindowNoText ? dicomWindowNoText.framesPerSecond / result.floors.modelWindowBatchN.perSecond : undefined,
+      });
+    }
   }
   if (options.scenarios.includes('live') && source) {
     const live = { ...source, realtime: true };

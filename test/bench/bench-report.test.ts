@@ -45,6 +45,20 @@ describe('benchMarkdown', () => {
     expect(md).toContain('| decode only (video-file source, no stages) | 334.3 frames/s | 1.21 + ffmpeg 2.50 |');
   });
 
+  it('reports the JPEG DICOM archive runs beside the mp4 ones, with their ratio to model-only', () => {
+    const md = benchMarkdown({
+      ...result,
+      input: { ...result.input!, dicomFile: 'phantom.dcm' },
+      floors: { ...result.floors, decodeOnlyDicom: run(240, 4.2) },
+      archive: { ...result.archive!, dicomWindow: run(100, 9), dicomWindowNoText: run(170, 6), dicomRatioToModelOnly: 0.48, dicomRatioToModelOnlyNoText: 0.81 },
+    });
+    expect(md).toContain('and the same exam as phantom.dcm (JPEG baseline DICOM)');
+    expect(md).toContain('| decode only, JPEG DICOM (dicom-cine source, no stages) | 240.0 frames/s | 4.20 |');
+    expect(md).toContain('| archive, JPEG DICOM, window mode, batch 8 | 100.0 |');
+    expect(md).toContain('| archive, JPEG DICOM, window mode, batch 8, no text removal | 170.0 |');
+    expect(md).toContain('From the JPEG DICOM: 0.48x with text removal, 0.81x without it.');
+  });
+
   it('puts a second provider beside the CPU, with the ratio and the output difference', () => {
     const md = benchMarkdown({
       ...result,
