@@ -1,7 +1,7 @@
 /**
  * `autodvt bench`: the pipeline measured side by side with its floors, in one run.
  *
- * Scenarios (all on one phantom mp4, CPU provider unless `provider` names another):
+ * Scenarios (one phantom exam, written as an mp4 and as a JPEG DICOM; CPU provider unless `provider` names another):
  *   archive   file input, `block` backpressure, window mode at batch N (and streaming mode);
  *             window mode again from the same exam as a JPEG baseline DICOM cine
  *   live      the same file replayed at its frame rate (30 fps), batch 1, window vs streaming
