@@ -8,6 +8,10 @@
  *
  * --markdown prints the exam and per-landmark verdict confusion for the given (or default)
  * parameters, and the visit verdicts counted by the reason that decided them.
+ *
+ * `dangerous` counts landmarks with a clot whose merged verdict is compressible;
+ * `dangerousVisits` counts single visits called compressible on a landmark with a clot (the
+ * landmark's merged verdict may still be not-compressible, from another visit).
  */
 import fs from 'node:fs';
 import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
@@ -77,12 +81,18 @@ function reasonTable(exams: RecordedExam[], params: CompressibilityParams): stri
 export function score(exams: RecordedExam[], params: CompressibilityParams) {
   let agree = 0;
   let dangerous = 0;
+  let dangerousVisits = 0;
   let needlessReferral = 0;
   let clotsFound = 0;
   let clots = 0;
   for (const exam of exams) {
-    const result = replayExam(exam, params);
+    const visitVerdicts: VerdictEvent[] = [];
+    const result = replayExam(exam, params, visitVerdicts);
     if (result?.verdict === exam.truth.verdict) agree++;
+    // A visit called compressible on a landmark with a clot, even where another visit of that
+    // landmark (not-compressible) hides it in the landmark's merged verdict.
+    for (const v of visitVerdicts)
+      if (v.verdict === 'compressible' && exam.truth.visits.some((t) => t.landmark === v.landmark && t.thrombus)) dangerousVisits++;
     for (const lm of ['LM1', 'LM2'] as const) {
       const visits = exam.truth.visits.filter((v) => v.landmark === lm);
       if (visits.length === 0) continue;
@@ -95,7 +105,7 @@ export function score(exams: RecordedExam[], params: CompressibilityParams) {
       } else if (got === 'not-compressible') needlessReferral++;
     }
   }
-  return { agreement: agree / exams.length, agree, n: exams.length, dangerous, clots, clotsFound, needlessReferral };
+  return { agreement: agree / exams.length, agree, n: exams.length, dangerous, dangerousVisits, clots, clotsFound, needlessReferral };
 }
 
 const file = process.argv[2];
@@ -120,19 +130,31 @@ if (file && import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--grid')) {
     const rows = [];
     // The first grid (session 1: 432 sets over minCycles, cycleDelta and finer bands) settled
-    // minCycles 2 and cycleDelta 0.2; this one adds the closure level a compressible visit needs.
+    // minCycles 2 and cycleDelta 0.2; the second added the closure level a compressible visit
+    // needs; this one adds the two-level rule and its hold level (800 sets).
+    const holds = [
+      { closedLevelHold: 'peak' as const },
+      { closedLevelHold: 'sustained' as const },
+      ...[0.6, 0.7, 0.8].map((closedHoldLevel) => ({ closedLevelHold: 'two-level' as const, closedHoldLevel })),
+    ];
     for (const minClosedS of [0.3, 0.6, 1.0, 1.5])
       for (const uncertainBand of [0.15, 0.25])
         for (const maxUncertainFraction of [0.7, 0.9])
           for (const notCompressibleAfterS of [3, 5])
             for (const closedLevel of [0.75, 0.85, 0.9, 0.95, 0.98])
-              for (const closedLevelHold of ['peak', 'sustained'] as const) {
-                const grid = { minClosedS, uncertainBand, maxUncertainFraction, notCompressibleAfterS, closedLevel, closedLevelHold };
+              for (const hold of holds) {
+                const grid = { minClosedS, uncertainBand, maxUncertainFraction, notCompressibleAfterS, closedLevel, ...hold };
                 const parsed = compressibilitySchema.safeParse({ ...fixed, ...grid });
                 if (!parsed.success) continue;
                 rows.push({ params: grid, ...score(exams, parsed.data) });
               }
-    rows.sort((a, b) => a.dangerous - b.dangerous || b.agreement - a.agreement || a.needlessReferral - b.needlessReferral);
+    rows.sort(
+      (a, b) =>
+        a.dangerous - b.dangerous ||
+        a.dangerousVisits - b.dangerousVisits ||
+        b.agreement - a.agreement ||
+        a.needlessReferral - b.needlessReferral,
+    );
     console.log('fewest clots called compressible, then agreement:');
     for (const r of rows.slice(0, 8)) console.log(JSON.stringify(r));
     console.log('Pareto front (best agreement for each count of clots called compressible):');

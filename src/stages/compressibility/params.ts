@@ -46,7 +46,8 @@ export const compressibilitySchema = z
       .default(0.2)
       .describe(
         'Minimum dwell (s): a new landmark or vein state is reported only after the smoother has favoured it ' +
-          'for this long. A single frame never changes the state.',
+          'for this long. A single frame never changes the state. With closedLevelHold `two-level`, the pClosed ' +
+          'level must also stay at or above `closedLevel` this long to count as having reached it.',
       ),
     minVisitS: seconds(30)
       .default(0.5)
@@ -55,9 +56,10 @@ export const compressibilitySchema = z
       .default(1)
       .describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
     // Defaults of minClosedS, notCompressibleAfterS, cycleDelta, uncertainBand,
-    // maxUncertainFraction, closedLevel and closedLevelHold were tuned by replaying the shipped
-    // model's predictions on 100 phantom exams (scripts/replay-verdicts.ts), safety first (few
-    // clots called compressible); checked on 50 other exams. See docs/compressibility.md.
+    // maxUncertainFraction, closedLevel, closedLevelHold and closedHoldLevel were tuned by replaying
+    // the shipped model's predictions on 100 phantom exams (scripts/replay-verdicts.ts, seed 700000),
+    // safety first (no clot called compressible); checked on 50 held-out exams (seed 800000) and 100
+    // blind ones (seed 1300000). See docs/compressibility.md.
     minClosedS: seconds(10)
       .default(0.3)
       .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
@@ -105,11 +107,22 @@ export const compressibilitySchema = z
           'Higher values demand a clearly closed vein: a clotted vein pressed flat can read as half-closed.',
       ),
     closedLevelHold: z
-      .enum(['peak', 'sustained'])
-      .default('sustained')
+      .enum(['peak', 'sustained', 'two-level'])
+      .default('two-level')
       .describe(
         '`peak`: the closure counts once its level has reached `closedLevel` at any time; `sustained`: only the time ' +
-          'with the level at or above `closedLevel` counts towards `minClosedS`.',
+          'with the level at or above `closedLevel` counts towards `minClosedS`; `two-level`: a hysteresis, the time ' +
+          'with the level at or above `closedHoldLevel` counts, in a run of the level that has reached `closedLevel`.',
+      ),
+    closedHoldLevel: z
+      .number()
+      .finite()
+      .min(0.5)
+      .max(1)
+      .default(0.7)
+      .describe(
+        'closedLevelHold `two-level`: the level a closure must stay at or above, once its run has reached ' +
+          '`closedLevel`, for its time to count towards `minClosedS`. Must not exceed `closedLevel` (with `two-level`).',
       ),
     maxUncertainFraction: probability()
       .default(0.7)
@@ -120,6 +133,13 @@ export const compressibilitySchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.closedLevelHold === 'two-level' && c.closedHoldLevel > c.closedLevel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['closedHoldLevel'],
+        message: `closedHoldLevel (${c.closedHoldLevel}) must not exceed closedLevel (${c.closedLevel})`,
+      });
+    }
     if (c.exit >= c.enter) {
       ctx.addIssue({
         code: 'custom',

@@ -31,8 +31,8 @@ import type { CycleState } from './compression-cycles.js';
 import { cycleStep, initialCycles } from './compression-cycles.js';
 import type { TrackerState } from './smoothing/tracker.js';
 import { createTracker } from './smoothing/tracker.js';
-import type { Visit, VisitLandmark } from './visit.js';
-import { formatS, judgeVisit, markLost, note, observeHeld, regain, startHold } from './visit.js';
+import type { LevelRun, Visit, VisitLandmark } from './visit.js';
+import { formatS, judgeVisit, markLost, nextLevelRun, note, observeHeld, regain, startHold } from './visit.js';
 
 const VEIN = ['open', 'closed'] as const;
 
@@ -45,6 +45,8 @@ export interface ExamTrack {
   vein: TrackerState;
   /** Moving average of the raw pClosed, for compression cycles and noise. */
   level?: number;
+  /** The current run of the level at or above closedHoldLevel (closedLevelHold two-level). */
+  levelRun?: LevelRun;
   /** Compression cycle detector on the level. */
   cycles: CycleState;
   /** A new hold may not start before this (set when a frame gap ended a visit). */
@@ -150,6 +152,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     );
     const vn = veinTracker.step(track.vein, [1 - pClosed, pClosed], dtS, nowMs);
     const level = track.level === undefined ? pClosed : track.level + (1 - Math.exp(-dtS / p.levelS)) * (pClosed - track.level);
+    const levelRun = nextLevelRun(track.levelRun, level, nowMs, p.closedHoldLevel, p.closedLevel, commitMs);
     const cycles = cycleStep(track.cycles, level, nowMs, p.cycleDelta, commitMs);
     const cycleCompleted = cycles.completed;
 
@@ -182,6 +185,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       veinSinceMs: vn.state.commit.committedSinceMs,
       veinUntilMs: vn.state.commit.pending === undefined ? nowMs : vn.state.commit.pendingSinceMs,
       level,
+      levelRun,
       cycleCompleted,
       steady,
     };
@@ -239,6 +243,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       landmark: lm.state,
       vein: vn.state,
       level,
+      ...(levelRun ? { levelRun } : {}),
       cycles: cycles.state,
       holdFloorMs,
       ...(visit ? { visit } : {}),

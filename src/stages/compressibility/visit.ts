@@ -32,6 +32,10 @@ export interface Visit {
   /** closedLevelHold sustained: since when the level has stayed >= closedLevel in the current closure. */
   confidentSinceMs?: number;
   longestClosedMs: number;
+  /** Highest pClosed level reached during any closure of the visit (for the explain trace). */
+  bestClosedLevel: number;
+  /** Longest closure time counted towards minClosedS so far (ms; for the explain trace). */
+  longestCountedMs: number;
   everClosed: boolean;
   /** When the closure reached `minClosedS`: the visit is compressible from then on. */
   compressibleAtMs?: number;
@@ -59,6 +63,8 @@ export interface HeldFrame {
   veinUntilMs: number;
   /** The pClosed level (moving average of raw pClosed). */
   level: number;
+  /** The current run of the level at or above `closedHoldLevel` (closedLevelHold `two-level`); undefined below it. */
+  levelRun?: LevelRun | undefined;
   /** A compression cycle completed on this frame. */
   cycleCompleted: boolean;
   /**
@@ -66,6 +72,47 @@ export interface HeldFrame {
    * yet: such a frame only counts a compression cycle, nothing else.
    */
   steady: boolean;
+}
+
+/**
+ * A run of the pClosed level at or above `closedHoldLevel`, for closedLevelHold `two-level`
+ * (a hysteresis on the level: reach `closedLevel`, then stay at or above `closedHoldLevel`).
+ */
+export interface LevelRun {
+  /** Since when the level has stayed at or above closedHoldLevel (ms). */
+  sinceMs: number;
+  /** Since when the level has stayed at or above closedLevel, if it is there now (ms). */
+  highSinceMs?: number | undefined;
+  /**
+   * When the level had stayed at or above closedLevel for the minimum dwell (`commitS`) in
+   * this run, if it has: the run has reached closedLevel. So one frame alone does not do it.
+   */
+  reachedAtMs?: number | undefined;
+  /** The highest level in the run. */
+  peak: number;
+}
+
+const TIME_EPSILON_MS = 1e-6;
+
+/** The level run after one more frame (pure; undefined when the level is below holdLevel). */
+export function nextLevelRun(
+  run: LevelRun | undefined,
+  level: number,
+  nowMs: number,
+  holdLevel: number,
+  highLevel: number,
+  minDwellMs: number,
+): LevelRun | undefined {
+  if (level < holdLevel) return undefined;
+  const highSinceMs = level >= highLevel ? (run?.highSinceMs ?? nowMs) : undefined;
+  // ptsMs are often i * 1000 / fps: forgive rounding, as the commit dwell does.
+  const reachedNow = highSinceMs !== undefined && nowMs - highSinceMs >= minDwellMs - TIME_EPSILON_MS;
+  return {
+    sinceMs: run?.sinceMs ?? nowMs,
+    highSinceMs,
+    reachedAtMs: run?.reachedAtMs ?? (reachedNow ? nowMs : undefined),
+    peak: Math.max(run?.peak ?? 0, level),
+  };
 }
 
 const MAX_EXPLAIN = 48;
@@ -92,6 +139,8 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
     uncertainMs: 0,
     closedPeakLevel: 0,
     longestClosedMs: 0,
+    bestClosedLevel: 0,
+    longestCountedMs: 0,
     everClosed: false,
     framesClosed: 0,
     framesOpen: 0,
@@ -132,13 +181,22 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     // start if it began there, else from the frame the level got there; none below it.
     let confidentSinceMs: number | undefined;
     if (f.level >= p.closedLevel) confidentSinceMs = v.closedSinceMs === undefined ? closedSinceMs : (v.confidentSinceMs ?? f.nowMs);
-    v = { ...v, closedSinceMs, closedPeakLevel, confidentSinceMs, everClosed: true, longestClosedMs: Math.max(v.longestClosedMs, closedMs) };
     // A closure counts only when the raw signal is clearly closed too, not a smoother
     // drifting on readings that hover around 0.5 (nor a pressed clot read as half-closed).
-    const countedMs = countedClosureMs(p, closedMs, closedPeakLevel, confidentSinceMs, f.veinUntilMs);
+    const countedMs = countedClosureMs(p, closedMs, closedPeakLevel, confidentSinceMs, f, closedSinceMs);
+    v = {
+      ...v,
+      closedSinceMs,
+      closedPeakLevel,
+      confidentSinceMs,
+      everClosed: true,
+      longestClosedMs: Math.max(v.longestClosedMs, closedMs),
+      bestClosedLevel: Math.max(v.bestClosedLevel, f.level),
+      longestCountedMs: Math.max(v.longestCountedMs, countedMs ?? 0),
+    };
     if (v.compressibleAtMs === undefined && countedMs !== undefined && countedMs >= p.minClosedS * 1000) {
       v = { ...v, compressibleAtMs: f.nowMs };
-      push(`vein closed for ${formatS(countedMs)} (>= minClosedS ${p.minClosedS} s) while held: compressible`);
+      push(`vein closed for ${formatS(countedMs)} (>= minClosedS ${p.minClosedS} s) ${closureRule(p)} while held: compressible`);
     }
   } else if (f.steady && v.closedSinceMs !== undefined) {
     const closedMs = Math.max(0, f.veinSinceMs - v.closedSinceMs);
@@ -155,18 +213,43 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
 
 /**
  * How much of the current closure counts towards minClosedS: all of it once its level has
- * reached closedLevel (`peak`), or only the time at that level (`sustained`); undefined
- * when none counts.
+ * reached closedLevel (`peak`); only the time at that level (`sustained`); or the time the
+ * level has stayed at or above closedHoldLevel, in a run of the level that reached
+ * closedLevel (`two-level`, a hysteresis: reach the high level once, hold above the low one).
+ * Undefined when none counts.
  */
 function countedClosureMs(
   p: CompressibilityParams,
   closedMs: number,
   peakLevel: number,
   confidentSinceMs: number | undefined,
-  untilMs: number,
+  f: HeldFrame,
+  closedSinceMs: number,
 ): number | undefined {
-  if (p.closedLevelHold === 'peak') return peakLevel >= p.closedLevel ? closedMs : undefined;
-  return confidentSinceMs === undefined ? undefined : Math.max(0, untilMs - confidentSinceMs);
+  switch (p.closedLevelHold) {
+    case 'peak':
+      return peakLevel >= p.closedLevel ? closedMs : undefined;
+    case 'sustained':
+      return confidentSinceMs === undefined ? undefined : Math.max(0, f.veinUntilMs - confidentSinceMs);
+    case 'two-level': {
+      const run = f.levelRun;
+      if (run?.reachedAtMs === undefined) return undefined;
+      // Only the part of the run inside the reported closure counts.
+      return Math.max(0, f.veinUntilMs - Math.max(run.sinceMs, closedSinceMs));
+    }
+  }
+}
+
+/** The closure-level rule in words, for the explain trace. */
+export function closureRule(p: CompressibilityParams): string {
+  switch (p.closedLevelHold) {
+    case 'peak':
+      return `with the pClosed level reaching ${p.closedLevel} (closedLevel, peak)`;
+    case 'sustained':
+      return `with the pClosed level >= ${p.closedLevel} (closedLevel, sustained)`;
+    case 'two-level':
+      return `with the pClosed level >= ${p.closedHoldLevel} (closedHoldLevel) in a run that reached ${p.closedLevel} (closedLevel)`;
+  }
 }
 
 /** The landmark is no longer held: start the grace period. */
@@ -195,12 +278,15 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
     };
   }
   if (v.compressibleAtMs !== undefined) {
-    return { verdict: 'compressible', reason: `vein closed for >= ${p.minClosedS} s while ${v.landmark} was held` };
+    return { verdict: 'compressible', reason: `vein closed for >= ${p.minClosedS} s ${closureRule(p)} while ${v.landmark} was held` };
   }
   if (v.everClosed) {
     return {
       verdict: 'inconclusive',
-      reason: `vein reported closed, but not for minClosedS ${p.minClosedS} s with a pClosed level >= ${p.closedLevel}${p.closedLevelHold === 'sustained' ? ' (sustained)' : ''} (longest closure ${formatS(v.longestClosedMs)})`,
+      reason:
+        `vein reported closed, but not for minClosedS ${p.minClosedS} s ${closureRule(p)} ` +
+        `(longest closure ${formatS(v.longestClosedMs)}, of it counted ${formatS(v.longestCountedMs)}; ` +
+        `highest level while closed ${v.bestClosedLevel.toFixed(2)})`,
     };
   }
   if (v.cycles >= p.minCycles) {

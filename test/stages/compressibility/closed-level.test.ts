@@ -17,8 +17,8 @@ const verdictOf = (segments: Segment[], overrides: Parameters<typeof machine>[0]
   verdicts(runReducer(machine(overrides), exam(predictionStream(segments, { fps: 30, noise: 0, seed: 1 }))).outputs)[0];
 
 describe('compressibility: the closure level a compressible visit needs', () => {
-  it('defaults to a sustained level of 0.9 (tuned, docs/compressibility.md) and stays within 0.5..1', () => {
-    expect(defaultCompressibilityParams).toMatchObject({ closedLevel: 0.9, closedLevelHold: 'sustained' });
+  it('defaults to a two-level rule, reach 0.9 then hold 0.7 (tuned, docs/compressibility.md), within 0.5..1', () => {
+    expect(defaultCompressibilityParams).toMatchObject({ closedLevel: 0.9, closedLevelHold: 'two-level', closedHoldLevel: 0.7 });
     expect(compressibilitySchema.parse({ closedLevel: 0.95 }).closedLevel).toBe(0.95);
     expect(compressibilitySchema.safeParse({ closedLevel: 0.4 }).success).toBe(false);
     expect(compressibilitySchema.safeParse({ closedLevel: 1.1 }).success).toBe(false);
@@ -29,7 +29,7 @@ describe('compressibility: the closure level a compressible visit needs', () => 
     expect(verdictOf(segments, { closedLevel: 0.8 })?.verdict).toBe('compressible');
     const strict = verdictOf(segments, { closedLevel: 0.95 });
     expect(strict?.verdict).not.toBe('compressible');
-    expect(strict?.explain.join('\n')).toMatch(/pClosed level >= 0.95/);
+    expect(strict?.explain.join('\n')).toMatch(/pClosed level reaching 0.95 \(closedLevel, peak\)/);
   });
 
   it('peak counts the whole closure once the level was reached; sustained counts only the time at that level', () => {

@@ -31,8 +31,19 @@ const paramsArb: fc.Arbitrary<CompressibilityParams> = fc
     minClosedS: fc.double({ min: 0, max: 2, noNaN: true }),
     notCompressibleAfterS: fc.double({ min: 0.5, max: 10, noNaN: true }),
     minCycles: fc.integer({ min: 1, max: 5 }),
+    closedLevelHold: fc.constantFrom('peak' as const, 'sustained' as const, 'two-level' as const),
+    closedLevel: fc.double({ min: 0.5, max: 1, noNaN: true }),
+    holdFraction: fc.double({ min: 0, max: 1, noNaN: true }),
   })
-  .map(({ exitGap, ...p }) => compressibilitySchema.parse({ ...GENERIC_TUNING, ...p, exit: Math.max(0, p.enter - exitGap) }));
+  .map(({ exitGap, holdFraction, ...p }) =>
+    compressibilitySchema.parse({
+      ...GENERIC_TUNING,
+      ...p,
+      exit: Math.max(0, p.enter - exitGap),
+      // closedHoldLevel anywhere in 0.5..closedLevel
+      closedHoldLevel: 0.5 + holdFraction * (p.closedLevel - 0.5),
+    }),
+  );
 
 /** A stream of arbitrary predictions with sane, increasing timestamps. */
 const predictionsArb = (pClosed: fc.Arbitrary<number> = probability) =>
