@@ -64,6 +64,12 @@ export interface BuildContext {
   inference?: SharedInference;
   /** Report a non-fatal problem; it also becomes a `warning` event on the stream. */
   warn(message: string, extra?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>): void;
+  /**
+   * A stage that drops a frame on purpose (it will never reach the sinks) says so here,
+   * so the frame stops counting as in flight at once. With live input only one frame is
+   * in flight: without this, the next frame would wait for the live queue's timeout.
+   */
+  frameDropped?(seq: number): void;
 }
 
 /** Resolve a path from a pipeline file against the pipeline's folder. */

@@ -58,6 +58,7 @@ export interface RunResult {
 export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {
   warnings?: { next(event: WarningEvent): void };
   flow?: FlowControl;
+  frameDropped?: (seq: number) => void;
   signal: AbortSignal;
 }) {
   const clock = options.clock ?? systemClock;
@@ -80,6 +81,7 @@ export function makeContextFactory(config: PipelineConfig, options: RunOptions, 
     warn(message, more) {
       extra.warnings?.next({ kind: 'warning', atMs: clock.now(), scope: `${kindOf(unitPath)}:${unitType}`, message, ...more });
     },
+    frameDropped: (seq) => extra.frameDropped?.(seq),
   });
 }
 
@@ -107,6 +109,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   const contextFor = makeContextFactory(config, options, {
     warnings: side,
     flow: flow.policy === 'block' ? gate : unlimitedFlow,
+    frameDropped: (seq) => gate.dropped(seq),
     signal: abort.signal,
   });
 

@@ -193,7 +193,7 @@ export const textRemovalStage = defineStage({
 /** The stage's operator with a given OCR engine (tests pass their own). */
 export function textRemovalOperator(
   config: TextRemoverOptions,
-  ctx: Pick<BuildContext, 'live' | 'warn'>,
+  ctx: Pick<BuildContext, 'live' | 'warn' | 'frameDropped'>,
   createEngine: OcrEngineFactory,
 ): OperatorFunction<PipelineEvent, PipelineEvent> {
   return (source) =>

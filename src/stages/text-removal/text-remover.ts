@@ -99,7 +99,7 @@ export class TextRemover {
   constructor(
     private readonly options: TextRemoverOptions,
     private readonly engine: OcrEngine,
-    private readonly ctx: Pick<BuildContext, 'warn'>,
+    private readonly ctx: Pick<BuildContext, 'warn' | 'frameDropped'>,
   ) {}
 
   close(): void {
@@ -194,6 +194,7 @@ export class TextRemover {
     }
     if (!state.mask && this.options.untilFirstMask === 'drop') {
       state.dropped++;
+      this.ctx.frameDropped?.(event.seq);
       return undefined;
     }
     return this.remove(state, event);
@@ -366,12 +367,12 @@ export class TextRemover {
     if (dropped.length && !state.warnedCap) {
       state.warnedCap = true;
       this.ctx.warn(
-        `[${SCOPE}] OCR found text over more than maxMaskFraction (${o.maxMaskFraction}) of the frame: ${dropped.length} least confident boxes left in place`,
+        `OCR found text over more than maxMaskFraction (${o.maxMaskFraction}) of the frame: ${dropped.length} least confident boxes left in place`,
         { examId: frame.source.examId, seq: frame.seq },
       );
     }
     if (state.dropped && !state.mask) {
-      this.ctx.warn(`[${SCOPE}] dropped ${state.dropped} frames while the first OCR ran`, { examId: frame.source.examId, seq: frame.seq });
+      this.ctx.warn(`dropped ${state.dropped} frames while the first OCR ran`, { examId: frame.source.examId, seq: frame.seq });
     }
     state.mask = mask;
   }

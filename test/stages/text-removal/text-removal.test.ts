@@ -91,7 +91,8 @@ describe('text-removal stage', () => {
   it('live input: never waits for OCR, drops frames before the first mask, then uses the last mask', async () => {
     let release!: () => void;
     const fake = fakeEngine({ delay: new Promise<void>((r) => (release = r)) });
-    const ctx = testContext({ live: true });
+    const reportedDrops: number[] = [];
+    const ctx = testContext({ live: true, frameDropped: (seq) => reportedDrops.push(seq) });
     const input = new Subject<PipelineEvent>();
     const out: FrameEvent[] = [];
     const sub = input.pipe(textRemovalOperator(config({ warmupFrames: 50, fill: 'black' }), ctx, () => fake.engine)).subscribe((e) => out.push(e as FrameEvent));
@@ -104,6 +105,9 @@ describe('text-removal stage', () => {
     expect(out.map((f) => f.seq)).toEqual([5]);
     expect(out[0]!.pixels[10 * 64 + 10]).toBe(0);
     expect(ctx.warnings.join()).toContain('dropped 5 frames');
+    expect(ctx.warnings.join()).not.toContain('[stage:text-removal]'); // the warning channel adds the scope itself
+    // Each dropped frame is reported, so the pipeline's in-flight gate lets the next one in at once.
+    expect(reportedDrops).toEqual([0, 1, 2, 3, 4]);
     sub.unsubscribe();
     expect(fake.terminated()).toBe(1);
   });
