@@ -108,18 +108,27 @@ export function score(exams: RecordedExam[], params: CompressibilityParams) {
   return { agreement: agree / exams.length, agree, n: exams.length, dangerous, dangerousVisits, clots, clotsFound, needlessReferral };
 }
 
-const file = process.argv[2];
-if (file && import.meta.url === `file://${process.argv[1]}`) {
-  const exams = loadRecording(file);
-  const fixed = Object.fromEntries(
-    process.argv
-      .slice(3)
+/** The `key=value` command-line arguments as an object (numbers where they parse). */
+function fixedArgs(args: string[]): Record<string, string | number> {
+  return Object.fromEntries(
+    args
       .filter((a) => a.includes('='))
       .map((a) => {
         const [k, v] = a.split('=') as [string, string];
         return [k, Number.isNaN(Number(v)) ? v : Number(v)];
       }),
   );
+}
+
+/** Compressibility parameters from `key=value` command-line arguments (the rest at their defaults). */
+export function paramsFromArgs(args: string[]): CompressibilityParams {
+  return compressibilitySchema.parse(fixedArgs(args));
+}
+
+const file = process.argv[2];
+if (file && import.meta.url === `file://${process.argv[1]}`) {
+  const exams = loadRecording(file);
+  const fixed = fixedArgs(process.argv.slice(3));
   const base = compressibilitySchema.parse(fixed);
   console.log('defaults:', JSON.stringify(score(exams, base)));
   if (process.argv.includes('--markdown')) {

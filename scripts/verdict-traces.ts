@@ -9,24 +9,14 @@
  * Default: traces of visits whose verdict disagrees with the truth. --all: every visit.
  * --stats: one line per visit (no trace), for every visit.
  */
-import { compressibilitySchema } from '../src/stages/compressibility/params.js';
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
 import type { VerdictEvent } from '../src/events.js';
-import { loadRecording } from './replay-verdicts.js';
+import { loadRecording, paramsFromArgs } from './replay-verdicts.js';
 
 const file = process.argv[2]!;
 const all = process.argv.includes('--all');
 const statsOnly = process.argv.includes('--stats');
-const fixed = Object.fromEntries(
-  process.argv
-    .slice(3)
-    .filter((a) => a.includes('='))
-    .map((a) => {
-      const [k, v] = a.split('=') as [string, string];
-      return [k, Number.isNaN(Number(v)) ? v : Number(v)];
-    }),
-);
-const params = compressibilitySchema.parse(fixed);
+const params = paramsFromArgs(process.argv.slice(3));
 const LEVELS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
 const glyph = (x: number) => (x >= 0.95 ? '#' : x >= 0.9 ? '9' : String(Math.floor(x * 10)));
 
