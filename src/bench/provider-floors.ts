@@ -33,29 +33,22 @@ export async function measureProviderFloors(
   log: (line: string) => void = () => {},
 ): Promise<ProviderFloors> {
   await assertProviderStarts(model, provider);
-  const result: ProviderFloors = {
-    provider,
-    batches,
-    window: {},
-    streaming: undefined as unknown as ProviderFloors['streaming'],
-    maxAbsDiffVsCpu: { window: NaN, streaming: NaN },
-  };
   log(`${provider}: output parity with the CPU provider ...`);
-  result.maxAbsDiffVsCpu.window = await windowParity(model, provider);
-  result.maxAbsDiffVsCpu.streaming = await streamingParity(streamingModel, provider);
+  const maxAbsDiffVsCpu = { window: await windowParity(model, provider), streaming: await streamingParity(streamingModel, provider) };
+  const window: ProviderFloors['window'] = {};
   for (const b of batches) {
     log(`${provider}: model only, window batch ${b}, CPU then ${provider} ...`);
-    result.window[String(b)] = {
+    window[String(b)] = {
       cpu: await windowModelThroughput(model, b, seconds),
       provider: await windowModelThroughput(model, b, seconds, 0, false, provider),
     };
   }
   log(`${provider}: model only, streaming batch 1, CPU then ${provider} ...`);
-  result.streaming = {
+  const streaming = {
     cpu: await streamingModelThroughput(streamingModel, seconds),
     provider: await streamingModelThroughput(streamingModel, seconds, 0, false, provider),
   };
-  return result;
+  return { provider, batches, window, streaming, maxAbsDiffVsCpu };
 }
 
 async function assertProviderStarts(model: string, provider: Provider): Promise<void> {
