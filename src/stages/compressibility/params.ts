@@ -59,7 +59,8 @@ export const compressibilitySchema = z
     // maxUncertainFraction, closedLevel, closedLevelHold and closedHoldLevel were tuned by replaying
     // the shipped model's predictions on 100 phantom exams (scripts/replay-verdicts.ts, seed 700000),
     // safety first (no clot called compressible); checked on 50 held-out exams (seed 800000) and 100
-    // blind ones (seed 1300000). See docs/compressibility.md.
+    // blind ones (seed 1300000). unclearClosure was chosen by a rule fixed before measuring a fresh
+    // set (seed 1400000). See docs/compressibility.md.
     minClosedS: seconds(10)
       .default(0.3)
       .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
@@ -123,6 +124,17 @@ export const compressibilitySchema = z
       .describe(
         'closedLevelHold `two-level`: the level a closure must stay at or above, once its run has reached ' +
           '`closedLevel`, for its time to count towards `minClosedS`. Must not exceed `closedLevel` (with `two-level`).',
+      ),
+    unclearClosure: z
+      .enum(['inconclusive', 'not-closed'])
+      .default('not-closed')
+      .describe(
+        'What an unclear closure means: the vein was reported closed during the visit, but the pClosed level ' +
+          'never reached `closedHoldLevel` (or `closedLevel`, if lower) while it was closed, and the visit is not ' +
+          '`compressible`. `inconclusive`: the visit is `inconclusive` ("reported closed, not clearly"). ' +
+          '`not-closed`: such a closure counts as no closure, so the visit falls through to the never-closed ' +
+          'rules (`minCycles` cycles or held `notCompressibleAfterS`: `not-compressible`; else too short). ' +
+          'A closure whose level did reach `closedHoldLevel` without becoming compressible stays `inconclusive` either way.',
       ),
     maxUncertainFraction: probability()
       .default(0.7)

@@ -252,6 +252,24 @@ export function closureRule(p: CompressibilityParams): string {
   }
 }
 
+/**
+ * The level a closure must reach while the vein is reported closed to be a clear closure (not an
+ * unclear one, see `unclearClosure`): closedHoldLevel, or closedLevel where that is lower (the
+ * `peak` and `sustained` rules do not bound closedHoldLevel by closedLevel).
+ */
+export function clearClosureLevel(p: CompressibilityParams): number {
+  return Math.min(p.closedHoldLevel, p.closedLevel);
+}
+
+function clearClosureLabel(p: CompressibilityParams): string {
+  return p.closedHoldLevel <= p.closedLevel ? `closedHoldLevel ${p.closedHoldLevel}` : `closedLevel ${p.closedLevel}`;
+}
+
+/** The vein was reported closed, but the level never reached `clearClosureLevel` while it was. */
+export function isUnclearClosure(v: Visit, p: CompressibilityParams): boolean {
+  return v.everClosed && v.bestClosedLevel < clearClosureLevel(p);
+}
+
 /** The landmark is no longer held: start the grace period. */
 export function markLost(visit: Visit, nowMs: number, now: string): { visit: Visit; reason: string } {
   return note({ ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined }, nowMs, `lost (now ${now}), grace period starts`);
@@ -280,25 +298,39 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
   if (v.compressibleAtMs !== undefined) {
     return { verdict: 'compressible', reason: `vein closed for >= ${p.minClosedS} s ${closureRule(p)} while ${v.landmark} was held` };
   }
-  if (v.everClosed) {
+  // An unclear closure (level never at closedHoldLevel while closed) either makes the visit
+  // inconclusive or, with unclearClosure `not-closed`, counts as no closure at all.
+  const unclear = v.everClosed && isUnclearClosure(v, p);
+  if (v.everClosed && !(unclear && p.unclearClosure === 'not-closed')) {
     return {
       verdict: 'inconclusive',
       reason:
         `vein reported closed, but not for minClosedS ${p.minClosedS} s ${closureRule(p)} ` +
         `(longest closure ${formatS(v.longestClosedMs)}, of it counted ${formatS(v.longestCountedMs)}; ` +
-        `highest level while closed ${v.bestClosedLevel.toFixed(2)})`,
+        `highest level while closed ${v.bestClosedLevel.toFixed(2)})` +
+        (unclear ? `; an unclear closure (never at ${clearClosureLabel(p)} while closed; unclearClosure inconclusive)` : ''),
     };
   }
+  const neverClosed = unclear
+    ? `the vein was reported closed only unclearly (highest level while closed ${v.bestClosedLevel.toFixed(2)} ` +
+      `< ${clearClosureLabel(p)}; unclearClosure not-closed: counted as never closed)`
+    : 'the vein never closed';
   if (v.cycles >= p.minCycles) {
     return {
       verdict: 'not-compressible',
-      reason: `${v.cycles} compression cycles (>= minCycles ${p.minCycles}) and the vein never closed`,
+      reason: `${v.cycles} compression cycles (>= minCycles ${p.minCycles}) and ${neverClosed}`,
     };
   }
   if (v.heldMs >= p.notCompressibleAfterS * 1000) {
     return {
       verdict: 'not-compressible',
-      reason: `${v.landmark} held ${held} (>= notCompressibleAfterS ${p.notCompressibleAfterS} s) and the vein never closed`,
+      reason: `${v.landmark} held ${held} (>= notCompressibleAfterS ${p.notCompressibleAfterS} s) and ${neverClosed}`,
+    };
+  }
+  if (unclear) {
+    return {
+      verdict: 'inconclusive',
+      reason: `too short: held ${held} (< notCompressibleAfterS ${p.notCompressibleAfterS} s) with ${v.cycles} compression cycles (< minCycles ${p.minCycles}), and ${neverClosed}`,
     };
   }
   return {

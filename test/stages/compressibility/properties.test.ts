@@ -34,6 +34,7 @@ const paramsArb: fc.Arbitrary<CompressibilityParams> = fc
     closedLevelHold: fc.constantFrom('peak' as const, 'sustained' as const, 'two-level' as const),
     closedLevel: fc.double({ min: 0.5, max: 1, noNaN: true }),
     holdFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    unclearClosure: fc.constantFrom('inconclusive' as const, 'not-closed' as const),
   })
   .map(({ exitGap, holdFraction, ...p }) =>
     compressibilitySchema.parse({
