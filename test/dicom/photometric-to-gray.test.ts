@@ -2,20 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { luma, toGray } from '../../src/dicom/photometric-to-gray.js';
 import type { PixelModule } from '../../src/dicom/pixel-module.js';
 import type { DecodedPixels } from '../../src/dicom/types.js';
+import { grayPixelModule } from '../helpers/pixel-module.js';
 
-const base: PixelModule = {
-  rows: 1,
-  columns: 3,
-  frames: 1,
-  samplesPerPixel: 1,
-  photometric: 'MONOCHROME2',
-  bitsAllocated: 8,
-  bitsStored: 8,
-  pixelRepresentation: 0,
-  planarConfiguration: 0,
-  rescaleSlope: 1,
-  rescaleIntercept: 0,
-};
+const base: PixelModule = grayPixelModule(3, 1);
 const px = (data: DecodedPixels['data'], extra: Partial<DecodedPixels> = {}): DecodedPixels => ({
   width: 3,
   height: 1,

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../../src/dicom/decode-jpeg.js';
 import { samplesFromBytes } from '../../src/dicom/load-wasm-codec.js';
 import { toGray } from '../../src/dicom/photometric-to-gray.js';
-import type { PixelModule } from '../../src/dicom/pixel-module.js';
 import { encodeGrayJpeg } from '../../src/synth/jpeg-gray.js';
+import { grayPixelModule } from '../helpers/pixel-module.js';
 
 describe('samplesFromBytes', () => {
   it('copies a codec Uint8ClampedArray view into a plain Uint8Array for 8-bit samples', () => {
@@ -30,20 +30,7 @@ describe('8-bit gray JPEG frames', () => {
     const original = new Uint8Array(width * height);
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) original[y * width + x] = 60 + Math.round((80 * x) / (width - 1));
     const decoded = await decodeJpeg(encodeGrayJpeg(original, width, height, 95), 0, 'test.dcm');
-    const pm: PixelModule = {
-      rows: height,
-      columns: width,
-      frames: 1,
-      samplesPerPixel: 1,
-      photometric: 'MONOCHROME2',
-      bitsAllocated: 8,
-      bitsStored: 8,
-      pixelRepresentation: 0,
-      planarConfiguration: 0,
-      rescaleSlope: 1,
-      rescaleIntercept: 0,
-    };
-    const gray = toGray(decoded, pm);
+    const gray = toGray(decoded, grayPixelModule(width, height));
     let worst = 0;
     for (let i = 0; i < gray.length; i++) worst = Math.max(worst, Math.abs(gray[i]! - original[i]!));
     expect(worst).toBeLessThanOrEqual(4); // JPEG quality 95; a stretch to 0..255 would move the ends by 60 and more
