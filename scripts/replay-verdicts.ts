@@ -109,13 +109,13 @@ export function score(exams: RecordedExam[], params: CompressibilityParams) {
 }
 
 /** The `key=value` command-line arguments as an object (numbers where they parse). */
-function fixedArgs(args: string[]): Record<string, string | number> {
+function fixedArgs(args: string[]): Record<string, string | number | boolean> {
   return Object.fromEntries(
     args
       .filter((a) => a.includes('='))
       .map((a) => {
         const [k, v] = a.split('=') as [string, string];
-        return [k, Number.isNaN(Number(v)) ? v : Number(v)];
+        return [k, v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v : Number(v)];
       }),
   );
 }

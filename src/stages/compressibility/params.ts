@@ -136,6 +136,15 @@ export const compressibilitySchema = z
           'rules (`minCycles` cycles or held `notCompressibleAfterS`: `not-compressible`; else too short). ' +
           'A closure whose level did reach `closedHoldLevel` without becoming compressible stays `inconclusive` either way.',
       ),
+    openBeforeClosure: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A closure counts only if the vein was reported open at this landmark, during the visit, for at least `commitS` ' +
+          'before the closure began ("find the vein open, then press"). A vein already closed when the landmark is first reported (a press ' +
+          'carried over from the scene before, or a landmark label that flipped mid-press) is then no evidence: such a ' +
+          'closure is ignored, as if the vein had not been seen closed.',
+      ),
     maxUncertainFraction: probability()
       .default(0.7)
       .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),

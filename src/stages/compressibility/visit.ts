@@ -37,6 +37,15 @@ export interface Visit {
   /** Longest closure time counted towards minClosedS so far (ms; for the explain trace). */
   longestCountedMs: number;
   everClosed: boolean;
+  /**
+   * The longest time the vein was surely open (reported open, no other state pending) while
+   * the landmark was held in this visit (ms).
+   */
+  openSureMs: number;
+  /** openBeforeClosure: the current closure began before the vein was seen open, so it is ignored. */
+  ignoringClosure: boolean;
+  /** openBeforeClosure: how many closures were ignored because the vein had not been seen open first. */
+  ignoredClosures: number;
   /** When the closure reached `minClosedS`: the visit is compressible from then on. */
   compressibleAtMs?: number;
   framesClosed: number;
@@ -94,6 +103,11 @@ export interface LevelRun {
 
 const TIME_EPSILON_MS = 1e-6;
 
+/** The minimum dwell in ms, less rounding (ptsMs are often i * 1000 / fps). */
+function commitMs(p: CompressibilityParams): number {
+  return p.commitS * 1000 - TIME_EPSILON_MS;
+}
+
 /** The level run after one more frame (pure; undefined when the level is below holdLevel). */
 export function nextLevelRun(
   run: LevelRun | undefined,
@@ -142,6 +156,9 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
     bestClosedLevel: 0,
     longestCountedMs: 0,
     everClosed: false,
+    openSureMs: 0,
+    ignoringClosure: false,
+    ignoredClosures: 0,
     framesClosed: 0,
     framesOpen: 0,
     cycles: 0,
@@ -170,7 +187,18 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     reasons.push(n.reason);
   };
 
-  if (f.steady && f.vein === 'closed') {
+  if (f.steady && f.vein === 'closed' && v.closedSinceMs === undefined && p.openBeforeClosure && v.openSureMs < commitMs(p)) {
+    // "Find the vein open, then press": a closure that began before the vein was seen open at
+    // this landmark for the minimum dwell is ignored until it ends.
+    const closedSinceMs = Math.max(f.veinSinceMs, v.heldSinceMs);
+    v = { ...v, closedSinceMs, ignoringClosure: true, ignoredClosures: v.ignoredClosures + 1 };
+    push(
+      `vein closed (since ${formatS(closedSinceMs)}) before it was seen open at ${v.landmark} for commitS ${p.commitS} s ` +
+        `(longest ${formatS(Math.max(0, v.openSureMs))}): closure ignored (openBeforeClosure)`,
+    );
+  } else if (f.steady && f.vein === 'closed' && v.ignoringClosure) {
+    // still the ignored closure
+  } else if (f.steady && f.vein === 'closed') {
     const closedSinceMs = v.closedSinceMs ?? Math.max(f.veinSinceMs, v.heldSinceMs);
     const closedMs = Math.max(0, f.veinUntilMs - closedSinceMs);
     if (v.closedSinceMs === undefined && v.compressibleAtMs === undefined) {
@@ -200,8 +228,13 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     }
   } else if (f.steady && v.closedSinceMs !== undefined) {
     const closedMs = Math.max(0, f.veinSinceMs - v.closedSinceMs);
-    v = { ...v, closedSinceMs: undefined, confidentSinceMs: undefined };
-    if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed`);
+    const ignored = v.ignoringClosure;
+    v = { ...v, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false };
+    if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed${ignored ? ' (ignored closure)' : ''}`);
+  }
+  if (f.steady && f.vein === 'open') {
+    const openMs = f.veinUntilMs - Math.max(f.veinSinceMs, v.heldSinceMs);
+    if (openMs > v.openSureMs) v = { ...v, openSureMs: openMs };
   }
 
   if (f.cycleCompleted) {
@@ -272,7 +305,7 @@ export function isUnclearClosure(v: Visit, p: CompressibilityParams): boolean {
 
 /** The landmark is no longer held: start the grace period. */
 export function markLost(visit: Visit, nowMs: number, now: string): { visit: Visit; reason: string } {
-  return note({ ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined }, nowMs, `lost (now ${now}), grace period starts`);
+  return note({ ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false }, nowMs, `lost (now ${now}), grace period starts`);
 }
 
 /** The landmark came back within the grace period. */
@@ -315,16 +348,20 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
     ? `the vein was reported closed only unclearly (highest level while closed ${v.bestClosedLevel.toFixed(2)} ` +
       `< ${clearClosureLabel(p)}; unclearClosure not-closed: counted as never closed)`
     : 'the vein never closed';
+  const ignoredNote =
+    v.ignoredClosures > 0
+      ? ` (${v.ignoredClosures} closure${v.ignoredClosures > 1 ? 's' : ''} before the vein was seen open at ${v.landmark} ignored: openBeforeClosure)`
+      : '';
   if (v.cycles >= p.minCycles) {
     return {
       verdict: 'not-compressible',
-      reason: `${v.cycles} compression cycles (>= minCycles ${p.minCycles}) and ${neverClosed}`,
+      reason: `${v.cycles} compression cycles (>= minCycles ${p.minCycles}) and ${neverClosed}${ignoredNote}`,
     };
   }
   if (v.heldMs >= p.notCompressibleAfterS * 1000) {
     return {
       verdict: 'not-compressible',
-      reason: `${v.landmark} held ${held} (>= notCompressibleAfterS ${p.notCompressibleAfterS} s) and ${neverClosed}`,
+      reason: `${v.landmark} held ${held} (>= notCompressibleAfterS ${p.notCompressibleAfterS} s) and ${neverClosed}${ignoredNote}`,
     };
   }
   if (unclear) {
@@ -335,6 +372,6 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
   }
   return {
     verdict: 'inconclusive',
-    reason: `too short: held ${held} (< notCompressibleAfterS ${p.notCompressibleAfterS} s) with ${v.cycles} compression cycles (< minCycles ${p.minCycles})`,
+    reason: `too short: held ${held} (< notCompressibleAfterS ${p.notCompressibleAfterS} s) with ${v.cycles} compression cycles (< minCycles ${p.minCycles})${ignoredNote}`,
   };
 }
