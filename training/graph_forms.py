@@ -14,16 +14,12 @@ Both keep every output channel's sum the same, so the outputs do not change.
 import sys, numpy as np, onnx
 from onnx import helper, numpy_helper as nh
 
-def load(p):
-    return onnx.load(p)
-
 def inits(g):
     return {i.name: i for i in g.initializer}
 
 def merge_heads(m):
     g = m.graph; I = inits(g)
     nodes = list(g.node)
-    by_out = {o: n for n in nodes for o in n.output}
     # find head convs
     lm = [n for n in nodes if n.op_type == 'Conv' and n.output[0].startswith('/landmark/blocks.')]
     vn = [n for n in nodes if n.op_type == 'Conv' and n.output[0].startswith('/vein/blocks.')]
@@ -44,7 +40,6 @@ def merge_heads(m):
         new.append(helper.make_node('Relu', [y], [r]))
         x = r
     new.append(helper.make_node('ReduceMean', [x], ['heads.pool'], axes=[2, 3], keepdims=0))
-    g.initializer.extend([nh.from_array(np.array([128, 128], dtype=np.int64), 'heads.split')])
     new.append(helper.make_node('Split', ['heads.pool'], ['/landmark/ReduceMean_output_0', '/vein/ReduceMean_output_0'], axis=1))
     # remove old head convs/relus/reducemeans
     drop = set()
@@ -95,7 +90,7 @@ def merge_taps(m):
 
 if __name__ == '__main__':
     src, dst, what = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-    m = load(src)
+    m = onnx.load(src)
     if 'heads' in what: m = merge_heads(m)
     if 'taps' in what: m = merge_taps(m)
     onnx.checker.check_model(m)
