@@ -194,7 +194,7 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     v = { ...v, closedSinceMs, ignoringClosure: true, ignoredClosures: v.ignoredClosures + 1 };
     push(
       `vein closed (since ${formatS(closedSinceMs)}) before it was seen open at ${v.landmark} for commitS ${p.commitS} s ` +
-        `(longest ${formatS(Math.max(0, v.openSureMs))}): closure ignored (openBeforeClosure)`,
+        `(longest ${formatS(v.openSureMs)}): closure ignored (openBeforeClosure)`,
     );
   } else if (f.steady && f.vein === 'closed' && v.ignoringClosure) {
     // still the ignored closure

@@ -42,8 +42,8 @@ const properPress = (landmark: 'LM1' | 'LM2' = 'LM1'): Segment[] => [
 ];
 
 describe('compressibility: openBeforeClosure (find the vein open, then press)', () => {
-  it('is a boolean schema parameter', () => {
-    expect(typeof defaultCompressibilityParams.openBeforeClosure).toBe('boolean');
+  it('is a boolean schema parameter, off by default (it lost one exam on a fresh set: docs/compressibility.md)', () => {
+    expect(defaultCompressibilityParams.openBeforeClosure).toBe(false);
     expect(compressibilitySchema.parse(ON).openBeforeClosure).toBe(true);
     expect(compressibilitySchema.safeParse({ openBeforeClosure: 'yes' }).success).toBe(false);
   });
