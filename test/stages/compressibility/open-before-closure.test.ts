@@ -12,7 +12,7 @@ import { compressibilitySchema, defaultCompressibilityParams } from '../../../sr
 import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';
 import type { Segment } from './prediction-stream.js';
-import { exam, predictionStream } from './prediction-stream.js';
+import { duplicateFrames, exam, predictionStream } from './prediction-stream.js';
 import { exams, runReducer, verdicts, verdictSummary } from './run-reducer.js';
 
 const OPEN = 0.02;
@@ -117,6 +117,34 @@ describe('compressibility: openBeforeClosure (find the vein open, then press)', 
         });
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('property: carried-over presses are ignored at any frame rate, proper presses count; duplicating frames changes nothing', () => {
+    const visitArb = fc.record({ carried: fc.boolean(), healthy: fc.boolean() });
+    const fps = fc.constantFrom(10, 12.5, 15, 24, 25, 30);
+    fc.assert(
+      fc.property(fc.array(visitArb, { minLength: 1, maxLength: 3 }), fps, fc.integer(), (visits, f, seed) => {
+        // Each visit: either a press carried onto the landmark (then held open, or pressed
+        // properly too when healthy), or a proper press only.
+        const segments: Segment[] = [bg(2)];
+        visits.forEach((v, i) => {
+          const lm = i % 2 === 0 ? 'LM1' : 'LM2';
+          if (v.carried) segments.push(bg(0.6, 1), at(lm, 1, 1), at(lm, 1.5, OPEN));
+          else segments.push(at(lm, 1.5, OPEN));
+          if (v.healthy || !v.carried) segments.push(at(lm, 0.8, 1), at(lm, 1.5, OPEN));
+          else segments.push(at(lm, 2.5, OPEN));
+          segments.push(bg(2.5));
+        });
+        const preds = predictionStream(segments, { fps: f, noise: 0.02, seed });
+        const once = runReducer(reducer(ON), exam(preds)).outputs;
+        const twice = runReducer(reducer(ON), exam(duplicateFrames(preds))).outputs;
+        expect(verdicts(once).map((v) => v.verdict)).toEqual(
+          visits.map((v) => (v.healthy || !v.carried ? 'compressible' : 'not-compressible')),
+        );
+        expect(verdictSummary(twice)).toEqual(verdictSummary(once));
+      }),
+      { numRuns: 60 },
     );
   });
 });
