@@ -4,8 +4,9 @@
  * phantom truth: exam-verdict agreement, and the dangerous error (a visit with a clot
  * called compressible) counted apart. Pure and fast: no model runs.
  *
- *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [--grid] [--markdown] [key=value ...]
+ *   node --import tsx scripts/replay-verdicts.ts PRED.ndjson [PRED2.ndjson ...] [--grid] [--markdown] [key=value ...]
  *
+ * Several recordings are pooled (scored as one set of exams).
  * --markdown prints the exam and per-landmark verdict confusion for the given (or default)
  * parameters, and the visit verdicts counted by the reason that decided them.
  *
@@ -125,9 +126,14 @@ export function paramsFromArgs(args: string[]): CompressibilityParams {
   return compressibilitySchema.parse(fixedArgs(args));
 }
 
-const file = process.argv[2];
-if (file && import.meta.url === `file://${process.argv[1]}`) {
-  const exams = loadRecording(file);
+/** The recordings named on the command line: every argument that is not an option or key=value. */
+export function recordingArgs(args: string[]): string[] {
+  return args.filter((a) => !a.startsWith('--') && !a.includes('='));
+}
+
+const files = recordingArgs(process.argv.slice(2));
+if (files.length > 0 && import.meta.url === `file://${process.argv[1]}`) {
+  const exams = files.flatMap((f) => loadRecording(f));
   const fixed = fixedArgs(process.argv.slice(3));
   const base = compressibilitySchema.parse(fixed);
   console.log('defaults:', JSON.stringify(score(exams, base)));
