@@ -197,7 +197,7 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
         `(longest ${formatS(v.openSureMs)}): closure ignored (openBeforeClosure)`,
     );
   } else if (f.steady && f.vein === 'closed' && v.ignoringClosure) {
-    // still the ignored closure
+    // The ignored closure goes on: no evidence, and not the end of a closure either.
   } else if (f.steady && f.vein === 'closed') {
     const closedSinceMs = v.closedSinceMs ?? Math.max(f.veinSinceMs, v.heldSinceMs);
     const closedMs = Math.max(0, f.veinUntilMs - closedSinceMs);
