@@ -19,6 +19,9 @@ import _common  # noqa: F401
 import torch
 
 import autodvt.trainer as trainer_module
+from autodvt.data import load_index, load_split
+from autodvt.frame_truth import (NEARLY_CLOSED_BELOW, PRESSED_CLOT_BELOW, boundary_frames, boundary_window_weights,
+                                 load_frame_truth)
 from autodvt.gradcam import load_onnx_model
 from autodvt.trainer import DEFAULTS, Trainer
 from _common import stem_of
@@ -34,6 +37,22 @@ def freeze_batchnorm(model: torch.nn.Module) -> None:
                 p.requires_grad_(False)
 
 
+def boundary_sampling(data: str, truth_path, weight: float):
+    """(per-window sampling weights, provenance note), or (None, None) for uniform sampling."""
+    if weight == 1.0:
+        return None, None
+    if weight <= 0:
+        raise SystemExit(f"--boundary-weight must be > 0, got {weight}")
+    index = load_index(data)
+    boundary = boundary_frames(data, "train", load_frame_truth(data, truth_path), index)
+    weights = boundary_window_weights(load_split(data, "train", index), boundary, weight)
+    share = float((weights > 1).double().mean()) if weight > 1 else float((weights < 1).double().mean())
+    note = (f"weighted: boundary windows (pressed clot, area < {PRESSED_CLOT_BELOW}; healthy vein, area < "
+            f"{NEARLY_CLOSED_BELOW}) drawn {weight:g}x as often; they are {share:.1%} of the training windows")
+    print(note, flush=True)
+    return weights, note
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--init", required=True, help="the ONNX window model to start from")
@@ -47,6 +66,11 @@ def main(argv=None):
     ap.add_argument("--gamma", type=float, default=DEFAULTS["gamma"], help="ExponentialLR decay per epoch")
     ap.add_argument("--closed-weight", type=float, default=DEFAULTS["closed_weight"],
                     help="weight of the 'closed' class in the vein loss (open = 1); > 1 trades precision for recall")
+    ap.add_argument("--boundary-weight", type=float, default=1.0,
+                    help="draw 'boundary' windows (a pressed clot, or a healthy vein closed or nearly so; "
+                         "see autodvt/frame_truth.py) this many times as often as the others; needs the "
+                         "dataset's frame-truth.json (scripts/phantom-frame-truth.ts). 1: uniform")
+    ap.add_argument("--frame-truth", default=None, help="frame truth file (default: DATA/frame-truth.json)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--max-val-windows", type=int, default=2048)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -61,8 +85,9 @@ def main(argv=None):
     stem = stem_of(a.out)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t0 = time.time()
+    weights, note = boundary_sampling(a.data, a.frame_truth, a.boundary_weight)
     tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, epochs=a.epochs,
-                 batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight, windows_per_epoch=a.windows_per_epoch,
+                 sample_weights=weights, sample_weights_note=note, batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight, windows_per_epoch=a.windows_per_epoch,
                  max_val_windows=a.max_val_windows)
     norm = json.loads(meta["autodvt.normalization"])
     tr.norm = {"mean": float(norm["mean"]), "std": float(norm["std"])}

@@ -63,6 +63,17 @@ def masked_ce(logits: torch.Tensor, target: torch.Tensor, class_weight: Optional
     return loss / w.sum().clamp(min=1e-6), int(n)
 
 
+def epoch_order(n_train: int, per_epoch: int, generator: torch.Generator,
+                weights: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Indices of the training windows of one epoch. Without weights: concatenated random
+    permutations (every window once per pass). With weights: drawn with replacement in
+    proportion to them."""
+    if weights is not None:
+        return torch.multinomial(weights, per_epoch, replacement=True, generator=generator)
+    reps = (per_epoch + n_train - 1) // n_train
+    return torch.cat([torch.randperm(n_train, generator=generator) for _ in range(reps)])[:per_epoch]
+
+
 @torch.no_grad()
 def predict(model: AutoDVTNet, split: SplitData, norm: Dict[str, float], batch: int = 128, ends=None):
     """argmax predictions and probabilities for every window of a split (in order)."""
@@ -94,7 +105,8 @@ def evaluate_split(model: AutoDVTNet, split: SplitData, norm, batch=128, max_win
 
 class Trainer:
     def __init__(self, data_dir: str, variant, log_path: Optional[str] = None, device: str = "auto",
-                 splits: Optional[Dict[str, SplitData]] = None, fingerprint: Optional[dict] = None, **cfg):
+                 splits: Optional[Dict[str, SplitData]] = None, fingerprint: Optional[dict] = None,
+                 sample_weights: Optional[torch.Tensor] = None, sample_weights_note: Optional[str] = None, **cfg):
         self.cfg = dict(DEFAULTS)
         self.cfg.update({k: v for k, v in cfg.items() if v is not None})
         self.variant = Variant.parse(variant) if isinstance(variant, str) else variant
@@ -110,6 +122,13 @@ class Trainer:
             raise SystemExit(f"{data_dir}: no training windows (need exams with >= 9 frames in split 'train')")
         self.fingerprint = fingerprint or data_fingerprint(data_dir)
         self.norm = pixel_stats(splits["train"])
+        # Optional sampling weight per training window: windows are then drawn with replacement
+        # in proportion to it, instead of in shuffled passes over all of them.
+        if sample_weights is not None and sample_weights.shape != (len(splits["train"]),):
+            raise ValueError(f"sample_weights has shape {tuple(sample_weights.shape)}, "
+                             f"expected ({len(splits['train'])},) (one per training window)")
+        self.sample_weights = sample_weights
+        self.sample_weights_note = sample_weights_note
 
     def run(self) -> dict:
         cfg, v = self.cfg, self.variant
@@ -135,9 +154,7 @@ class Trainer:
         for epoch in range(int(cfg["epochs"])):
             te = time.time()
             model.train()
-            # epoch order: concatenated permutations of all train windows (covers all if per_epoch >= n)
-            reps = (per_epoch + n_train - 1) // n_train
-            order = torch.cat([torch.randperm(n_train, generator=g) for _ in range(reps)])[:per_epoch]
+            order = epoch_order(n_train, per_epoch, g, self.sample_weights)
             # losses are summed on the device and read once per epoch (no per-step host sync)
             sums = {"loss": torch.zeros((), device=self.device), "landmark": torch.zeros((), device=self.device),
                     "vein": torch.zeros((), device=self.device), "batches": 0}
@@ -212,6 +229,7 @@ class Trainer:
         provenance = {
             "variant": v.name, "epochs_run": len(history), "epochs": int(cfg["epochs"]), "best_epoch": best["epoch"],
             "steps": step, "batch": bs, "windows_per_epoch": per_epoch, "seed": int(cfg["seed"]),
+            "sampling": self.sample_weights_note or "uniform (shuffled passes over the training windows)",
             "optimizer": {"name": "Adam", "lr": cfg["lr"], "betas": list(cfg["betas"]),
                           "weight_decay": cfg["weight_decay"]},
             "schedule": {"name": "ExponentialLR", "gamma": cfg["gamma"], "per": "epoch"},
