@@ -19,7 +19,7 @@ import _common  # noqa: F401
 import torch
 
 import autodvt.trainer as trainer_module
-from autodvt.data import load_index, load_split
+from autodvt.data import SplitData, load_index, load_split
 from autodvt.frame_truth import (NEARLY_CLOSED_BELOW, PRESSED_CLOT_BELOW, boundary_frames, boundary_window_weights,
                                  load_frame_truth)
 from autodvt.gradcam import load_onnx_model
@@ -37,15 +37,15 @@ def freeze_batchnorm(model: torch.nn.Module) -> None:
                 p.requires_grad_(False)
 
 
-def boundary_sampling(data: str, truth_path, weight: float):
-    """(per-window sampling weights, provenance note), or (None, None) for uniform sampling."""
+def boundary_sampling(data: str, train: SplitData, truth_path, weight: float):
+    """(per-window sampling weights of the train split, provenance note), or (None, None) for
+    uniform sampling."""
     if weight == 1.0:
         return None, None
     if weight <= 0:
         raise SystemExit(f"--boundary-weight must be > 0, got {weight}")
-    index = load_index(data)
-    boundary = boundary_frames(data, "train", load_frame_truth(data, truth_path), index)
-    weights = boundary_window_weights(load_split(data, "train", index), boundary, weight)
+    boundary = boundary_frames(data, "train", load_frame_truth(data, truth_path))
+    weights = boundary_window_weights(train, boundary, weight)
     share = float((weights > 1).double().mean()) if weight > 1 else float((weights < 1).double().mean())
     note = (f"weighted: boundary windows (pressed clot, area < {PRESSED_CLOT_BELOW}; healthy vein, area < "
             f"{NEARLY_CLOSED_BELOW}) drawn {weight:g}x as often; they are {share:.1%} of the training windows")
@@ -85,8 +85,10 @@ def main(argv=None):
     stem = stem_of(a.out)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t0 = time.time()
-    weights, note = boundary_sampling(a.data, a.frame_truth, a.boundary_weight)
-    tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, epochs=a.epochs,
+    index = load_index(a.data)
+    splits = {s: load_split(a.data, s, index) for s in ("train", "val", "test")}
+    weights, note = boundary_sampling(a.data, splits["train"], a.frame_truth, a.boundary_weight)
+    tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, splits=splits, epochs=a.epochs,
                  sample_weights=weights, sample_weights_note=note, batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight, windows_per_epoch=a.windows_per_epoch,
                  max_val_windows=a.max_val_windows)
     norm = json.loads(meta["autodvt.normalization"])

@@ -116,7 +116,7 @@ class Trainer:
         if splits is None:
             index = load_index(data_dir)
             splits = {s: load_split(data_dir, s, index) for s in ("train", "val", "test")}
-            splits = {s: d.to(self.device) for s, d in splits.items()}
+        splits = {s: d.to(self.device) for s, d in splits.items()}  # a no-op where they already are
         self.splits = splits
         if len(splits["train"]) == 0:
             raise SystemExit(f"{data_dir}: no training windows (need exams with >= 9 frames in split 'train')")
