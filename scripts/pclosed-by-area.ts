@@ -28,7 +28,7 @@ for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
   const a = acc[info.labels.thrombus ? 'thrombus' : 'healthy']![b]!;
   a.n++; a.sum += e.pClosed; if (e.pClosed >= THR) a.hi++;
 }
-console.log('area ratio bin | healthy n, mean pClosed, frac>=0.5 | thrombus n, mean pClosed, frac>=0.5');
+console.log(`area ratio bin | healthy n, mean pClosed, frac>=${THR} | thrombus n, mean pClosed, frac>=${THR}`);
 bins.slice(0, -1).forEach((lo, k) => {
   const h = acc.healthy![k]!, t = acc.thrombus![k]!;
   const f = (a: { n: number; sum: number; hi: number }) => a.n ? `${a.n}, ${(a.sum / a.n).toFixed(3)}, ${(a.hi / a.n).toFixed(3)}` : '-';
