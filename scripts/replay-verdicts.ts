@@ -136,7 +136,8 @@ if (files.length > 0 && import.meta.url === `file://${process.argv[1]}`) {
   const exams = files.flatMap((f) => loadRecording(f));
   const fixed = fixedArgs(process.argv.slice(3));
   const base = compressibilitySchema.parse(fixed);
-  console.log('defaults:', JSON.stringify(score(exams, base)));
+  const label = Object.keys(fixed).length > 0 ? `with ${JSON.stringify(fixed)}:` : 'defaults:';
+  console.log(label, JSON.stringify(score(exams, base)));
   if (process.argv.includes('--markdown')) {
     console.log(verdictConfusion(exams.map((e) => ({ result: replayExam(e, base), truth: e.truth }))).markdown);
     console.log('\nVisit verdicts by reason (a landmark visited twice counts twice):\n');
