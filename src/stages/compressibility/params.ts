@@ -60,8 +60,9 @@ export const compressibilitySchema = z
     // the shipped model's predictions on 100 phantom exams (scripts/replay-verdicts.ts, seed 700000),
     // safety first (no clot called compressible); checked on 50 held-out exams (seed 800000) and 100
     // blind ones (seed 1300000). unclearClosure was chosen by a rule fixed before measuring a fresh
-    // set (seed 1400000). openBeforeClosure stays off: by a rule fixed in advance, it lost one exam on
-    // fresh sets (seeds 1700000 + 1750000, session 5). See docs/compressibility.md.
+    // set (seed 1400000). openBeforeClosure: off with the stage 4 model (it lost one exam on fresh
+    // seeds 1700000 + 1750000, session 5); on with the stage 6 model, by a rule fixed before seed
+    // 2000000 was recorded (session 6). See docs/compressibility.md.
     minClosedS: seconds(10)
       .default(0.3)
       .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
@@ -139,7 +140,7 @@ export const compressibilitySchema = z
       ),
     openBeforeClosure: z
       .boolean()
-      .default(false)
+      .default(true)
       .describe(
         'A closure counts only if the vein was reported open at this landmark, during the visit, for at least `commitS` ' +
           'before the closure began ("find the vein open, then press"). A vein already closed when the landmark is first reported (a press ' +
