@@ -134,8 +134,8 @@ export function recordingArgs(args: string[]): string[] {
 const files = recordingArgs(process.argv.slice(2));
 if (files.length > 0 && import.meta.url === `file://${process.argv[1]}`) {
   const exams = files.flatMap((f) => loadRecording(f));
-  const fixed = fixedArgs(process.argv.slice(3));
-  const base = compressibilitySchema.parse(fixed);
+  const fixed = fixedArgs(process.argv.slice(2));
+  const base = paramsFromArgs(process.argv.slice(2));
   const label = Object.keys(fixed).length > 0 ? `with ${JSON.stringify(fixed)}:` : 'defaults:';
   console.log(label, JSON.stringify(score(exams, base)));
   if (process.argv.includes('--markdown')) {

@@ -44,7 +44,7 @@ def boundary_sampling(data: str, train: SplitData, truth_path, weight: float):
         return None, None
     if weight <= 0:
         raise SystemExit(f"--boundary-weight must be > 0, got {weight}")
-    boundary = boundary_frames(data, "train", load_frame_truth(data, truth_path))
+    boundary = boundary_frames(data, train, load_frame_truth(data, truth_path))
     weights = boundary_window_weights(train, boundary, weight)
     share = float((weights > 1).double().mean()) if weight > 1 else float((weights < 1).double().mean())
     note = (f"weighted: boundary windows (pressed clot, area < {PRESSED_CLOT_BELOW}; healthy vein, area < "

@@ -41,22 +41,20 @@ def load_frame_truth(root: str, path: Optional[str] = None) -> dict:
     return truth
 
 
-def boundary_frames(root: str, split: str, truth: dict, index: Optional[dict] = None) -> np.ndarray:
-    """bool per frame of a split, in load_split's frame order: the frame shows a pressed clot
-    or a healthy vein that is closed or nearly so."""
-    idx = index or load_index(root)
+def boundary_frames(root: str, split_data: SplitData, truth: dict, index: Optional[dict] = None) -> np.ndarray:
+    """bool per frame of a loaded split (its frames are its exams' frames, in split_data.exam_ids
+    order): the frame shows a pressed clot or a healthy vein that is closed or nearly so."""
+    frames_of = {ex["examId"]: int(ex["frames"]) for ex in (index or load_index(root))["exams"]}
     parts = []
-    for ex in idx["exams"]:
-        if ex["split"] != split:
-            continue
-        t = truth["exams"].get(ex["examId"])
+    for exam_id in split_data.exam_ids:
+        t = truth["exams"].get(exam_id)
         if t is None:
-            raise ValueError(f"frame truth has no exam {ex['examId']!r} (was it written for this dataset?)")
+            raise ValueError(f"frame truth has no exam {exam_id!r} (was it written for this dataset?)")
         clot = np.asarray(t["thrombus"], dtype=bool)
         area = np.asarray(t["veinAreaRatio"], dtype=np.float64)
-        n = int(ex["frames"])
+        n = frames_of[exam_id]
         if clot.shape[0] != n or area.shape[0] != n:
-            raise ValueError(f"frame truth of exam {ex['examId']!r} has {clot.shape[0]} frames, the dataset {n}")
+            raise ValueError(f"frame truth of exam {exam_id!r} has {clot.shape[0]} frames, the dataset {n}")
         has_vein = area >= 0
         parts.append(has_vein & ((clot & (area < PRESSED_CLOT_BELOW)) | (~clot & (area < NEARLY_CLOSED_BELOW))))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)

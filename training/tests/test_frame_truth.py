@@ -49,13 +49,13 @@ class FrameTruthTest(unittest.TestCase):
     def test_boundary_frames_follow_the_split_frame_order(self):
         truth = load_frame_truth(self.root)
         for split in ("train", "val", "test"):
-            got = boundary_frames(self.root, split, truth)
+            got = boundary_frames(self.root, load_split(self.root, split), truth)
             np.testing.assert_array_equal(got, self.expected_flags(split))
-        self.assertTrue(boundary_frames(self.root, "train", truth).any())
+        self.assertTrue(boundary_frames(self.root, load_split(self.root, "train"), truth).any())
 
     def test_window_weights_come_from_the_newest_frame(self):
         train = load_split(self.root, "train")
-        flags = boundary_frames(self.root, "train", load_frame_truth(self.root))
+        flags = boundary_frames(self.root, train, load_frame_truth(self.root))
         w = boundary_window_weights(train, flags, 3.0)
         self.assertEqual(tuple(w.shape), (len(train),))
         ends = train.ends.numpy()
@@ -66,12 +66,13 @@ class FrameTruthTest(unittest.TestCase):
         truth = json.loads(json.dumps(self.truth))
         first = self.index["exams"][0]["examId"]
         del truth["exams"][first]
+        first_split = load_split(self.root, self.index["exams"][0]["split"])
         with self.assertRaisesRegex(ValueError, first):
-            boundary_frames(self.root, self.index["exams"][0]["split"], truth)
+            boundary_frames(self.root, first_split, truth)
         truth = json.loads(json.dumps(self.truth))
         truth["exams"][first]["thrombus"] = truth["exams"][first]["thrombus"][:-1]
         with self.assertRaisesRegex(ValueError, "frames"):
-            boundary_frames(self.root, self.index["exams"][0]["split"], truth)
+            boundary_frames(self.root, first_split, truth)
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "t.json")
             with open(path, "w") as f:
