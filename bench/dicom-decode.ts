@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDicomFile } from '../src/dicom/open-dicom.js';
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/dicom');
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/dicom');
 const minSeconds = Number(process.argv[2] ?? 1);
 const files = readdirSync(dir)
   .filter((f) => f.startsWith('us_'))

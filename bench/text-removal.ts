@@ -12,7 +12,7 @@
  *   - live mode, frames paced at the clip's rate: main-thread cost per frame (what the
  *     stage adds to the event loop; OCR runs in tesseract's worker threads).
  *
- *   npx tsx bench/text-removal.ts [--clip ../shared/fixtures/video/ge_logiqbooke_brachial_color.mov] [--frames 300] [--pool 2] [--modes file,live]
+ *   npx tsx bench/text-removal.ts [--clip test/fixtures/video/ge_logiqbooke_brachial_color.mov] [--frames 300] [--pool 2] [--modes file,live]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ const arg = (name: string, def: string) => {
   return i >= 0 ? process.argv[i + 1]! : def;
 };
 const root = path.resolve(import.meta.dirname, '..');
-const clip = path.resolve(root, arg('clip', '../shared/fixtures/video/ge_logiqbooke_brachial_color.mov'));
+const clip = path.resolve(root, arg('clip', 'test/fixtures/video/ge_logiqbooke_brachial_color.mov'));
 const n = Number(arg('frames', '300'));
 const pool = Number(arg('pool', '2'));
 const modes = arg('modes', 'file,live').split(',');

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { closeWasmWorkers, decodeVideo, nativeFfmpegAvailable } from '../src/video/index.js';
 
-const VIDEO_DIR = resolve(import.meta.dirname, '../../shared/fixtures/video');
+const VIDEO_DIR = resolve(import.meta.dirname, '../test/fixtures/video');
 const CLIPS = ['philips_lumify_cardiac_s4-1.mp4', 'ge_logiqbooke_brachial_color.mov', 'lung_convex_mpeg2ps_no_text.mpeg'];
 const RUNS = 3;
 

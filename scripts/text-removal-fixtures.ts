@@ -1,6 +1,6 @@
 /**
  * Real-fixture check for the text-removal stage: every DICOM and video in
- * ../shared/fixtures with burned-in text goes through the stage (file mode, default
+ * test/fixtures with burned-in text goes through the stage (file mode, default
  * config; DICOM frames carry their B-mode region), and tesseract — run on each removed
  * box (region strips excepted) of the checked output frames, both polarities, 3x — must
  * find no word of 3 or more letters there at confidence >= 50 (the count at any
@@ -61,7 +61,7 @@ const only = new RegExp(arg('only', '.'));
 /** The picture shows the quick mode's last frames: other runs write it only when asked. */
 const pngArg = arg('png', framesArg === '20' && !process.argv.includes('--only') ? 'docs/text-removal.png' : 'none');
 const pngPath = pngArg === 'none' ? undefined : path.resolve(root, pngArg);
-const fixtures = path.resolve(root, '../shared/fixtures');
+const fixtures = path.resolve(root, 'test/fixtures');
 
 const outsideArg = arg('outside', 'last');
 if (!['last', 'none'].includes(outsideArg)) throw new Error(`--outside must be "last" or "none", got ${outsideArg}`);

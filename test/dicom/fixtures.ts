@@ -1,9 +1,9 @@
-/** The real DICOM fixtures in ../shared/fixtures and what MANIFEST.tsv says about them. */
+/** The real DICOM fixtures in test/fixtures and what MANIFEST.tsv says about them. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const DICOM_DIR = path.join(FIXTURES_DIR, 'dicom');
 
 export interface ManifestEntry {

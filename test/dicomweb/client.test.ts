@@ -6,7 +6,7 @@ import { selectSeries } from '../../src/dicomweb/select-series.js';
 import { startFakeDicomweb, type FakeDicomweb } from './fake-dicomweb-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const fixture = path.resolve(root, '../shared/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
+const fixture = path.resolve(root, 'test/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 

@@ -12,7 +12,7 @@ import type { FrameEvent, PipelineEvent } from '../../src/events.js';
 import { orthancUnavailable, startOrthanc, type Orthanc } from './orthanc-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const fixture = path.resolve(root, '../shared/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
+const fixture = path.resolve(root, 'test/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
 const skip = orthancUnavailable();
 if (skip) console.warn(skip);
 

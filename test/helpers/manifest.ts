@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
 export function manifestRows(): Record<string, string>[] {
   const [header, ...lines] = fs.readFileSync(path.join(FIXTURES, 'MANIFEST.tsv'), 'utf8').trim().split('\n');

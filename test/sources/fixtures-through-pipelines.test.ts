@@ -1,5 +1,5 @@
 /**
- * Every real fixture in ../shared/fixtures goes through `autodvt probe` and a
+ * Every real fixture in test/fixtures goes through `autodvt probe` and a
  * dicom-cine / video-file pipeline: the expected frame count and size, or — for the
  * inputs the project refuses — exit code 2 with a message naming what is wrong.
  */

@@ -6,7 +6,7 @@ import { startFakeDicomweb } from '../dicomweb/fake-dicomweb-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // The dicomweb source reads from a stand-in DICOMweb server holding one fixture cine loop.
-const fakePacs = await startFakeDicomweb([path.resolve(root, '../shared/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm')]);
+const fakePacs = await startFakeDicomweb([path.resolve(root, 'test/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm')]);
 
 export function conformanceInput(type: string): PipelineEvent[] | undefined {
   if (type === 'onnx-inference' || type === 'saliency') {
@@ -27,7 +27,7 @@ export function conformanceInput(type: string): PipelineEvent[] | undefined {
 
 /** Config overrides applied on top of a unit's example in the conformance suite. */
 export function conformanceConfig(type: string): Record<string, unknown> {
-  const fixtures = path.resolve(root, '../shared/fixtures');
+  const fixtures = path.resolve(root, 'test/fixtures');
   if (type === 'dicom-cine') return { path: path.join(fixtures, 'dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm') };
   if (type === 'dicomweb') return { url: fakePacs.url, studyDate: undefined };
   if (type === 'video-file') return { path: path.join(fixtures, 'video/philips_color_doppler_20frames.mov') };

@@ -1,12 +1,12 @@
 /**
- * The real video clips in ../shared/fixtures/video and what MANIFEST.tsv says about
+ * The real video clips in test/fixtures/video and what MANIFEST.tsv says about
  * them (codec, size, fps, decoded frame count). Read-only: tests copy or cut them
  * into temp folders when they need to.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const FIXTURES_DIR = resolve(import.meta.dirname, '../../../shared/fixtures');
+export const FIXTURES_DIR = resolve(import.meta.dirname, '../fixtures');
 export const VIDEO_DIR = join(FIXTURES_DIR, 'video');
 
 export interface VideoFixture {
