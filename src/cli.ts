@@ -1,6 +1,10 @@
 /**
  * The `autodvt` command line: a thin layer over the programmatic API.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad config or bad input.
+ *
+ * Usage mistakes (an unknown option or command, a missing argument, a wrong type)
+ * exit 2 before any command runs: yargs reports them through `fail`, which records
+ * them, and a command's handler does nothing when there is one.
  */
 import yargs from 'yargs';
 import { reportError } from './cli/report-error.js';
@@ -10,6 +14,7 @@ import { commands } from './cli/commands.js';
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = EXIT_OK;
   const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const usageErrors: string[] = [];
   let parser = yargs(argv)
     .scriptName('autodvt')
     .usage('$0 <command> [options]\n\nAutomated compression-ultrasound DVT exam pipeline (research software, not a medical device).')
@@ -20,8 +25,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      io.stderr.write(`error: ${msg}\n(run autodvt --help for usage)\n`);
-      exitCode = EXIT_BAD_INPUT;
+      usageErrors.push(msg);
     })
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100));
@@ -31,6 +35,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       command.describe,
       command.builder as never,
       async (args: Record<string, unknown>) => {
+        // yargs calls the handler even after `fail` (exitProcess(false)): nothing may run then.
+        if (usageErrors.length > 0) return;
         exitCode = await command.handler(args, io);
       },
     );
@@ -40,5 +46,25 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   } catch (err) {
     return reportError(err, io.stderr, verbose);
   }
+  if (usageErrors.length > 0) {
+    reportUsageErrors(usageErrors, argv, io.stderr);
+    return EXIT_BAD_INPUT;
+  }
   return exitCode;
+}
+
+/** Each mistake once, yargs' "Did you mean ...?" as a hint under it. */
+function reportUsageErrors(messages: string[], argv: string[], stderr: { write(s: string): unknown }): void {
+  const names = commands.map((c) => c.name.split(' ')[0]!);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const unique = [...new Set(messages)];
+  const hints = unique.filter((m) => /^Did you mean/i.test(m));
+  let errors = unique.filter((m) => !hints.includes(m));
+  // yargs calls an unknown command (and everything after it) unknown arguments.
+  if (first !== undefined && !names.includes(first)) {
+    errors = [`unknown command "${first}" (commands: ${names.join(', ')})`, ...errors.filter((m) => !/^Unknown arguments?:/.test(m))];
+  }
+  for (const m of errors) stderr.write(`error: ${m}\n`);
+  for (const h of hints) stderr.write(`hint: ${h}\n`);
+  stderr.write('(run autodvt --help for usage; nothing was run)\n');
 }
