@@ -1,9 +1,13 @@
 /**
  * The HUD's HTTP + WebSocket server: `GET /` serves the page, `/ws` upgrades to the
- * event socket. With a token, both need `?token=`; without the right one the
- * answer is 403 and the socket is refused. On a loopback address, requests must
- * also name a loopback host (a page on another site cannot reach us by DNS
- * rebinding).
+ * event socket. Both always need `?token=` (the caller passes a random one when the
+ * user set none); without the right one the answer is 403 and the socket is refused.
+ * A request that carries an `Origin` (every browser does for a WebSocket and for
+ * cross-origin fetches) must come from the page's own origin: a page on another site
+ * gets 403 even if it guessed the token. On a loopback address, requests must also
+ * name a loopback host (a page on another site cannot reach us by DNS rebinding).
+ * Only the page itself is served, with a Content-Security-Policy that allows nothing
+ * but its inline script and style and a socket back to this server.
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
@@ -14,7 +18,8 @@ import { AutodvtError } from '../../errors.js';
 export interface HudServerOptions {
   host: string;
   port: number;
-  token?: string;
+  /** Required on every request (`?token=`); pass a random one when the user set none. */
+  token: string;
   /** The page's HTML. */
   page: string;
   onClient(ws: WebSocket): void;
@@ -38,13 +43,14 @@ export async function startHudServer(options: HudServerOptions): Promise<HudServ
   const allowed = (req: http.IncomingMessage): { ok: true; path: string } | { ok: false; status: number } => {
     const url = new URL(req.url ?? '/', 'http://hud.invalid');
     if (loopbackOnly && !LOOPBACK.has(hostnameOf(req.headers.host))) return { ok: false, status: 421 };
-    if (options.token !== undefined && !sameToken(url.searchParams.get('token'), options.token)) return { ok: false, status: 403 };
+    if (!sameToken(url.searchParams.get('token'), options.token)) return { ok: false, status: 403 };
+    if (!sameOrigin(req)) return { ok: false, status: 403 };
     return { ok: true, path: url.pathname };
   };
 
   const server = http.createServer((req, res) => {
     const check = allowed(req);
-    if (!check.ok) return void res.writeHead(check.status, { 'content-type': 'text/plain' }).end(check.status === 403 ? 'a valid ?token= is required\n' : 'wrong host\n');
+    if (!check.ok) return void res.writeHead(check.status, { 'content-type': 'text/plain' }).end(check.status === 403 ? 'a valid ?token= from the address the HUD printed is required, from the page\'s own origin\n' : 'wrong host\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
     if (check.path !== '/' && check.path !== '/index.html') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     res.writeHead(200, {
@@ -52,7 +58,10 @@ export async function startHudServer(options: HudServerOptions): Promise<HudServ
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'self'",
+      'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'cross-origin-resource-policy': 'same-origin',
+      'cross-origin-opener-policy': 'same-origin',
     });
     res.end(req.method === 'HEAD' ? undefined : options.page);
   });
@@ -78,7 +87,7 @@ export async function startHudServer(options: HudServerOptions): Promise<HudServ
   });
   const port = (server.address() as AddressInfo).port;
   const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  const url = `http://${hostPart}:${port}/${options.token !== undefined ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+  const url = `http://${hostPart}:${port}/?token=${encodeURIComponent(options.token)}`;
 
   return {
     url,
@@ -99,6 +108,18 @@ function hostnameOf(host: string | undefined): string {
   if (!host) return '';
   if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
   return host.split(':')[0]!;
+}
+
+/**
+ * True when the request names no origin (a non-browser client, or a top-level
+ * navigation) or names this server itself: `http(s)://<Host header>`.
+ */
+function sameOrigin(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const host = req.headers.host;
+  if (!host) return false;
+  return origin === `http://${host}` || origin === `https://${host}`;
 }
 
 function sameToken(given: string | null, expected: string): boolean {

@@ -10,7 +10,8 @@
  * Parameters:
  *   host        address to listen on (default 127.0.0.1: this machine only)
  *   port        TCP port; 0 picks a free one (default 8750). The URL is printed.
- *   token       when set, the page and the socket need `?token=<token>`
+ *   token       the page and the socket need `?token=<token>`; a random one is made
+ *               when none is set (always required; the printed URL carries it)
  *   maxFps      frames sent to a page per second at most (default 15)
  *   maxWidth    frames wider than this are downscaled before sending (default 640)
  *   timelineS   seconds of timeline on the page (default 10)
@@ -26,6 +27,7 @@
  *   keepOpenS: 30
  * ```
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defineSink } from '../../unit.js';
 import { sinkOperator, type SinkWriter } from '../sink-operator.js';
@@ -41,7 +43,7 @@ const schema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; the default serves this machine only. Use 0.0.0.0 only on a trusted network, with a token.'),
     port: z.number().int().min(0).max(65535).default(8750).describe('TCP port; 0 picks a free one. The page URL is printed when the server starts.'),
-    token: z.string().min(8).optional().describe('Access token (8+ characters): the page and its socket then need ?token=<token>.'),
+    token: z.string().min(8).optional().describe('Access token (8+ characters) that the page and its socket need as ?token=<token>. When not set, a random token is made at start; the printed URL carries it.'),
     maxFps: z.number().positive().max(120).default(15).describe('Frames sent to each page per second at most (slow pages get fewer).'),
     maxWidth: z.number().int().min(32).max(4096).default(640).describe('Frames wider than this are downscaled before sending.'),
     timelineS: z.number().positive().max(600).default(10).describe('Seconds of probability timeline shown on the page.'),
@@ -76,13 +78,16 @@ async function openHud(config: Config, ctx: BuildContext): Promise<SinkWriter> {
   const server: HudServer = await startHudServer({
     host: config.host,
     port: config.port,
-    token: config.token,
+    token: config.token ?? randomBytes(18).toString('base64url'),
     page: hudPage(),
     onClient: (ws) => hub.add(ws),
     scope: SCOPE,
   });
   if (!['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
-    ctx.warn(`the HUD listens on ${config.host}: other machines can reach it${config.token ? '' : ' and no token is set'}`);
+    // Straight to stderr as well: a pipeline without a console sink would not show the warning event.
+    const message = `the HUD listens on ${config.host}: other machines can reach it (anyone with the URL's token can watch the exam)`;
+    ctx.stderr.write(`warning [${SCOPE}] ${message}\n`);
+    ctx.warn(message);
   }
   ctx.stdout.write(`HUD: ${server.url}\n`);
   return {
