@@ -3,6 +3,7 @@ import { devicesCommand } from './devices-command.js';
 import { enqueueCommand } from './enqueue-command.js';
 import { benchCommand } from './bench-command.js';
 import { evalCommand } from './eval-command.js';
+import { labelCommand } from './label-command.js';
 import { listCommand } from './list-command.js';
 import { probeCommand } from './probe-command.js';
 import { runCommand } from './run-command.js';
@@ -25,4 +26,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, benchCommand, devicesCommand, enqueueCommand, workerCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, labelCommand, benchCommand, devicesCommand, enqueueCommand, workerCommand];

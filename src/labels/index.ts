@@ -7,5 +7,6 @@ export {
   labelsForFrame,
   segmentsFromFrames,
   writeLabelsSidecar,
+  formatLabelsSidecar,
 } from './sidecar.js';
 export type { LabelsSidecar, SidecarFrameLabel, SidecarSegment } from './sidecar.js';

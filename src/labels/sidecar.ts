@@ -24,6 +24,10 @@ const frameLabel = z
     landmark: landmark.optional(),
     open: z.boolean().optional().describe('true = vein open, false = vein closed (compressed). Omit when unknown.'),
     thrombus: z.boolean().optional().describe('The landmark visit this frame belongs to has a thrombus.'),
+    unusable: z
+      .literal(true)
+      .optional()
+      .describe('The frame is not fit for training or evaluation (probe off the skin, frozen screen, artefact); readers treat it as unlabelled.'),
   })
   .strict();
 
@@ -43,6 +47,14 @@ export const labelsSidecarSchema = z
     fps: z.number().positive().optional().describe('Frame rate the frame indices refer to.'),
     frameCount: z.number().int().min(0).optional().describe('Number of frames in the media file.'),
     source: z.string().optional().describe('Who made the labels, e.g. "autodvt phantom" or "manual".'),
+    labelledBy: z.string().min(1).optional().describe('Who saved the labels last (`autodvt label --labeller`, default the OS user name).'),
+    labelledAt: z.string().datetime({ offset: true }).optional().describe('When the labels were saved last (ISO 8601).'),
+    revision: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Incremented by `autodvt label` on every save; a save based on an older revision is refused (two tabs on one loop).'),
     closedAreaFraction: z.number().gt(0).lt(1).optional().describe('Threshold used for open/closed: closed when lumen area < this fraction of its resting area.'),
     frames: z
       .array(frameLabel.nullable())
@@ -164,7 +176,7 @@ export function segmentsFromFrames(frames: ReadonlyArray<SidecarFrameLabel>): Si
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
     const last = out[out.length - 1];
-    if (last && last.end === i - 1 && last.landmark === f.landmark && last.open === f.open && last.thrombus === f.thrombus) {
+    if (last && last.end === i - 1 && last.landmark === f.landmark && last.open === f.open && last.thrombus === f.thrombus && last.unusable === f.unusable) {
       last.end = i;
     } else {
       out.push({ start: i, end: i, ...f });
@@ -173,10 +185,12 @@ export function segmentsFromFrames(frames: ReadonlyArray<SidecarFrameLabel>): Si
   return out;
 }
 
-/** Validate and write (atomically: temp file then rename). */
-export async function writeLabelsSidecar(path: string, sidecar: LabelsSidecar): Promise<void> {
+/**
+ * The sidecar as text: validated, one segment / frame per line, which keeps the
+ * file diffable and readable. Throws InputError like parseLabelsSidecar.
+ */
+export function formatLabelsSidecar(sidecar: LabelsSidecar, path = '<labels>'): string {
   const valid = parseLabelsSidecar(sidecar, path);
-  // One segment / frame per line keeps the file diffable and readable.
   const lines: string[] = ['{'];
   const entries = Object.entries(valid).filter(([, v]) => v !== undefined);
   entries.forEach(([k, v], i) => {
@@ -188,7 +202,13 @@ export async function writeLabelsSidecar(path: string, sidecar: LabelsSidecar): 
     } else lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}${comma}`);
   });
   lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** Validate and write (atomically: temp file then rename). */
+export async function writeLabelsSidecar(path: string, sidecar: LabelsSidecar): Promise<void> {
+  const text = formatLabelsSidecar(sidecar, path);
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, lines.join('\n') + '\n');
+  await writeFile(tmp, text);
   await rename(tmp, path);
 }
