@@ -1,0 +1,19 @@
+/**
+ * The package's programmatic API (`import { runPipeline } from 'autodvt'`): load and
+ * validate a pipeline file, run it, define units of your own, and the events that flow
+ * between them. Heavier parts have their own entry points so that importing the core
+ * does not load them: `autodvt/batch` (many exams, resumable), `autodvt/queue` (Redis
+ * workers), `autodvt/phantom` (the procedural phantom).
+ */
+export { runPipeline, validateContext } from './pipeline.js';
+export type { RunOptions, RunResult } from './pipeline.js';
+export { loadPipelineFile, parsePipeline, requireValid } from './config/load-pipeline.js';
+export type { LoadOptions, LoadedPipeline } from './config/load-pipeline.js';
+export { defineSource, defineStage, defineSink } from './unit.js';
+export type { UnitKind, UnitSpec, SourceSpec, StageSpec, SinkSpec } from './unit.js';
+export { allUnits, findUnit, unitsOf } from './registry.js';
+export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT } from './errors.js';
+export type { ConfigProblem } from './errors.js';
+export { main } from './cli.js';
+export type { BuildContext, Clock } from './context.js';
+export * from './events.js';

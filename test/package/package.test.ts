@@ -1,0 +1,77 @@
+/**
+ * The npm package as someone outside this repository gets it: `npm pack` builds dist/
+ * (prepack) and packs only what a user needs; the tarball, unpacked as an installed
+ * dependency (no src/, no tests), runs the demo through its bin and answers
+ * `import { runPipeline } from 'autodvt'` with the README's API.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let work: string;
+let tarball: string;
+let packed: { path: string; size: number }[];
+let installed: string;
+
+beforeAll(() => {
+  // Inside the repository (tmp/ is ignored), so the unpacked package resolves its
+  // dependencies from the repository's node_modules, as an installed one would from its own.
+  fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+  work = fs.mkdtempSync(path.join(root, 'tmp', 'package-test-'));
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  const report = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string; size: number }[] }[];
+  tarball = path.join(work, report[0]!.filename);
+  packed = report[0]!.files;
+  installed = path.join(work, 'node_modules', 'autodvt');
+  fs.mkdirSync(installed, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+}, 180_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm package', () => {
+  it('packs the compiled code, the shipped models and the docs, and no tests, sources, fixtures or training code', () => {
+    const paths = packed.map((f) => f.path);
+    for (const needed of ['bin/autodvt.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/video/wasm-worker.mjs', 'models/autodvt.onnx', 'models/autodvt.streaming.onnx', 'pipelines/demo.yaml', 'schema/pipeline.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+      expect(paths, needed).toContain(needed);
+    }
+    for (const prefix of ['src/', 'test/', 'training/', '.ci/', 'bench/', 'scripts/', 'tmp/', 'node_modules/']) {
+      expect(paths.filter((p) => p.startsWith(prefix)), prefix).toEqual([]);
+    }
+    expect(fs.statSync(tarball).size).toBeLessThan(12 * 1024 * 1024);
+  });
+
+  it('runs the demo from the installed package, without its sources', () => {
+    expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
+    const run = spawnSync(process.execPath, [path.join(installed, 'bin/autodvt.js'), 'run', path.join(installed, 'pipelines/demo.yaml')], { cwd: work, encoding: 'utf8', timeout: 170_000 });
+    expect(run.stderr).not.toMatch(/dist\/ is missing|Cannot find/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/exam .*(negative|refer|incomplete|not examined)/i);
+  }, 180_000);
+
+  it("answers `import { runPipeline } from 'autodvt'` and runs a pipeline through the API", () => {
+    const script = path.join(work, 'use-api.mjs');
+    fs.writeFileSync(
+      script,
+      `import { runPipeline, parsePipeline, requireValid, DISCLAIMER } from 'autodvt';
+import { createPhantomExam } from 'autodvt/phantom';
+const config = requireValid(parsePipeline('source: { type: synthetic, seed: 3, durationS: 2, vendorFrame: false }\\nsinks: [ { type: json-log, path: ${JSON.stringify(path.join(work, 'events.ndjson'))} } ]', { env: {}, baseDir: process.cwd() }));
+const kinds = new Set();
+await runPipeline(config, { baseDir: process.cwd(), signal: new AbortController().signal, tap: (e) => kinds.add(e.kind) });
+console.log(JSON.stringify({ kinds: [...kinds].sort(), disclaimer: typeof DISCLAIMER, phantom: typeof createPhantomExam }));
+`,
+    );
+    const run = spawnSync(process.execPath, [script], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(result.kinds).toContain('frame');
+    expect(result.disclaimer).toBe('string');
+    expect(result.phantom).toBe('function');
+    expect(fs.readFileSync(path.join(work, 'events.ndjson'), 'utf8').split('\n').length).toBeGreaterThan(10);
+  }, 150_000);
+});
