@@ -19,7 +19,8 @@ export const synthCommand: CliCommand = {
       .option('dicom-syntax', { choices: ['jpeg', 'uncompressed', 'both'] as const, default: 'jpeg' as const, describe: 'DICOM transfer syntax' })
       .option('duration', { type: 'number', describe: 'Seconds per exam (default 14-20, varying)' })
       .option('fps', { type: 'number', default: 30 })
-      .option('thrombus-fraction', { type: 'number', default: 0.2, describe: 'Fraction of landmark visits with a clot' }),
+      .option('thrombus-fraction', { type: 'number', default: 0.2, describe: 'Fraction of landmark visits with a clot' })
+      .option('imaging', { choices: ['classic', 'scanner'] as const, describe: 'B-mode look: classic (default) or scanner (docs/phantom.md)' }),
   async handler(args, io) {
     try {
       const { writeSynthExams } = await import('../synth/index.js');
@@ -33,6 +34,7 @@ export const synthCommand: CliCommand = {
         durationS: args.duration,
         fps: args.fps,
         thrombusFraction: args.thrombusFraction,
+        ...(args.imaging ? { imaging: args.imaging } : {}),
         onExam: (e) => io.stdout.write(`${e.examId}: ${e.frameCount} frames, truth: ${e.verdict} → ${e.media.join(', ')}\n`),
       });
       const frames = exams.reduce((s, e) => s + e.frameCount, 0);

@@ -8,11 +8,19 @@
 import type { Box, ExamVerdict } from '../events.js';
 import { createScene, createSubject, type Scene, type Subject } from './anatomy.js';
 import { createRng } from './prng.js';
+import { ScanConverter } from './scan-convert.js';
+import { createScannerSettings, drawThrombusAge, type ScannerSettings, type ThrombusAge } from './scanner.js';
+import { buildScannerField } from './scanner-field.js';
 import { BmodeRenderer, type ScenePose, type VeinPose, type VesselPose } from './render.js';
 import { createScreen, fakeIdentity } from './screen.js';
 import { buildSpeckleField, type SpeckleField } from './speckle-field.js';
 import { createTimeline } from './timeline.js';
-import type { PhantomExam, PhantomFrame, PhantomOptions, PhantomVisit } from './types.js';
+import type { PhantomExam, PhantomFrame, PhantomImaging, PhantomOptions, PhantomVisit } from './types.js';
+
+/** The look of a phantom exam when `imaging` is not given (docs/phantom.md). */
+export const DEFAULT_IMAGING: PhantomImaging = 'classic';
+/** Scanner look: black level as a fraction of the dynamic range below unit echo. */
+const SCANNER_BLACK_OFFSET_FRACTION = 0.3;
 
 /** Default: the vein is closed below 10% of its resting lumen area. */
 export const DEFAULT_CLOSED_AREA_FRACTION = 0.1;
@@ -33,8 +41,14 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const vendorFrame = options.vendorFrame ?? true;
   const closedAreaFraction = options.closedAreaFraction ?? DEFAULT_CLOSED_AREA_FRACTION;
   const thrombusFraction = options.thrombusFraction ?? 0.2;
+  const imaging = options.imaging ?? DEFAULT_IMAGING;
+  if (imaging !== 'classic' && imaging !== 'scanner') throw new RangeError(`[phantom] imaging must be 'classic' or 'scanner', got ${JSON.stringify(imaging)}`);
   const root = createRng(seed);
-  const depthMm = root.range(35, 50);
+  const classicDepthMm = root.range(35, 50);
+  // The scanner look draws its settings from a stream of its own, so the anatomy,
+  // the timeline and every label stay those of the classic phantom of the same seed.
+  const scanner: ScannerSettings | undefined = imaging === 'scanner' ? createScannerSettings(root.fork('scanner')) : undefined;
+  const depthMm = scanner ? scanner.depthMm : classicDepthMm;
   const durationS = options.durationS ?? root.range(14, 20);
   const identity = fakeIdentity(root.fork('identity'));
   const screen = createScreen(root.fork('screen'), {
@@ -45,7 +59,17 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     identity,
   });
   const us = screen.us;
-  const mmPerPx = depthMm / us.height;
+  // Beam space: the grid the anatomy is laid out and rendered in (the region itself,
+  // except for a curved array, whose fan is scan-converted into the region).
+  let converter: ScanConverter | undefined;
+  let mmPerPx = depthMm / us.height;
+  if (scanner?.geometry === 'curved') {
+    const c = ScanConverter.curved(us, { radiusMm: scanner.radiusMm, depthMm, angleRad: (scanner.fanAngleDeg * Math.PI) / 180 });
+    converter = c.converter;
+    mmPerPx = c.mmPerPx;
+  } else if (scanner) converter = ScanConverter.linear(us);
+  const beamW = converter ? converter.beamWidth : us.width;
+  const beamH = converter ? converter.beamHeight : us.height;
   const subject: Subject = createSubject(root.fork('subject'), mmPerPx, depthMm);
   const globalCompression = root.range(0.02, 0.04);
   const breathPhase = root.range(0, 6.28);
@@ -53,30 +77,59 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const timeline = createTimeline(root.fork('timeline'), fps, durationS, thrombusFraction);
   const frameCount = timeline.frameCount;
 
-  const marginX = Math.ceil(0.12 * us.width + 3 / mmPerPx);
-  const fieldW = us.width + 2 * marginX;
+  const marginX = Math.ceil(0.12 * beamW + 3 / mmPerPx);
+  const fieldW = beamW + 2 * marginX;
   const scenes: Scene[] = timeline.segments.map((seg, i) =>
-    createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + us.width / 2, us.width, seg.thrombus),
+    createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + beamW / 2, beamW, seg.thrombus),
+  );
+  const thrombusAges: Array<ThrombusAge | undefined> = timeline.segments.map((seg, i) =>
+    scanner && seg.thrombus ? drawThrombusAge(root.fork('scanner').fork(`clot-${i}`)) : undefined,
   );
   // Deep tissue rises by up to the summed vein diameters when they collapse.
   let maxCollapse = 0;
   for (const sc of scenes) maxCollapse = Math.max(maxCollapse, sc.vessels.reduce((acc, v) => acc + (v.kind === 'vein' ? 2 * v.b : 0), 0));
-  const fieldH = Math.ceil(us.height * (1 + globalCompression + 0.02) + maxCollapse) + 4;
+  const fieldH = Math.ceil(beamH * (1 + globalCompression + 0.02) + maxCollapse) + 4;
   const fields = new Map<number, SpeckleField>();
   const fieldFor = (s: number): SpeckleField => {
     let f = fields.get(s);
     if (!f) {
-      f = buildSpeckleField(scenes[s]!, subject, fieldW, fieldH);
+      f = scanner
+        ? buildScannerField(scenes[s]!, subject, scanner, thrombusAges[s], fieldW, fieldH)
+        : buildSpeckleField(scenes[s]!, subject, fieldW, fieldH);
       fields.set(s, f);
     }
     return f;
   };
 
-  const renderer = new BmodeRenderer(us.width, us.height);
-  const dr = subject.dynamicRangeDb;
+  const renderer = new BmodeRenderer(beamW, beamH);
+  const dr = scanner ? scanner.dynamicRangeDb : subject.dynamicRangeDb;
   const scale = 255 / dr;
-  const offsetDb = 8.5 + 0.3725 * dr + subject.gainDb;
-  {
+  // Scanner look: tissue of echo amplitude 1 (mean log power -2.5 dB) sits 0.3 DR + 12 dB
+  // above black before gain, so muscle-level tissue lands near the gray of real scans.
+  const offsetDb = scanner ? SCANNER_BLACK_OFFSET_FRACTION * dr + 12 + scanner.gainDb : 8.5 + 0.3725 * dr + subject.gainDb;
+  if (scanner) {
+    const trng = root.fork('scanner').fork('tgc');
+    const reverbStep = trng.range(2, 4);
+    const reverbDb = trng.range(1, 4);
+    const sliders = scanner.tgcSlidersDb;
+    for (let y = 0; y < beamH; y++) {
+      const d = y * mmPerPx;
+      // TGC: a fraction of the true attenuation, plus the operator's slider settings
+      // (8 sliders over the depth, interpolated).
+      const t = (d / depthMm) * (sliders.length - 1);
+      const i0 = Math.min(sliders.length - 2, Math.floor(t));
+      let g = scanner.tgcFraction * scanner.attenuationDbPerCmMHz * scanner.frequencyMHz * (d / 10) + sliders[i0]! + (sliders[i0 + 1]! - sliders[i0]!) * (t - i0);
+      for (let k = 1; k <= 3; k++) {
+        const z = (d - k * reverbStep) / 0.25;
+        g += reverbDb * Math.pow(0.55, k - 1) * Math.exp(-z * z);
+      }
+      renderer.rowDb[y] = g;
+    }
+    for (let x = 0; x < beamW; x++) {
+      const n = (x - beamW / 2) / (beamW / 2);
+      renderer.colDb[x] = -2 * n * n * n * n;
+    }
+  } else {
     const trng = root.fork('tgc');
     const reverbStep = trng.range(2, 4);
     const reverbDb = trng.range(2, 5);
@@ -152,6 +205,10 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   }
 
   const textBoxes: Box[] = screen.textBoxes;
+  for (let s = 0; s < segmentVisit.length; s++) {
+    const age = thrombusAges[s];
+    if (segmentVisit[s]! >= 0 && age) visits[segmentVisit[s]!]!.thrombusAge = age;
+  }
   const pixelSpacingMm = { x: mmPerPx, y: mmPerPx };
   const frameInfo = (index: number): Omit<PhantomFrame, 'pixels'> => {
     if (!Number.isInteger(index) || index < 0 || index >= frameCount) {
@@ -206,6 +263,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     })(),
   });
 
+  const beam = converter ? new Uint8Array(beamW * beamH) : undefined;
   const frame = (index: number, into?: Uint8Array): PhantomFrame => {
     const info = frameInfo(index);
     const size = screen.width * screen.height;
@@ -223,7 +281,11 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
               { pose: pose(a, index), weight: 1 - w },
               { pose: pose(b, index), weight: w },
             ];
-    renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
+    if (converter) {
+      renderer.render(poses, beam!, beamW, 0, 0, scale, offsetDb);
+      const noise = scanner!.frameNoiseGray * (1 - 0.7 * scanner!.persistence);
+      converter.convert(beam!, pixels, screen.width, noise, (seed * 0x9e3779b1 + index * 0x85ebca6b) | 0);
+    } else renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
     return { ...info, pixels };
   };
 
@@ -238,6 +300,8 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     usRegion: us,
     pixelSpacingMm,
     closedAreaFraction,
+    imaging,
+    ...(scanner ? { scanner } : {}),
     truth: { visits, verdict },
     frames(opts = {}) {
       return {

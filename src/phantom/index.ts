@@ -4,6 +4,7 @@ export {
   DEFAULT_CLOSED_AREA_FRACTION,
   ARTERY_MIN_AREA_FRACTION,
   THROMBUS_MIN_AXIS_FRACTION,
+  DEFAULT_IMAGING,
 } from './exam.js';
 export type {
   PhantomOptions,
@@ -12,4 +13,7 @@ export type {
   PhantomFrameTruth,
   PhantomExam,
   PhantomVisit,
+  PhantomImaging,
+  ScannerSettings,
+  ThrombusAge,
 } from './types.js';

@@ -17,7 +17,7 @@ export interface SpeckleField {
   db: Float32Array;
 }
 
-function gaussianKernel(sigma: number): Float32Array {
+export function gaussianKernel(sigma: number): Float32Array {
   const radius = Math.max(1, Math.ceil(sigma * 2.5));
   const k = new Float32Array(radius * 2 + 1);
   let sum = 0;
@@ -64,7 +64,7 @@ function blurSeparable(src: Float32Array, tmp: Float32Array, w: number, h: numbe
   }
 }
 
-function paintEllipse(
+export function paintEllipse(
   echo: Float32Array,
   w: number,
   h: number,

@@ -1,5 +1,8 @@
 /** Public types of the procedural phantom (see docs/phantom.md). */
 import type { Box, ExamVerdict, Landmark } from '../events.js';
+import type { PhantomImaging, ScannerSettings, ThrombusAge } from './scanner.js';
+
+export type { PhantomImaging, ScannerSettings, ThrombusAge } from './scanner.js';
 
 export interface PhantomOptions {
   /** Same seed and options give byte-identical frames. */
@@ -24,6 +27,13 @@ export interface PhantomOptions {
    * resting area (default 0.1, the paper's pixel-count threshold idea).
    */
   closedAreaFraction?: number;
+  /**
+   * How the B-mode image is formed (docs/phantom.md): `classic`, the first phantom's
+   * look (the default, which the shipped model was trained on), or `scanner`, a
+   * simple B-mode simulation with scanner and operator variation. Labels and truth
+   * are the same for both.
+   */
+  imaging?: PhantomImaging;
 }
 
 export interface PhantomFrameLabels {
@@ -69,6 +79,8 @@ export interface PhantomVisit {
   startFrame: number;
   endFrame: number;
   thrombus: boolean;
+  /** Scanner look only: the clot's age (acute, subacute, chronic). */
+  thrombusAge?: ThrombusAge;
 }
 
 export interface PhantomExam {
@@ -83,6 +95,9 @@ export interface PhantomExam {
   usRegion: Box;
   pixelSpacingMm: { x: number; y: number };
   closedAreaFraction: number;
+  imaging: PhantomImaging;
+  /** Scanner look only: the scanner and operator settings drawn for this subject. */
+  scanner?: ScannerSettings;
   truth: { visits: PhantomVisit[]; verdict: ExamVerdict };
   /** Frames, generated lazily and deterministically; each call starts at frame 0. */
   frames(options?: { reusePixels?: boolean }): Iterable<PhantomFrame>;

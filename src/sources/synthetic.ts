@@ -12,6 +12,8 @@
  *   fps               frame rate (default 30)
  *   thrombusFraction  fraction of landmark visits with a clot (default 0.2)
  *   vendorFrame       put the B-mode image inside a scanner screen with burned-in text (default true)
+ *   imaging           how the B-mode is formed: classic (the first phantom, default) or scanner
+ *                     (PSF speckle, attenuation/TGC, scanner and operator variation; docs/phantom.md)
  *   realtime          pace frames at the frame rate, like a live scanner (default false)
  *
  * ```yaml
@@ -21,7 +23,7 @@
  * ```
  */
 import { z } from 'zod';
-import { createPhantomExam } from '../phantom/index.js';
+import { createPhantomExam, DEFAULT_IMAGING } from '../phantom/index.js';
 import { subjectSeed } from '../synth/index.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
@@ -36,6 +38,10 @@ const schema = z
     fps: z.number().positive().max(240).default(30).describe('Frame rate in frames per second.'),
     thrombusFraction: z.number().min(0).max(1).default(0.2).describe('Fraction of landmark visits whose vein holds a clot.'),
     vendorFrame: z.boolean().default(true).describe('Put the B-mode image inside a scanner screen with burned-in (fake) patient text.'),
+    imaging: z
+      .enum(['classic', 'scanner'])
+      .default(DEFAULT_IMAGING)
+      .describe("How the B-mode image is formed: 'classic' (the first phantom's look) or 'scanner' (a simple B-mode simulation with scanner and operator variation; docs/phantom.md)."),
     realtime: z.boolean().default(false).describe('Pace frames at the frame rate, like a live scanner.'),
   })
   .strict();
@@ -59,6 +65,7 @@ export const syntheticSource = defineSource({
           durationS: config.durationS,
           thrombusFraction: config.thrombusFraction,
           vendorFrame: config.vendorFrame,
+          imaging: config.imaging,
         });
         const uri = `synthetic:seed=${config.seed}/exam=${e}`;
         yield { kind: 'exam-start', examId: exam.examId, uri, subjectId: exam.subjectId, expectedFrames: exam.frameCount, fps: exam.fps };

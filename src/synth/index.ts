@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sidecarPathFor, writeLabelsSidecar } from '../labels/index.js';
-import { createPhantomExam, type PhantomOptions } from '../phantom/index.js';
+import { createPhantomExam, type PhantomImaging, type PhantomOptions } from '../phantom/index.js';
 import { hashSeed } from '../phantom/prng.js';
 import { sidecarForExam, writeExamFiles, type DicomSyntax, type SynthFormat } from './exam-files.js';
 
@@ -26,6 +26,8 @@ export interface SynthOptions {
   vendorFrame?: boolean;
   thrombusFraction?: number;
   closedAreaFraction?: number;
+  /** How the B-mode image is formed (default: the phantom's default, `classic`). */
+  imaging?: PhantomImaging;
   width?: number;
   height?: number;
   /** JPEG quality 1-100 (default 90). */
@@ -62,6 +64,7 @@ export async function writeSynthExams(opts: SynthOptions): Promise<{ files: stri
       vendorFrame: opts.vendorFrame,
       thrombusFraction: opts.thrombusFraction,
       closedAreaFraction: opts.closedAreaFraction,
+      ...(opts.imaging ? { imaging: opts.imaging } : {}),
       width: opts.width,
       height: opts.height,
     };
