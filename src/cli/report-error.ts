@@ -1,11 +1,15 @@
 /**
  * How the CLI shows a failure: one readable message (and a hint), never a bare
  * stack trace unless --verbose; the exit code says what kind of failure it was.
+ * Credentials in any URL of the text are masked (`https://***@host`), whatever
+ * raised the error.
  */
 import { AutodvtError, EXIT_RUNTIME } from '../errors.js';
+import { redactUrlsIn } from '../secrets/redact-url.js';
 import type { TextOut } from '../context.js';
 
-export function reportError(err: unknown, stderr: TextOut, verbose: boolean): number {
+export function reportError(err: unknown, out: TextOut, verbose: boolean): number {
+  const stderr = { write: (text: string) => out.write(redactUrlsIn(text)) };
   if (err instanceof AutodvtError) {
     stderr.write(`error: ${err.message}\n`);
     if (err.hint) stderr.write(`hint: ${err.hint}\n`);

@@ -2,8 +2,10 @@
  * The Redis connection BullMQ runs on. BullMQ's ESM build cannot load a driver by
  * itself, so the connection is made here, with `ioredis` imported lazily (only the
  * queue commands need it) and a message that says how to get it when it is missing.
+ * A password in the URL (`redis://:secret@host:6379`) never appears in a message.
  */
 import { AutodvtError } from '../errors.js';
+import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE = 'autodvt-exams';
@@ -37,7 +39,7 @@ export async function openRedis(url: string): Promise<RedisHandle> {
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw new AutodvtError(`cannot reach Redis at ${url}: ${(err as Error).message}`, {
+    throw new AutodvtError(`cannot reach Redis at ${redactUrl(url)}: ${redactUrlsIn((err as Error).message)}`, {
       scope: 'queue',
       hint: 'start redis-server, or pass --redis redis://host:port (or set AUTODVT_REDIS_URL)',
       cause: err,

@@ -22,6 +22,7 @@ import { RunDir } from '../batch/run-dir.js';
 import { AutodvtError } from '../errors.js';
 import { SharedInference } from '../model/shared-inference.js';
 import type { TextOut } from '../context.js';
+import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
 
@@ -105,7 +106,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
         return { status: 'ok' };
       }
       summary.failed++;
-      o.out.write(`✖ ${exam.key}: ${r.error?.message}\n`);
+      o.out.write(`✖ ${exam.key}: ${redactUrlsIn(r.error?.message ?? 'failed')}\n`);
       // Bad input is final (a failed result); anything else is worth another try.
       if (r.error?.category !== 'input' && r.error?.category !== 'config') throw new AutodvtError(r.error?.message ?? 'failed', { scope: 'queue' });
       return { status: 'failed' };
@@ -118,7 +119,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       maxStalledCount: 3,
     },
   );
-  worker.on('error', (err) => o.out.write(`[queue] ${err.message}\n`));
+  worker.on('error', (err) => o.out.write(`[queue] ${redactUrlsIn(err.message)}\n`));
 
   const stopped = new Promise<void>((resolve) => {
     // Running exams finish first (a second Ctrl-C quits at once: their jobs are then retried).
@@ -139,7 +140,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       }, 500);
     }
   });
-  o.out.write(`worker ${id} on ${queueName} at ${url} (concurrency ${o.concurrency ?? 1}${inference ? ', inference shared across exams' : ''})\n`);
+  o.out.write(`worker ${id} on ${queueName} at ${redactUrl(url)} (concurrency ${o.concurrency ?? 1}${inference ? ', inference shared across exams' : ''})\n`);
   await stopped;
   await inference?.close();
   await redis.close();

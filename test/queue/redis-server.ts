@@ -24,7 +24,7 @@ export function redisUnavailable(): string | undefined {
   } catch {
     missing = 'the ioredis package is not installed (BullMQ needs it: npm install ioredis)';
   }
-  if (!missing && !process.env.AUTODVT_TEST_REDIS_URL && spawnSync('redis-server', ['--version']).error) {
+  if (!missing && spawnSync('redis-server', ['--version']).error) {
     missing = 'redis-server is not installed (apt-get install redis-server)';
   }
   if (missing && process.env.CI) throw new Error(`${missing}: CI must provide it (.ci/run installs redis-server and sets AUTODVT_TEST_REDIS_URL)`);
@@ -42,16 +42,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
-  const external = process.env.AUTODVT_TEST_REDIS_URL;
+/**
+ * The shared server (CI's, from AUTODVT_TEST_REDIS_URL) or one of our own; with a
+ * `password`, always our own, started with `requirepass` (the URL then carries it).
+ */
+export async function startRedis(opts: { password?: string } = {}): Promise<RedisServer> {
+  const external = opts.password ? undefined : process.env.AUTODVT_TEST_REDIS_URL;
   if (external) {
     await waitForPort(new URL(external), 5_000, `AUTODVT_TEST_REDIS_URL=${external} does not answer: is redis-server running (see .ci/run)?`);
     return { url: external, stop: async () => undefined };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
+  const auth = opts.password ? ['--requirepass', opts.password] : [];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
+  const url = opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   await waitForPort(new URL(url), 10_000, 'redis-server did not start');
   return {
     url,
