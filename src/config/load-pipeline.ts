@@ -2,7 +2,8 @@
  * Phase 1 of validation (no I/O beyond reading the file): YAML syntax, `${VAR}`
  * expansion, `--set` overrides, the top-level shape, and every unit against its own
  * schema. Every problem is collected, each with file:line:column, the dot-path and
- * the unit type.
+ * the unit type. A file beyond the limits of yaml-limits.ts (1 MiB, 5,000 entries,
+ * deep nesting, alias bombs) is refused with one problem before or while it is parsed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { findUnit, unitsOf } from '../registry.js';
 import { formatPath, parsePath, type PathKey } from './config-path.js';
 import { expandEnv } from './expand-env.js';
+import { MAX_PIPELINE_FILE_BYTES, MAX_YAML_ALIASES, yamlLimitProblem } from './yaml-limits.js';
 import { pipelineTopSchema, unitSchemaWithType, type PipelineConfig, type UnitConfig } from './pipeline-schema.js';
 import type { UnitKind } from '../unit.js';
 
@@ -32,6 +34,11 @@ export interface LoadedPipeline {
 export function loadPipelineFile(file: string, options: LoadOptions = {}): LoadedPipeline {
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_PIPELINE_FILE_BYTES) {
+      const message = `the pipeline file is ${(size / 1024 / 1024).toFixed(1)} MiB; a pipeline file may be at most ${MAX_PIPELINE_FILE_BYTES / 1024 / 1024} MiB`;
+      return { file, baseDir: path.dirname(path.resolve(file)), problems: [{ file, path: '', message, severity: 'error' }] };
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
@@ -43,15 +50,24 @@ export function loadPipelineFile(file: string, options: LoadOptions = {}): Loade
 export function parsePipeline(text: string, options: LoadOptions & { file?: string; baseDir?: string } = {}): LoadedPipeline {
   const { file } = options;
   const baseDir = options.baseDir ?? process.cwd();
+  const tooBig = yamlLimitProblem(text);
+  if (tooBig) return { file, baseDir, problems: [{ file, path: '', message: tooBig, severity: 'error' }] };
   const expanded = expandEnv(text, options.env ?? process.env, file);
+  const expandedTooBig = yamlLimitProblem(expanded.text);
+  if (expandedTooBig) return { file, baseDir, problems: [{ file, path: '', message: `after \${VAR} expansion, ${expandedTooBig}`, severity: 'error' }] };
   const problems: ConfigProblem[] = [...expanded.problems];
   const lineCounter = new LineCounter();
-  const doc = YAML.parseDocument(expanded.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Unique keys are checked below in linear time: yaml's own check is quadratic in the keys of a map.
+  const doc = YAML.parseDocument(expanded.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   for (const err of doc.errors) {
     const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
     problems.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML: ${err.message.split('\n')[0]}`, severity: 'error' });
   }
-  if (doc.errors.length > 0) return { file, baseDir, problems };
+  for (const offset of duplicateKeyOffsets(doc)) {
+    const pos = lineCounter.linePos(offset);
+    problems.push({ file, line: pos.line, column: pos.col, path: '', message: 'YAML: Map keys must be unique', severity: 'error' });
+  }
+  if (problems.length > expanded.problems.length) return { file, baseDir, problems };
 
   const overridden = new Set<string>();
   for (const assignment of options.set ?? []) {
@@ -76,7 +92,14 @@ export function parsePipeline(text: string, options: LoadOptions & { file?: stri
     return pos ? { file, line: lineCounter.linePos(pos).line, column: lineCounter.linePos(pos).col } : { file };
   };
 
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand too much (a "billion laughs" file).
+    problems.push({ file, path: '', message: `YAML: ${(err as Error).message} (at most ${MAX_YAML_ALIASES} alias expansions)`, severity: 'error' });
+    return { file, baseDir, problems };
+  }
   const top = pipelineTopSchema.safeParse(raw ?? {});
   if (!top.success) {
     for (const issue of top.error.issues) problems.push(...issueProblems(issue, [], undefined, locate));
@@ -176,6 +199,22 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++)
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length]![b.length]!;
+}
+
+/** Where each key that repeats an earlier key of the same map starts. */
+function duplicateKeyOffsets(doc: Document): number[] {
+  const offsets: number[] = [];
+  YAML.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) offsets.push((pair.key as Node | null)?.range?.[0] ?? 0);
+        seen.add(key);
+      }
+    },
+  });
+  return offsets;
 }
 
 /** Offset in the text of the node at `keys` (or of its deepest existing parent). */
