@@ -7,6 +7,9 @@
 import { InputError } from '../errors.js';
 import type { DecodedPixels } from './types.js';
 
+/** PackBits expands at most 64-fold: a 2-byte run header and value give 128 bytes. */
+const MAX_PACKBITS_RATIO = 64;
+
 export interface RleFrameShape {
   rows: number;
   columns: number;
@@ -26,6 +29,11 @@ export function decodeRle(frame: Uint8Array, shape: RleFrameShape, frameIndex: n
   if (segments !== expected) throw fail(`${segments} segments, expected ${expected}`);
 
   const pixels = shape.rows * shape.columns;
+  // PackBits turns 2 bytes into at most 128: a frame too small for its declared size is
+  // refused before the output is allocated.
+  if (pixels * segments > (frame.length - 64) * MAX_PACKBITS_RATIO) {
+    throw fail(`${frame.length} bytes cannot hold ${segments} segment(s) of ${shape.columns}x${shape.rows} (at most ${MAX_PACKBITS_RATIO}-fold expansion)`);
+  }
   const planes = new Uint8Array(pixels * expected);
   for (let s = 0; s < segments; s++) {
     const start = view.getUint32(4 + s * 4, true);

@@ -2,8 +2,12 @@
  * When each frame of a cine is presented: from Frame Time (0018,1063), Frame Time
  * Vector (0018,1065), Cine Rate (0018,0040), Recommended Display Frame Rate
  * (0008,2144) or Actual Frame Duration (0018,1242), in that order.
+ * `frames` must have been checked against the pixel data first (check-declared-size.ts):
+ * the table has one entry per frame; a count beyond MAX_FRAMES is refused here too.
  */
 import type { DataSet } from 'dicom-parser';
+import { InputError } from '../errors.js';
+import { MAX_FRAMES } from './size-limits.js';
 
 export interface FrameTiming {
   frameTimeMs?: number;
@@ -13,7 +17,10 @@ export interface FrameTiming {
 /** Frame time assumed for a cine that declares none (30 frames/s), so times still increase. */
 export const DEFAULT_FRAME_TIME_MS = 1000 / 30;
 
-export function readFrameTiming(ds: DataSet, frames: number, warnings: string[]): FrameTiming {
+export function readFrameTiming(ds: DataSet, frames: number, warnings: string[], uri = 'DICOM file'): FrameTiming {
+  if (!Number.isSafeInteger(frames) || frames > MAX_FRAMES) {
+    throw new InputError(`${uri}: ${frames} frames is more than the ${MAX_FRAMES} a frame-time table is built for`, { scope: 'dicom' });
+  }
   if (frames <= 1) return { frameTimeMs: positive(ds.floatString('x00181063')), frameTimesMs: [0] };
 
   const vector = readNumbers(ds, 'x00181065');

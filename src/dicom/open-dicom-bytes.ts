@@ -7,6 +7,9 @@
  * Refuses (UnsupportedError, scope `dicom`): transfer syntaxes with no decoder here
  * (video, HTJ2K, JPEG XL, deflated image frames), photometric layouts other than
  * 1-sample gray/palette and 3-sample RGB/YBR, float pixel data.
+ * Refuses (InputError) before allocating anything: declared sizes the pixel data cannot
+ * hold or beyond sane limits (check-declared-size.ts), a deflated dataset that inflates
+ * past its budget. `options.signal` stops inflation at once.
  * Non-ultrasound objects open and decode; `info.isUltrasound` says what they are.
  */
 import type { DataSet, Element } from 'dicom-parser';
@@ -15,7 +18,9 @@ import type { DecodedPixels, DicomFile, DicomInfo, GrayFrame } from './types.js'
 import { readDataset } from './read-dataset.js';
 import { transferSyntax, type TransferSyntax } from './transfer-syntaxes.js';
 import { isUltrasoundSopClass, sopClassName } from './sop-classes.js';
-import { nativeFrameBytes, readPixelModule, type PixelModule } from './pixel-module.js';
+import { readPixelModule, type PixelModule } from './pixel-module.js';
+import { checkDeclaredSize } from './check-declared-size.js';
+import { inflateDeflatedDataset } from './inflate-deflated-dataset.js';
 import { readFrameTiming } from './frame-timing.js';
 import { readUltrasoundRegions } from './ultrasound-regions.js';
 import { readNativeFrame } from './native-frames.js';
@@ -30,8 +35,14 @@ import { checkPhotometric, toGray } from './photometric-to-gray.js';
 
 const UNDEFINED_LENGTH = 0xffffffff;
 
-export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFile> {
-  const { dataSet: ds, transferSyntaxUid, warnings } = readDataset(bytes, uri);
+export interface OpenDicomOptions {
+  /** Aborting stops the inflation of a deflated dataset or a zip. */
+  signal?: AbortSignal;
+}
+
+export async function openDicom(bytes: Uint8Array, uri: string, options: OpenDicomOptions = {}): Promise<DicomFile> {
+  const prepared = await inflateDeflatedDataset(bytes, uri, options.signal);
+  const { dataSet: ds, transferSyntaxUid, warnings } = readDataset(prepared.bytes, uri, { datasetInflated: prepared.datasetInflated });
   const ts = transferSyntax(transferSyntaxUid);
   if (ts.pixelEncoding === 'unsupported') {
     throw new UnsupportedError(`${uri}: transfer syntax ${ts.name} (${ts.uid}): ${ts.refusal}`, {
@@ -52,7 +63,10 @@ export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFi
 
   const sopClassUid = (ds.string('x00080016') ?? '').replace(/\0/g, '');
   const modality = ds.string('x00080060');
-  const timing = readFrameTiming(ds, pm.frames, warnings);
+  const encapsulated = pixel.encapsulatedPixelData === true || pixel.length === UNDEFINED_LENGTH;
+  checkDeclaredSize(pm, pixel, encapsulated, uri);
+  const decodePixels = frameDecoder(ds, pixel, encapsulated, ts, pm, uri, warnings);
+  const timing = readFrameTiming(ds, pm.frames, warnings, uri);
   const info: DicomInfo = {
     sopClassUid,
     sopClassName: sopClassName(sopClassUid),
@@ -77,7 +91,6 @@ export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFi
   if (modelName) info.modelName = modelName;
   if (modality) info.modality = modality;
 
-  const decodePixels = frameDecoder(ds, pixel, ts, pm, uri, warnings);
   return {
     uri,
     info,
@@ -102,24 +115,15 @@ export async function openDicom(bytes: Uint8Array, uri: string): Promise<DicomFi
 function frameDecoder(
   ds: DataSet,
   pixel: Element,
+  encapsulated: boolean,
   ts: TransferSyntax,
   pm: PixelModule,
   uri: string,
   warnings: string[],
 ): (index: number) => Promise<DecodedPixels> {
-  const encapsulated = pixel.encapsulatedPixelData === true || pixel.length === UNDEFINED_LENGTH;
-
   if (ts.pixelEncoding === 'native') {
     if (encapsulated) {
       throw new InputError(`${uri}: pixel data is encapsulated, but the transfer syntax ${ts.name} is not`, { scope: 'dicom' });
-    }
-    const needed = nativeFrameBytes(pm) * pm.frames;
-    if (pixel.length < needed) {
-      throw new InputError(
-        `${uri}: pixel data holds ${pixel.length} bytes, but ${pm.frames} frame(s) of ${pm.columns}x${pm.rows}x${pm.samplesPerPixel} ` +
-          `at ${pm.bitsAllocated} bits need ${needed}`,
-        { scope: 'dicom' },
-      );
     }
     const native = { byteArray: ds.byteArray as Uint8Array, dataOffset: pixel.dataOffset, length: pixel.length, bigEndian: Boolean(ts.bigEndian) };
     return async (i) => readNativeFrame(native, pm, i, uri);

@@ -41,8 +41,7 @@ export function readPixelModule(ds: DataSet, uri: string, warnings: string[]): P
     warnings.push('Photometric Interpretation (0028,0004) missing: assumed MONOCHROME2');
   }
   const samplesPerPixel = ds.uint16('x00280002') ?? (photometric.startsWith('MONO') || photometric === 'PALETTE COLOR' ? 1 : 3);
-  const framesValue = ds.intString('x00280008');
-  const frames = framesValue && framesValue > 0 ? framesValue : 1;
+  const frames = readNumberOfFrames(ds, uri);
   const windowWidth = ds.floatString('x00281051');
   return {
     rows,
@@ -59,6 +58,24 @@ export function readPixelModule(ds: DataSet, uri: string, warnings: string[]): P
     windowCenter: ds.floatString('x00281050'),
     windowWidth: windowWidth && windowWidth > 0 ? windowWidth : undefined,
   };
+}
+
+/**
+ * Number of Frames (0028,0008): 1 when absent or empty; a positive whole number
+ * otherwise, or the file is refused (a corrupt value must not silently become a
+ * one-frame exam).
+ */
+function readNumberOfFrames(ds: DataSet, uri: string): number {
+  const raw = (ds.string('x00280008') ?? '').replace(/\0/g, '').trim();
+  if (raw === '') return 1;
+  const frames = /^\+?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(frames) || frames < 1) {
+    throw new InputError(`${uri}: Number of Frames (0028,0008) is "${raw.slice(0, 32)}", not a positive whole number`, {
+      scope: 'dicom',
+      hint: 'the header is corrupt',
+    });
+  }
+  return frames;
 }
 
 /** Bytes one uncompressed frame takes (YBR_FULL_422 stores two samples per pixel). */

@@ -3,11 +3,15 @@
  * group (the transfer syntax is then guessed from the first element), a deflated
  * dataset, and a pixel-data sequence without its delimiter are read with a warning;
  * a file cut short inside the pixel data is refused with the sizes in the message.
+ * A deflated dataset is inflated within a byte budget (size-limits.ts); `openDicom`
+ * inflates it beforehand, asynchronously (`inflateDeflatedDataset`), so that a signal
+ * is answered while it inflates, and passes `datasetInflated`.
  */
 import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { InputError } from '../errors.js';
+import { formatBytes, inflationBudget } from './size-limits.js';
 import {
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,
@@ -27,7 +31,12 @@ const VRS = new Set(
   'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
 );
 
-export function readDataset(input: Uint8Array, uri: string): ParsedDataset {
+export interface ReadDatasetOptions {
+  /** The bytes are already meta group + inflated dataset (inflateDeflatedDataset did it). */
+  datasetInflated?: boolean;
+}
+
+export function readDataset(input: Uint8Array, uri: string, readOptions: ReadDatasetOptions = {}): ParsedDataset {
   const warnings: string[] = [];
   let bytes = input;
   let fallbackTransferSyntax: string | undefined;
@@ -57,7 +66,7 @@ export function readDataset(input: Uint8Array, uri: string): ParsedDataset {
 
   const options = {
     ...(fallbackTransferSyntax ? { TransferSyntaxUID: fallbackTransferSyntax } : {}),
-    inflater: (arr: Uint8Array, position: number) => inflateDataset(arr, position, uri),
+    inflater: (arr: Uint8Array, position: number) => (readOptions.datasetInflated ? arr : inflateDataset(arr, position, uri)),
   };
 
   let dataSet: DataSet;
@@ -103,8 +112,14 @@ function guessDatasetStart(bytes: Uint8Array): { offset: number; transferSyntaxU
 function inflateDataset(arr: Uint8Array, position: number, uri: string): Uint8Array {
   let inflated: Uint8Array;
   try {
-    inflated = inflateRawSync(arr.subarray(position));
+    inflated = inflateRawSync(arr.subarray(position), { maxOutputLength: inflationBudget(arr.length - position) });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new InputError(
+        `${uri}: the deflated dataset inflates to more than ${formatBytes(inflationBudget(arr.length - position))}; refused as a likely decompression bomb`,
+        { scope: 'dicom', cause: err },
+      );
+    }
     throw new InputError(`${uri}: the deflated dataset cannot be inflated (${(err as Error).message})`, {
       scope: 'dicom',
       cause: err,

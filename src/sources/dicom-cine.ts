@@ -49,6 +49,7 @@ const schema = z
 
 export const dicomCineSource = defineSource({
   type: 'dicom-cine',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
   summary: 'Ultrasound DICOM files (single or multi-frame, any common transfer syntax) as gray frames.',
   schema,
   example: { type: 'dicom-cine', path: 'exams/' },
@@ -72,7 +73,7 @@ export const dicomCineSource = defineSource({
         yield* dicomExamEvents({
           uri: file,
           examId: examIdFor(file),
-          open: () => openDicomFile(file),
+          open: () => openDicomFile(file, { signal }),
           labels: config.labels ? () => loadSidecarLabels(file) : undefined,
           allowNonUltrasound: config.allowNonUltrasound,
           onError: config.onError,
