@@ -39,7 +39,7 @@ export interface LabelServer {
 }
 
 const range = { start: z.number().int().min(0), end: z.number().int().min(0) };
-const editSchema = z.discriminatedUnion('op', [
+const editSchema = z.union([
   z.object({ op: z.literal('mark'), track: z.literal('landmark'), value: z.enum(LANDMARKS as [string, ...string[]]), ...range }).strict(),
   z.object({ op: z.literal('mark'), track: z.literal('vein'), value: z.enum(['open', 'closed']), ...range }).strict(),
   z.object({ op: z.literal('mark'), track: z.literal('unusable'), ...range }).strict(),
@@ -105,7 +105,8 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
         throw err;
       }
     }
-    return send(res, 405, 'text/plain', 'method not allowed\n');
+    const known = parts.length === 3 || (parts.length === 4 && parts[3] === 'changes');
+    return known ? send(res, 405, 'text/plain', 'method not allowed\n') : send(res, 404, 'text/plain', 'not found\n');
   };
 
   const server = http.createServer((req, res) => {
