@@ -15,7 +15,8 @@ import { systemClock, silentLogger, unlimitedFlow, type BuildContext, type Clock
 import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './errors.js';
 import { InFlightGate } from './in-flight-gate.js';
 import { flowProblems, isLiveSource, resolveFlow } from './live/flow-policy.js';
-import { LiveMetrics, resultKindOf } from './live/live-metrics.js';
+import { LiveMetrics } from './live/live-metrics.js';
+import { resultKindOf } from './config/event-flow.js';
 import { liveQueue, newLiveQueueStats } from './live/live-queue.js';
 import { findUnit } from './registry.js';
 import type { PipelineConfig, UnitConfig } from './config/pipeline-schema.js';
@@ -150,7 +151,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
       ? undefined
       : new LiveMetrics({
           clock,
-          resultKind: resultKindOf(config.stages.map((s) => s.type)),
+          resultKind: resultKindOf(config.stages),
           stageIds: stageIdsOf(config.stages),
           queue: queueStats,
           latencyBudgetMs: flow.latencyBudgetMs,

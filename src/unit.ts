@@ -9,7 +9,7 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { z } from 'zod';
 import type { BuildContext } from './context.js';
-import type { PipelineEvent } from './events.js';
+import type { EventKind, PipelineEvent } from './events.js';
 
 export type UnitKind = 'source' | 'stage' | 'sink';
 
@@ -31,6 +31,17 @@ export interface StreamShape {
   live?: boolean;
 }
 
+/**
+ * The event kinds a unit needs from upstream to do its job, and the kinds it adds to
+ * the stream (every unit passes on what it does not handle). Validation walks the
+ * pipeline with these, so a stage placed before the unit that feeds it is an error
+ * (`src/config/event-flow.ts`).
+ */
+export interface EventFlow {
+  needs?: readonly EventKind[];
+  adds?: readonly EventKind[];
+}
+
 interface UnitSpecBase<S extends z.ZodObject> {
   /** The name users write as `type:` in YAML; kebab-case; also the file name. */
   type: string;
@@ -40,6 +51,8 @@ interface UnitSpecBase<S extends z.ZodObject> {
   schema: S;
   /** A complete YAML-ready example config, `type` included. */
   example: Record<string, unknown>;
+  /** What the unit needs and adds on the stream; a function when it depends on the config. */
+  events?: EventFlow | ((config: z.infer<S>) => EventFlow);
   /**
    * Phase-2 validation: file exists, model loads, shapes fit. Gets the shape of the
    * stream arriving (for stages/sinks) and returns the shape leaving plus problems.
@@ -53,11 +66,25 @@ interface UnitSpecBase<S extends z.ZodObject> {
 
 export interface SourceSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
   kind: 'source';
+  /**
+   * True when frames arrive on their own clock whatever the pipeline does (a capture
+   * device, a pipe): the source cannot be made to wait, so the runner drops instead of
+   * blocking. Absent means a file source (live only when replayed with `realtime: true`).
+   */
+  live?(config: z.infer<S>): boolean;
   build(config: z.infer<S>, ctx: BuildContext): Observable<PipelineEvent> | Promise<Observable<PipelineEvent>>;
 }
 
 export interface StageSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
   kind: 'stage';
+  /** True for a stage that removes burned-in text (sinks that keep data want one upstream). */
+  removesBurnedInText?: boolean;
+  /**
+   * Files the stage loads whose content decides its results (model files), resolved
+   * against the pipeline's folder: a batch run hashes them, so replacing one makes old
+   * results stale.
+   */
+  inputFiles?(config: z.infer<S>, baseDir: string): string[];
   build(
     config: z.infer<S>,
     ctx: BuildContext,

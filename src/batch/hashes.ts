@@ -2,7 +2,8 @@
  * The three hashes that decide whether an exam's result is still valid:
  *   input     the media file's bytes and its labels sidecar's bytes (for a DICOMweb
  *             series: the study, series and sorted SOP Instance UIDs)
- *   model     sha256 of each ONNX file an `onnx-inference` stage loads
+ *   model     sha256 of each file a stage loads (its spec's `inputFiles`: the
+ *             onnx-inference model, the saliency model)
  *   pipeline  the pipeline with what a batch run changes per exam left out
  *             (source type and path, sinks), as canonical JSON
  * A rerun skips an exam whose result carries the same three.
@@ -11,7 +12,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { readModelInfo } from '../model/model-info.js';
 import { sidecarPathFor } from '../labels/index.js';
-import { modelPath } from '../stages/onnx-inference/index.js';
+import { findUnit } from '../registry.js';
+import type { StageSpec } from '../unit.js';
 import type { PipelineConfig } from '../config/pipeline-schema.js';
 import type { ExamInput } from './exam-input.js';
 
@@ -54,12 +56,12 @@ export interface ModelRef {
   hash: string;
 }
 
-/** Every model the pipeline's inference stages load (empty when there is none). */
+/** Every model the pipeline's stages load, as their specs declare (empty when there is none). */
 export function modelsOf(config: PipelineConfig, baseDir: string): ModelRef[] {
   return config.stages
-    .filter((s) => s.type === 'onnx-inference')
-    .map((s) => {
-      const info = readModelInfo(modelPath(s as { model?: string; mode?: 'window' | 'streaming' }, { baseDir }), 'batch');
+    .flatMap((s) => (findUnit('stage', s.type) as StageSpec | undefined)?.inputFiles?.(s as never, baseDir) ?? [])
+    .map((file) => {
+      const info = readModelInfo(file, 'batch');
       return { file: info.file, id: info.modelId, hash: info.hash };
     });
 }

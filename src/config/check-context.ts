@@ -1,13 +1,14 @@
 /**
  * Phase 2 of validation: each unit's own context check (files exist, the model
  * loads, shapes fit), run in stream order so a stage sees the shape its upstream
- * leaves, plus pipeline-wide rules (patient text must be removed before anything
- * that keeps data). Nothing here touches a frame.
+ * leaves, plus pipeline-wide rules (every unit gets the events it needs; patient
+ * text must be removed before anything that keeps data). Nothing here touches a frame.
  */
 import type { ConfigProblem } from '../errors.js';
 import { findUnit } from '../registry.js';
+import { eventFlowProblems } from './event-flow.js';
 import type { BuildContext } from '../context.js';
-import type { StreamShape, SinkSpec, UnitKind } from '../unit.js';
+import type { StreamShape, SinkSpec, StageSpec, UnitKind } from '../unit.js';
 import type { PipelineConfig, UnitConfig } from './pipeline-schema.js';
 
 export async function checkContext(
@@ -15,7 +16,7 @@ export async function checkContext(
   makeContext: (unitPath: string, unitType: string) => BuildContext,
   file?: string,
 ): Promise<ConfigProblem[]> {
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = eventFlowProblems(config, file);
   let shape: StreamShape = {};
   const run = async (kind: UnitKind, unit: UnitConfig, unitPath: string) => {
     const spec = findUnit(kind, unit.type);
@@ -52,7 +53,7 @@ const NO_TEXT_REMOVAL_WARNING = 'this sink keeps data but no text-removal stage 
 
 /** A warning for each persistent sink of a pipeline that has no text-removal stage. */
 export function textRemovalWarnings(config: Pick<PipelineConfig, 'stages' | 'sinks'>, file?: string): ConfigProblem[] {
-  if (config.stages.some((s) => s.type === 'text-removal')) return [];
+  if (config.stages.some((s) => (findUnit('stage', s.type) as StageSpec | undefined)?.removesBurnedInText)) return [];
   return config.sinks.flatMap((sink, i) => {
     const spec = findUnit('sink', sink.type) as SinkSpec | undefined;
     if (!spec?.persistent) return [];

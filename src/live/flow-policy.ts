@@ -13,9 +13,14 @@
  */
 import type { ConfigProblem } from '../errors.js';
 import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
+import { findUnit } from '../registry.js';
+import type { SourceSpec } from '../unit.js';
 
-/** Sources that cannot wait: frames arrive whether or not the pipeline is ready. */
-export const LIVE_SOURCE_TYPES: readonly string[] = ['capture-device', 'stdin'];
+/** True for a source that cannot wait: frames arrive whether or not the pipeline is ready (its spec says `live`). */
+export function cannotWait(source: UnitConfig): boolean {
+  const spec = findUnit('source', source.type) as SourceSpec | undefined;
+  return spec?.live?.(source as never) === true;
+}
 
 export type FlowPolicy = 'block' | 'latest' | 'drop-newest';
 
@@ -34,7 +39,7 @@ export const DEFAULT_LIVE_METRICS_INTERVAL_MS = 1000;
 
 /** True when frames arrive on their own clock: a capture device, a pipe, or a file replayed in real time. */
 export function isLiveSource(source: UnitConfig): boolean {
-  return (source as { realtime?: boolean }).realtime === true || LIVE_SOURCE_TYPES.includes(source.type);
+  return (source as { realtime?: boolean }).realtime === true || cannotWait(source);
 }
 
 export function resolveFlow(config: PipelineConfig): ResolvedFlow {
@@ -50,7 +55,7 @@ export function resolveFlow(config: PipelineConfig): ResolvedFlow {
 /** Pipeline-wide flow rules (phase 2): a live source cannot be made to wait. */
 export function flowProblems(config: PipelineConfig, file?: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (config.flow.policy === 'block' && LIVE_SOURCE_TYPES.includes(config.source.type)) {
+  if (config.flow.policy === 'block' && cannotWait(config.source)) {
     problems.push({
       file,
       path: 'flow.policy',

@@ -46,14 +46,6 @@ export interface LiveMetricsOptions {
   memory?: () => { heapUsedMB: number; rssMB: number };
 }
 
-/** Which event ends a frame's path, from the stage types of a pipeline. */
-export function resultKindOf(stageTypes: string[]): ResultKind {
-  if (stageTypes.includes('compressibility')) return 'state';
-  if (stageTypes.includes('onnx-inference')) return 'prediction';
-  if (stageTypes.includes('sliding-window')) return 'window';
-  return 'frame';
-}
-
 function seqOf(event: PipelineEvent): number | undefined {
   switch (event.kind) {
     case 'frame':

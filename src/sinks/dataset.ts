@@ -57,6 +57,7 @@ export interface DatasetExam {
 
 export const datasetSink = defineSink({
   type: 'dataset',
+  events: { needs: ['frame'] },
   summary: 'Write preprocessed frames (.npy) and labels split by subject, for training.',
   schema,
   perExam: { paths: ['path'] },

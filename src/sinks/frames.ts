@@ -40,6 +40,7 @@ const schema = z
 
 export const framesSink = defineSink({
   type: 'frames',
+  events: { needs: ['frame'] },
   summary: 'Write frames leaving the last stage as a PNG sequence or a video file.',
   schema,
   perExam: { paths: ['path'] },

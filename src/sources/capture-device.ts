@@ -95,6 +95,8 @@ export function captureInputOptions(config: CaptureDeviceConfig, platform: NodeJ
 
 export const captureDeviceSource = defineSource({
   type: 'capture-device',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
+  live: () => true,
   summary: 'Live frames from a capture device (V4L2, AVFoundation, DirectShow) or a network stream, through native ffmpeg.',
   schema,
   // lavfi so that the example runs anywhere; see the doc block and docs/live.md for devices and streams.

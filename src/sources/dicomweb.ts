@@ -58,6 +58,7 @@ const schema = z
 
 export const dicomwebSource = defineSource({
   type: 'dicomweb',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
   summary: 'Ultrasound cine loops from a PACS: QIDO-RS search, WADO-RS retrieval of multi-frame instances.',
   schema,
   example: { type: 'dicomweb', url: 'http://localhost:8042/dicom-web', modality: 'US', studyDate: '20240101-20241231' },

@@ -86,6 +86,8 @@ function sizeProblem(config: StdinConfig): string | undefined {
 
 export const stdinSource = defineSource({
   type: 'stdin',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
+  live: () => true,
   summary: 'Live frames piped in on standard input or a named pipe: raw gray/rgb24/yuv420p frames or any stream ffmpeg reads.',
   schema,
   example: { type: 'stdin', format: 'rawvideo', pixelFormat: 'gray', size: '640x480', fps: 30 },

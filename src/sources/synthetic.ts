@@ -48,6 +48,7 @@ const schema = z
 
 export const syntheticSource = defineSource({
   type: 'synthetic',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
   summary: 'Procedural compression-ultrasound phantom exams with ground-truth labels (no input files needed).',
   schema,
   example: { type: 'synthetic', seed: 7, exams: 1, durationS: 2 },

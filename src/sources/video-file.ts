@@ -47,6 +47,7 @@ const schema = z
 
 export const videoFileSource = defineSource({
   type: 'video-file',
+  events: { adds: ['exam-start', 'frame', 'exam'] },
   summary: 'Video files of any container/codec ffmpeg reads, as gray frames with their timestamps.',
   schema,
   example: { type: 'video-file', path: 'clips/exam.mp4' },

@@ -42,6 +42,7 @@ const schema = z
 
 export const cropPadStage = defineStage({
   type: 'crop-pad',
+  events: { needs: ['frame'] },
   summary: 'Pad or crop every frame to a fixed size, centred on the frame or its ultrasound region.',
   schema,
   example: { type: 'crop-pad', size: 600 },

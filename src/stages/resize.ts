@@ -29,6 +29,7 @@ const schema = z
 
 export const resizeStage = defineStage({
   type: 'resize',
+  events: { needs: ['frame'] },
   summary: 'Resample every frame to a fixed size (area averaging down, bilinear up).',
   schema,
   example: { type: 'resize', size: 150 },

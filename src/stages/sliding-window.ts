@@ -49,6 +49,7 @@ export type SlidingWindowConfig = z.infer<typeof schema>;
 
 export const slidingWindowStage = defineStage({
   type: 'sliding-window',
+  events: { needs: ['frame'], adds: ['window'] },
   summary: 'Stack the last N frames of an exam into a model-ready Float32 window [1, 1, T, H, W].',
   schema,
   example: { type: 'sliding-window', size: 9, step: 1 },

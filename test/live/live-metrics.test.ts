@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveMetrics, resultKindOf } from '../../src/live/live-metrics.js';
+import { LiveMetrics } from '../../src/live/live-metrics.js';
 import { newLiveQueueStats } from '../../src/live/live-queue.js';
 import type { PipelineEvent, PredictionEvent } from '../../src/events.js';
 import { frameEvent } from './events.js';
@@ -81,11 +81,5 @@ describe('LiveMetrics', () => {
     timer.before(frameEvent(1));
     timer.after(frameEvent(1));
     expect(m.snapshot().counters['stageMs.model.p50']).toBe(25);
-  });
-
-  it('knows which event ends a frame in a pipeline', () => {
-    expect(resultKindOf(['crop-pad', 'sliding-window', 'onnx-inference', 'compressibility'])).toBe('state');
-    expect(resultKindOf(['crop-pad', 'sliding-window', 'onnx-inference'])).toBe('prediction');
-    expect(resultKindOf(['crop-pad'])).toBe('frame');
   });
 });

@@ -58,6 +58,7 @@ interface OverlayView {
 
 export const overlayVideoSink = defineSink({
   type: 'overlay-video',
+  events: { needs: ['frame'] },
   summary: 'Burn the landmark, vein state, verdict badges and a timeline strip into a review video (ffmpeg).',
   schema,
   perExam: { paths: ['path'] },

@@ -49,6 +49,7 @@ import { compressibilitySchema } from './params.js';
 
 export const compressibilityStage = defineStage({
   type: 'compressibility',
+  events: { needs: ['prediction'], adds: ['state', 'verdict'] },
   summary: 'Smooths landmark and open/closed predictions and gives a verdict per landmark visit and per exam.',
   schema: compressibilitySchema,
   example: {

@@ -78,6 +78,8 @@ export function modelPath(config: { model?: string; mode?: 'window' | 'streaming
 
 export const onnxInferenceStage = defineStage({
   type: 'onnx-inference',
+  events: (config) => ({ needs: [config.mode === 'streaming' ? 'frame' : 'window'], adds: ['prediction'] }),
+  inputFiles: (config, baseDir) => [modelPath(config, { baseDir })],
   summary: 'Run the AutoDVT network on each window with ONNX Runtime (ordered providers, batching).',
   schema,
   example: { type: 'onnx-inference', providers: ['cpu'], onFallback: 'warn', batch: 8 },

@@ -76,6 +76,8 @@ function gradcamProblem(info: ModelInfo): string | undefined {
 
 export const saliencyStage = defineStage({
   type: 'saliency',
+  events: { needs: ['window'] },
+  inputFiles: (config, baseDir) => [saliencyModelPath(config, { baseDir })],
   summary: 'Grad-CAM heatmaps (open/closed or landmark head) on windows via ONNX Runtime; optional, costs time.',
   schema,
   example: { type: 'saliency', target: 'vein', every: 1 },

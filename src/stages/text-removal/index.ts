@@ -160,6 +160,8 @@ function langPathOf(config: TextRemovalConfig, ctx: Pick<BuildContext, 'baseDir'
 
 export const textRemovalStage = defineStage({
   type: 'text-removal',
+  events: { needs: ['frame'] },
+  removesBurnedInText: true,
   summary: 'Find burned-in text with OCR on keyframes (tesseract.js, offline, in worker threads) and fill it.',
   schema,
   example: { type: 'text-removal', fill: 'inpaint', pool: 1 },
