@@ -120,6 +120,29 @@ export interface LandmarkProbabilities {
   LM2: number;
 }
 
+/**
+ * Image-quality flags on a window: `frozen-frame` (its newest frame is byte-identical to
+ * the one before), `no-bmode-region` (no ultrasound region is known for the frame),
+ * `colour-flow` (a colour-flow region of the file covers most of the B-mode region).
+ */
+export type QualityFlag = 'frozen-frame' | 'no-bmode-region' | 'colour-flow';
+
+/**
+ * Whether a window looks like the model's training data (models/README.md,
+ * "In-distribution score"). `unknown` windows never count toward a landmark visit or a
+ * closure (docs/compressibility.md).
+ */
+export interface InDistribution {
+  /** The model's in-distribution score (Mahalanobis distance of its pooled features; higher = less like training). */
+  score: number;
+  /** Windows scoring above this are unknown (from the model's metadata). */
+  threshold: number;
+  /** score > threshold, or a flag that makes a window unknown (`frozen-frame`). */
+  unknown: boolean;
+  /** Image-quality flags, when any. */
+  flags?: QualityFlag[];
+}
+
 export interface PredictionEvent {
   kind: 'prediction';
   seq: number;
@@ -135,6 +158,8 @@ export interface PredictionEvent {
   labels?: FrameLabels;
   /** Grad-CAM heatmap for this window, when a `saliency` stage ran upstream (optional; costs time). */
   saliency?: Saliency;
+  /** The in-distribution score, when the model has one (models fitted by training/fit_in_distribution.py). */
+  inDistribution?: InDistribution;
 }
 
 export interface StateEvent {
@@ -149,6 +174,8 @@ export interface StateEvent {
   smoothed: { landmark: LandmarkProbabilities; pClosed: number };
   /** Why the state changed on this frame (empty when it did not). */
   reason?: string;
+  /** This frame's window was `unknown` (unlike the training data): it did not count. */
+  unknownWindow?: boolean;
 }
 
 export type VisitVerdict = 'compressible' | 'not-compressible' | 'inconclusive';
@@ -191,8 +218,13 @@ export interface ExamEvent {
   /** Present when a compressibility stage ran. */
   verdict?: ExamVerdict;
   landmarks?: Partial<Record<'LM1' | 'LM2', VisitVerdict | 'not-examined'>>;
-  /** Set when the exam ended early (error, device loss, interrupt). */
+  /**
+   * Set when the exam ended early (error, device loss, interrupt), or when most of its
+   * windows were unlike the model's training data.
+   */
   incompleteReason?: string;
+  /** Windows scored and how many were unknown (when the model has an in-distribution score). */
+  inDistribution?: { windows: number; unknown: number };
   disclaimer?: string;
 }
 

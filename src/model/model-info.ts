@@ -10,6 +10,19 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
 
+/**
+ * The in-distribution score a model computes as an extra output (written by
+ * training/fit_in_distribution.py; models/README.md "In-distribution score"): higher =
+ * less like the training data; a window scoring above `threshold` is `unknown`.
+ */
+export interface InDistributionSpec {
+  /** Name of the graph output, [batch]. */
+  output: string;
+  threshold: number;
+  /** The rest of the fitted record (recipe, data, held-out rates), as stored. */
+  fitted: Record<string, unknown>;
+}
+
 export interface StreamingSpec {
   frame: { name: string };
   /** Shapes use the string "batch" for the batch axis. */
@@ -32,6 +45,8 @@ export interface ModelInfo {
   veinClasses: string[];
   /** Present for a streaming (continual) model: one frame in, cached state in and out. */
   streaming?: StreamingSpec;
+  /** Present when the model was fitted with an in-distribution score (`autodvt.in_distribution`). */
+  inDistribution?: InDistributionSpec;
   metadata: Record<string, string>;
 }
 
@@ -59,6 +74,18 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
   const input = json('autodvt.input', { name: 'frames', layout: 'NCTHW', frames: 9, height: 150, width: 150 });
   const hash = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
   const streaming = json<ModelInfo['streaming'] | undefined>('autodvt.streaming', undefined);
+  const fitted = json<Record<string, unknown> | undefined>('autodvt.in_distribution', undefined);
+  let inDistribution: InDistributionSpec | undefined;
+  if (fitted !== undefined) {
+    const { output, threshold } = fitted as { output?: unknown; threshold?: unknown };
+    if (typeof output !== 'string' || typeof threshold !== 'number' || !Number.isFinite(threshold)) {
+      throw new InputError(`${file}: metadata autodvt.in_distribution needs a string "output" and a finite "threshold"`, {
+        scope,
+        hint: 'refit it with training/fit_in_distribution.py',
+      });
+    }
+    inDistribution = { output, threshold, fitted };
+  }
   return {
     file,
     modelId: metadata['autodvt.model_id'] ?? `${path.basename(file, '.onnx')}@${hash}`,
@@ -71,6 +98,7 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     landmarkClasses: json('autodvt.classes.landmark', ['BG', 'LM1', 'LM2']),
     veinClasses: json('autodvt.classes.vein', ['open', 'closed']),
     streaming,
+    ...(inDistribution ? { inDistribution } : {}),
     metadata,
   };
 }

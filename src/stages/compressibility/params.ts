@@ -147,6 +147,15 @@ export const compressibilitySchema = z
           'carried over from the scene before, or a landmark label that flipped mid-press) is then no evidence: such a ' +
           'closure is ignored, as if the vein had not been seen closed.',
       ),
+    notCompressibleNeedsOpen: z
+      .boolean()
+      .default(true)
+      .describe(
+        'A visit is `not-compressible` only if the vein was seen open at the landmark (reported open for at least ' +
+          '`commitS` while held) and then held `notCompressibleAfterS`, or pressed `minCycles` times, without closing, ' +
+          'both counted from when it was seen open. A vein that reads closed from its first frame, or never reads ' +
+          'open, is `inconclusive`, not a clot: non-vein input (a heart chamber, a shadow) must not make "refer".',
+      ),
     maxUncertainFraction: probability()
       .default(0.7)
       .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),

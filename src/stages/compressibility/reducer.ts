@@ -57,6 +57,11 @@ export interface ExamTrack {
   hold?: Visit;
   /** Merged verdicts of the visits that ended. */
   landmarks: LandmarkVerdicts;
+  /** Predictions that carried an in-distribution score, and how many of them were unknown. */
+  scoredWindows: number;
+  unknownWindows: number;
+  /** The previous prediction was unknown (a run of unknown windows is going on). */
+  inUnknownRun: boolean;
 }
 
 export interface CompressibilityState {
@@ -68,6 +73,8 @@ export interface LiveExamVerdict {
   landmarks: LandmarkSummary;
   /** True when an open visit's verdict so far was counted: it may still change. */
   provisional: boolean;
+  /** Why the verdict is `incomplete` regardless of the visits (most windows unlike the training data). */
+  reason?: string;
   disclaimer: string;
 }
 
@@ -96,6 +103,9 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     cycles: initialCycles,
     holdFloorMs: -Infinity,
     landmarks: {},
+    scoredWindows: 0,
+    unknownWindows: 0,
+    inUnknownRun: false,
   });
 
   const endVisit = (visit: Visit, examId: string, nowMs: number, why: string) => {
@@ -117,8 +127,63 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     return { event, reason: `${visit.landmark}: visit ends (${why}): ${verdict}` };
   };
 
+  /**
+   * An unknown window (unlike the model's training data) is a frame that never came: the
+   * smoothers do not move, nothing is held, no open or closed time is added; once such a
+   * run outlasts graceS the visit ends. It is reported as BG with the vein unknown.
+   */
+  const onUnknown = (state: CompressibilityState, ev: PredictionEvent, track: ExamTrack): [CompressibilityState, PipelineEvent[]] => {
+    const nowMs = track.lastMs === undefined ? ev.ptsMs : Math.max(ev.ptsMs, track.lastMs);
+    const reasons: string[] = [];
+    const verdicts: VerdictEvent[] = [];
+    let { visit, hold, landmarks, holdFloorMs } = track;
+    if (!track.inUnknownRun) {
+      const d = ev.inDistribution!;
+      const why = Number.isFinite(d.score) && d.score > d.threshold ? `score ${d.score.toFixed(1)} > threshold ${d.threshold.toFixed(1)}` : (d.flags ?? []).join(', ');
+      reasons.push(`window unlike the model's training data (${why}): not counted`);
+    }
+    hold = undefined;
+    const since = track.lastMs ?? nowMs;
+    if (visit && nowMs - since > graceMs) {
+      const ended = endVisit(visit, ev.examId, since, `windows unlike the training data for ${formatS(nowMs - since)} (> graceS ${p.graceS} s)`);
+      verdicts.push(ended.event);
+      reasons.push(ended.reason);
+      landmarks = { ...landmarks, [visit.landmark]: mergeVisitVerdict(landmarks[visit.landmark], ended.event.verdict) };
+      visit = undefined;
+      holdFloorMs = nowMs;
+    }
+    const stateEvent: StateEvent = {
+      kind: 'state',
+      seq: ev.seq,
+      ptsMs: ev.ptsMs,
+      ...(ev.captureTimeMs === undefined ? {} : { captureTimeMs: ev.captureTimeMs }),
+      examId: ev.examId,
+      landmark: 'BG',
+      vein: 'unknown',
+      smoothed: {
+        landmark: { BG: track.landmark.smoothed[0]!, LM1: track.landmark.smoothed[1]!, LM2: track.landmark.smoothed[2]! },
+        pClosed: track.vein.smoothed[1]!,
+      },
+      ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
+      unknownWindow: true,
+    };
+    const { visit: _v, hold: _h, ...rest } = track;
+    const next: ExamTrack = {
+      ...rest,
+      ...(visit ? { visit } : {}),
+      ...(hold ? { hold } : {}),
+      landmarks,
+      holdFloorMs,
+      scoredWindows: track.scoredWindows + 1,
+      unknownWindows: track.unknownWindows + 1,
+      inUnknownRun: true,
+    };
+    return [{ exams: { ...state.exams, [ev.examId]: next } }, [ev, stateEvent, ...verdicts]];
+  };
+
   const onPrediction = (state: CompressibilityState, ev: PredictionEvent): [CompressibilityState, PipelineEvent[]] => {
     const track = state.exams[ev.examId] ?? newTrack(ev.examId);
+    if (ev.inDistribution?.unknown) return onUnknown(state, ev, track);
     const prevMs = track.lastMs;
     const nowMs = prevMs === undefined ? ev.ptsMs : Math.max(ev.ptsMs, prevMs);
     const gapMs = prevMs === undefined ? 0 : nowMs - prevMs;
@@ -249,6 +314,9 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       ...(visit ? { visit } : {}),
       ...(hold ? { hold } : {}),
       landmarks,
+      scoredWindows: track.scoredWindows + (ev.inDistribution ? 1 : 0),
+      unknownWindows: track.unknownWindows,
+      inUnknownRun: false,
     };
     return [{ exams: { ...state.exams, [ev.examId]: next } }, [ev, stateEvent, ...verdicts]];
   };
@@ -264,7 +332,15 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       landmarks = { ...landmarks, [lm]: mergeVisitVerdict(landmarks[lm], ended.event.verdict) };
     }
     const summary = examVerdict(landmarks);
-    out.push({ ...ev, verdict: summary.verdict, landmarks: summary.landmarks, disclaimer: DISCLAIMER });
+    const unlike = mostlyUnknown(track);
+    out.push({
+      ...ev,
+      verdict: unlike ? 'incomplete' : summary.verdict,
+      landmarks: summary.landmarks,
+      ...(unlike ? { incompleteReason: ev.incompleteReason ? `${ev.incompleteReason}; ${UNLIKE_TRAINING}` : UNLIKE_TRAINING } : {}),
+      ...(track && track.scoredWindows > 0 ? { inDistribution: { windows: track.scoredWindows, unknown: track.unknownWindows } } : {}),
+      disclaimer: DISCLAIMER,
+    });
     const { [ev.examId]: _ended, ...rest } = state.exams;
     return [{ exams: rest }, out];
   };
@@ -291,9 +367,23 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
         const lm = track.visit.landmark;
         landmarks = { ...landmarks, [lm]: mergeVisitVerdict(landmarks[lm], judgeVisit(track.visit, p).verdict) };
       }
-      return { ...examVerdict(landmarks), provisional: track?.visit !== undefined, disclaimer: DISCLAIMER };
+      const summary = examVerdict(landmarks);
+      return {
+        ...summary,
+        ...(mostlyUnknown(track) ? { verdict: 'incomplete' as const, reason: UNLIKE_TRAINING } : {}),
+        provisional: track?.visit !== undefined,
+        disclaimer: DISCLAIMER,
+      };
     },
   };
+}
+
+/** The exam's incomplete reason when most of its windows were unknown. */
+export const UNLIKE_TRAINING = "images unlike the model's training data";
+
+/** More than half of the exam's scored windows were unknown (unlike the training data). */
+function mostlyUnknown(track: ExamTrack | undefined): boolean {
+  return track !== undefined && track.scoredWindows > 0 && track.unknownWindows * 2 > track.scoredWindows;
 }
 
 /** A probability from the network, made safe: NaN or missing counts as 0.5, the rest clamped to [0, 1]. */

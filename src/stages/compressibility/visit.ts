@@ -42,6 +42,15 @@ export interface Visit {
    * the landmark was held in this visit (ms).
    */
   openSureMs: number;
+  /**
+   * When the vein was first seen open at the landmark (reported open for `commitS` while
+   * held): the start of that open run. Undefined while it has not been.
+   */
+  openSeenFromMs?: number;
+  /** Held time from `openSeenFromMs` on (ms): what notCompressibleNeedsOpen counts. */
+  heldAfterOpenMs: number;
+  /** Compression cycles completed from `openSeenFromMs` on. */
+  cyclesAfterOpen: number;
   /** openBeforeClosure: the current closure began before the vein was seen open, so it is ignored. */
   ignoringClosure: boolean;
   /** openBeforeClosure: how many closures were ignored because the vein had not been seen open first. */
@@ -157,6 +166,8 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
     longestCountedMs: 0,
     everClosed: false,
     openSureMs: 0,
+    heldAfterOpenMs: 0,
+    cyclesAfterOpen: 0,
     ignoringClosure: false,
     ignoredClosures: 0,
     framesClosed: 0,
@@ -232,13 +243,19 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     v = { ...v, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false };
     if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed${ignored ? ' (ignored closure)' : ''}`);
   }
+  if (f.steady && v.openSeenFromMs !== undefined) v = { ...v, heldAfterOpenMs: v.heldAfterOpenMs + f.addMs };
   if (f.steady && f.vein === 'open') {
-    const openMs = f.veinUntilMs - Math.max(f.veinSinceMs, v.heldSinceMs);
+    const openFromMs = Math.max(f.veinSinceMs, v.heldSinceMs);
+    const openMs = f.veinUntilMs - openFromMs;
     if (openMs > v.openSureMs) v = { ...v, openSureMs: openMs };
+    if (v.openSeenFromMs === undefined && openMs >= commitMs(p)) {
+      // Seen open: the open run itself is held time after the vein was seen open.
+      v = { ...v, openSeenFromMs: openFromMs, heldAfterOpenMs: Math.min(v.heldMs, Math.max(0, f.nowMs - openFromMs)) };
+    }
   }
 
   if (f.cycleCompleted) {
-    v = { ...v, cycles: v.cycles + 1 };
+    v = { ...v, cycles: v.cycles + 1, cyclesAfterOpen: v.cyclesAfterOpen + (v.openSeenFromMs !== undefined ? 1 : 0) };
     push(`compression cycle ${v.cycles} (pClosed level rose and fell back by >= ${p.cycleDelta})`);
   }
   return { visit: v, reasons };
@@ -352,6 +369,28 @@ export function judgeVisit(v: Visit, p: CompressibilityParams): { verdict: Visit
     v.ignoredClosures > 0
       ? ` (${v.ignoredClosures} closure${v.ignoredClosures > 1 ? 's' : ''} before the vein was seen open at ${v.landmark} ignored: openBeforeClosure)`
       : '';
+  if (p.notCompressibleNeedsOpen && (v.cycles >= p.minCycles || v.heldMs >= p.notCompressibleAfterS * 1000)) {
+    // "Seen open, then pressed without closing": only what came after the vein was seen open counts.
+    const afterOpen = formatS(v.heldAfterOpenMs);
+    if (v.openSeenFromMs === undefined) {
+      return {
+        verdict: 'inconclusive',
+        reason:
+          `the vein was never seen open at ${v.landmark} (longest open ${formatS(v.openSureMs)} < commitS ${p.commitS} s; ` +
+          `held ${held}, ${v.cycles} compression cycles): a vein that never reads open is no evidence of a clot ` +
+          `(notCompressibleNeedsOpen)${ignoredNote}`,
+      };
+    }
+    if (v.cyclesAfterOpen < p.minCycles && v.heldAfterOpenMs < p.notCompressibleAfterS * 1000) {
+      return {
+        verdict: 'inconclusive',
+        reason:
+          `too short after the vein was seen open at ${v.landmark}: held ${afterOpen} of ${held} after it ` +
+          `(< notCompressibleAfterS ${p.notCompressibleAfterS} s) with ${v.cyclesAfterOpen} compression cycles ` +
+          `(< minCycles ${p.minCycles}), and ${neverClosed} (notCompressibleNeedsOpen)${ignoredNote}`,
+      };
+    }
+  }
   if (v.cycles >= p.minCycles) {
     return {
       verdict: 'not-compressible',

@@ -12,6 +12,8 @@ import type { Clock } from '../../context.js';
 import type { FrameEvent, PredictionEvent } from '../../events.js';
 import { inputAffine, type ModelInfo, type StreamingSpec } from '../../model/model-info.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
+import { inDistributionOf, regionFlags, sameFrame } from './in-distribution.js';
+import type { QualityFlag } from '../../events.js';
 
 export class StreamingModel {
   private readonly spec: StreamingSpec;
@@ -19,6 +21,7 @@ export class StreamingModel {
   private fed = 0;
   private examId: string | undefined;
   private lastSeq = -1;
+  private lastPixels: Uint8Array | undefined;
   private readonly input: Float32Array;
 
   constructor(
@@ -59,7 +62,10 @@ export class StreamingModel {
       this.state = await this.zeroState();
       this.fed = 0;
       this.examId = frame.source.examId;
+      this.lastPixels = undefined;
     }
+    const frozen = sameFrame(frame.pixels, this.lastPixels);
+    this.lastPixels = frame.pixels;
     this.lastSeq = frame.seq;
     const { a, b } = inputAffine(info, 'pixel');
     const px = frame.pixels;
@@ -76,6 +82,9 @@ export class StreamingModel {
     const landmark = out.landmark?.data as Float32Array | undefined;
     const vein = out.vein?.data as Float32Array | undefined;
     const li = (name: string) => info.landmarkClasses.indexOf(name);
+    const score = info.inDistribution ? (out[info.inDistribution.output]?.data as Float32Array | undefined)?.[0] : undefined;
+    const flags: QualityFlag[] = [...(frozen ? (['frozen-frame'] as const) : []), ...regionFlags(frame.meta)];
+    const inDistribution = inDistributionOf(info, score, flags);
     return {
       kind: 'prediction',
       seq: frame.seq,
@@ -87,6 +96,7 @@ export class StreamingModel {
       modelId: info.modelId,
       latencyMs,
       labels: frame.labels,
+      ...(inDistribution ? { inDistribution } : {}),
     };
   }
 }

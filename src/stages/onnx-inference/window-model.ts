@@ -11,6 +11,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { Clock } from '../../context.js';
 import type { PredictionEvent, WindowEvent } from '../../events.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
+import { inDistributionOf, sameFrame } from './in-distribution.js';
 
 export class WindowModel {
   private readonly plane: number;
@@ -50,9 +51,12 @@ export class WindowModel {
     const latencyMs = (this.clock.monotonic() - t0) / n;
     const landmark = outputs.landmark?.data as Float32Array | undefined;
     const vein = outputs.vein?.data as Float32Array | undefined;
+    const score = info.inDistribution ? (outputs[info.inDistribution.output]?.data as Float32Array | undefined) : undefined;
     const li = (name: string) => info.landmarkClasses.indexOf(name);
     const closedIdx = info.veinClasses.indexOf('closed');
-    return windows.map((w, i) => ({
+    return windows.map((w, i) => {
+      const inDistribution = inDistributionOf(info, score?.[i], frozenNewest(w) ? ['frozen-frame'] : []);
+      return {
       kind: 'prediction',
       seq: w.seq,
       ptsMs: w.ptsMs,
@@ -66,8 +70,23 @@ export class WindowModel {
       latencyMs,
       labels: w.labels,
       ...(w.saliency ? { saliency: w.saliency } : {}),
-    }));
+      ...(inDistribution ? { inDistribution } : {}),
+      } satisfies PredictionEvent;
+    });
   }
+}
+
+/** The window's newest frame is byte-identical to the one before it (a frozen or duplicated frame). */
+export function frozenNewest(w: WindowEvent): boolean {
+  const frames = windowFrames(w);
+  if (frames) return frames.length >= 2 && sameFrame(frames[frames.length - 1], frames[frames.length - 2]);
+  const t = w.shape[2];
+  if (t < 2) return false;
+  const plane = w.data.length / t;
+  const a = w.data.subarray((t - 1) * plane, t * plane);
+  const b = w.data.subarray((t - 2) * plane, (t - 1) * plane);
+  for (let k = 0; k < plane; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Throws (a config error) when the window does not fit the model input. */

@@ -1,0 +1,48 @@
+/**
+ * The in-distribution part of a prediction: the model's score against its fitted
+ * threshold, plus cheap image-quality flags (models/README.md, "In-distribution score";
+ * the rule: docs/training-runs/2026-12-07-in-distribution-rule.md).
+ *
+ * A window is `unknown` when its score is above the threshold or its newest frame is a
+ * frozen copy of the one before; the other flags are reported but do not decide alone.
+ */
+import type { Box, FrameMeta, InDistribution, QualityFlag } from '../../events.js';
+import type { ModelInfo } from '../../model/model-info.js';
+
+/** Flags that make a window unknown by themselves. */
+const UNKNOWN_FLAGS: ReadonlySet<QualityFlag> = new Set<QualityFlag>(['frozen-frame']);
+
+/** Colour flow covering at least this fraction of the B-mode region counts as filling it. */
+const COLOUR_FILL_FRACTION = 0.5;
+
+/** The prediction's `inDistribution`, or undefined when the model has no score (an older model file). */
+export function inDistributionOf(info: Pick<ModelInfo, 'inDistribution'>, score: number | undefined, flags: QualityFlag[]): InDistribution | undefined {
+  const spec = info.inDistribution;
+  if (!spec || score === undefined) return undefined;
+  // A score that is not a number (a broken input) is unknown too.
+  const unknown = !(score <= spec.threshold) || flags.some((f) => UNKNOWN_FLAGS.has(f));
+  return { score, threshold: spec.threshold, unknown, ...(flags.length > 0 ? { flags } : {}) };
+}
+
+/** True when two frames are byte-identical (a frozen or duplicated frame). */
+export function sameFrame(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  return Buffer.compare(a, b) === 0;
+}
+
+/** Flags read from a frame's meta: no B-mode region known, colour flow filling it. */
+export function regionFlags(meta: FrameMeta | undefined): QualityFlag[] {
+  const flags: QualityFlag[] = [];
+  const region = meta?.usRegion;
+  if (!region) return ['no-bmode-region'];
+  const colour = (meta?.regions ?? []).filter((r) => r.dataType === 2);
+  const area = region.width * region.height;
+  if (area > 0 && colour.some((c) => overlap(c, region) >= COLOUR_FILL_FRACTION * area)) flags.push('colour-flow');
+  return flags;
+}
+
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}

@@ -1,0 +1,304 @@
+"""Fit the in-distribution score of an exported AutoDVT model and write it into every form.
+
+  /usr/bin/python3 training/fit_in_distribution.py --model models/autodvt.onnx --data DATASET
+
+DATASET is a folder written by the `dataset` sink (`pipelines/phantom-dataset.yaml`), so the
+windows went through the pipeline's own preprocessing. The score (docs/training-runs/
+2026-12-07-in-distribution-rule.md, models/README.md "In-distribution score"):
+
+- features: the two pooled penultimate vectors (inputs of the landmark and vein linear
+  layers), concatenated (256 values);
+- Mahalanobis distance with one mean per landmark class (BG, LM1, LM2) and one shared
+  covariance, shrunk towards its average variance; the score is the smallest distance
+  over the classes (higher = less like the training data);
+- fitted on the dataset's `train` split; the threshold is a percentile of the scores of
+  the `val` split (held-out subjects); the `test` split is scored and reported.
+
+The score is computed inside the graphs: every form found beside the model (window,
+`.streaming.onnx`, `.gradcam.onnx`) gets an output `in_distribution` [batch] and the
+metadata `autodvt.in_distribution` (threshold, recipe, data, held-out rates). Running it
+again replaces what an earlier run added. The `*.reference.json` files get the expected
+`in_distribution` of their reference input, which test/stages/onnx-inference checks in
+onnxruntime-node.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+OUTPUT = "in_distribution"
+PREFIX = "in_distribution/"
+META_KEY = "autodvt.in_distribution"
+FORM_SUFFIXES = {"window": ".onnx", "streaming": ".streaming.onnx", "gradcam": ".gradcam.onnx"}
+
+
+# ------------------------------------------------------------------------------------------
+# statistics (pure numpy)
+
+
+def fit_statistics(features: np.ndarray, classes: np.ndarray, n_classes: int = 3,
+                   shrinkage: float = 0.01) -> Dict[str, np.ndarray]:
+    """Class means [K, D], shared covariance (shrunk), and W with W Wᵀ = Σ⁻¹ (Cholesky)."""
+    f = features.astype(np.float64)
+    d = f.shape[1]
+    means = np.zeros((n_classes, d))
+    centred = []
+    for k in range(n_classes):
+        sel = f[classes == k]
+        if sel.shape[0] < 2:
+            raise ValueError(f"class {k} has {sel.shape[0]} fitting windows: need at least 2")
+        means[k] = sel.mean(axis=0)
+        centred.append(sel - means[k])
+    c = np.concatenate(centred)
+    cov = c.T @ c / max(1, c.shape[0] - n_classes)
+    cov = cov + shrinkage * np.trace(cov) / d * np.eye(d)
+    precision = np.linalg.inv(cov)
+    precision = (precision + precision.T) / 2
+    w = np.linalg.cholesky(precision)  # precision = w @ w.T, so d² = ||(f - μ) @ w||²
+    return {"means": means, "covariance": cov, "w": w}
+
+
+def scores(features: np.ndarray, stats: Dict[str, np.ndarray]) -> np.ndarray:
+    """Smallest Mahalanobis distance over the class means, per row."""
+    z = features.astype(np.float64) @ stats["w"]
+    c = stats["means"] @ stats["w"]
+    d2 = ((z[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+    return np.sqrt(d2.min(axis=1))
+
+
+# ------------------------------------------------------------------------------------------
+# graph surgery
+
+
+def pooled_features(graph: onnx.GraphProto) -> Tuple[str, str]:
+    """The tensors feeding the final linear layers of the landmark and vein heads."""
+    producer = {o: n for n in graph.node for o in n.output}
+    found = []
+    for head in ("landmark", "vein"):
+        node = producer.get(head)
+        if node is None or node.op_type != "Softmax":
+            raise ValueError(f"output {head} is not made by a Softmax")
+        gemm = producer.get(node.input[0])
+        if gemm is None or gemm.op_type != "Gemm":
+            raise ValueError(f"the softmax of {head} does not read a Gemm")
+        found.append(gemm.input[0])
+    return found[0], found[1]
+
+
+def strip_score(model: onnx.ModelProto) -> None:
+    """Remove what an earlier run added (nodes, initialisers, output, metadata)."""
+    g = model.graph
+    keep = [n for n in g.node if not n.name.startswith(PREFIX)]
+    del g.node[:]
+    g.node.extend(keep)
+    inits = [i for i in g.initializer if not i.name.startswith(PREFIX)]
+    del g.initializer[:]
+    g.initializer.extend(inits)
+    outs = [o for o in g.output if o.name != OUTPUT]
+    del g.output[:]
+    g.output.extend(outs)
+    props = [p for p in model.metadata_props if p.key != META_KEY]
+    del model.metadata_props[:]
+    model.metadata_props.extend(props)
+
+
+def add_score(model: onnx.ModelProto, stats: Dict[str, np.ndarray], meta: dict) -> onnx.ModelProto:
+    """Append the score subgraph and its output `in_distribution` [batch]; set the metadata."""
+    strip_score(model)
+    g = model.graph
+    lm, vn = pooled_features(g)
+    w = stats["w"].astype(np.float32)
+    centres = (stats["means"] @ stats["w"]).astype(np.float32)  # [K, D]
+    g.initializer.extend([
+        numpy_helper.from_array(w, PREFIX + "w"),
+        numpy_helper.from_array(centres[None, :, :], PREFIX + "centres"),
+        numpy_helper.from_array(np.array([1], np.int64), PREFIX + "axis1"),
+        numpy_helper.from_array(np.array([2], np.int64), PREFIX + "axis2"),
+    ])
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
+    n = lambda op, ins, outs, **kw: helper.make_node(op, ins, outs, name=PREFIX + outs[0].split("/")[-1], **kw)
+    nodes = [
+        n("Concat", [lm, vn], [PREFIX + "features"], axis=1),
+        n("MatMul", [PREFIX + "features", PREFIX + "w"], [PREFIX + "z"]),
+        n("Unsqueeze", [PREFIX + "z", PREFIX + "axis1"], [PREFIX + "z3"]) if opset >= 13
+        else n("Unsqueeze", [PREFIX + "z"], [PREFIX + "z3"], axes=[1]),
+        n("Sub", [PREFIX + "z3", PREFIX + "centres"], [PREFIX + "diff"]),
+        n("Mul", [PREFIX + "diff", PREFIX + "diff"], [PREFIX + "sq"]),
+        n("ReduceSum", [PREFIX + "sq", PREFIX + "axis2"], [PREFIX + "d2"], keepdims=0) if opset >= 13
+        else n("ReduceSum", [PREFIX + "sq"], [PREFIX + "d2"], axes=[2], keepdims=0),
+        n("ReduceMin", [PREFIX + "d2"], [PREFIX + "d2min"], axes=[1], keepdims=0),
+        n("Sqrt", [PREFIX + "d2min"], [OUTPUT]),
+    ]
+    g.node.extend(nodes)
+    batch = g.output[0].type.tensor_type.shape.dim[0]
+    out = helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, [batch.dim_param or batch.dim_value or "batch"])
+    g.output.append(out)
+    model.metadata_props.append(onnx.StringStringEntryProto(key=META_KEY, value=json.dumps(meta)))
+    onnx.checker.check_model(model)
+    return model
+
+
+# ------------------------------------------------------------------------------------------
+# features from the data set (torch, the same weights as the ONNX window model)
+
+
+def window_features(model, split, ends: np.ndarray, norm: dict, batch: int = 32) -> np.ndarray:
+    """Pooled landmark + vein features [N, 256] of the windows ending at `ends`."""
+    import torch
+
+    got: Dict[str, torch.Tensor] = {}
+    hooks = [model.heads[t].fc.register_forward_hook(lambda _m, inp, _o, t=t: got.__setitem__(t, inp[0]))
+             for t in ("landmark", "vein")]
+    out = []
+    scale, mean, std = float(norm["scale"]), float(norm["mean"]), float(norm["std"])
+    try:
+        with torch.no_grad():
+            for i in range(0, len(ends), batch):
+                e = torch.from_numpy(ends[i:i + batch])
+                x = ((split.windows(e).float() * scale - mean) / std).unsqueeze(1)
+                model(x)
+                out.append(torch.cat([got["landmark"], got["vein"]], dim=1).numpy())
+    finally:
+        for h in hooks:
+            h.remove()
+    return np.concatenate(out) if out else np.zeros((0, 256), np.float32)
+
+
+def sample_ends(split, limit: int, rng: np.random.Generator) -> np.ndarray:
+    """At most `limit` window ends with a landmark label, spread evenly over the split."""
+    ends = split.ends.numpy()
+    ends = ends[split.landmark.numpy()[ends] >= 0]
+    if len(ends) <= limit:
+        return ends
+    return np.sort(rng.choice(ends, size=limit, replace=False))
+
+
+def form_paths(model_path: str) -> Dict[str, str]:
+    stem = model_path[: -len(".onnx")]
+    return {form: stem + suffix for form, suffix in FORM_SUFFIXES.items() if os.path.exists(stem + suffix)}
+
+
+def reference_scores(path: str, form: str, model, norm: dict, stats) -> Optional[List[float]]:
+    """The expected `in_distribution` for a form's reference input (torch features + numpy score)."""
+    import torch
+
+    ref_json = path[: -len(".onnx")] + ".reference.json"
+    if form == "gradcam" or not os.path.exists(ref_json):
+        return None  # the Grad-CAM reference input is the window model's: same score
+    with open(ref_json) as fh:
+        ref = json.load(fh)
+    x = np.load(os.path.join(os.path.dirname(ref_json), ref["input"]["file"])).astype(np.float32)
+    got: Dict[str, torch.Tensor] = {}
+    hooks = [model.heads[t].fc.register_forward_hook(lambda _m, inp, _o, t=t: got.__setitem__(t, inp[0]))
+             for t in ("landmark", "vein")]
+    try:
+        with torch.no_grad():
+            if form == "streaming":  # clip [1, 1, T, H, W]: one score per window from the 9th frame on
+                t = x.shape[2]
+                feats = []
+                for s in range(0, t - 8):
+                    model(torch.from_numpy(x[:, :, s:s + 9]))
+                    feats.append(torch.cat([got["landmark"], got["vein"]], dim=1).numpy())
+                f = np.concatenate(feats)
+            else:
+                model(torch.from_numpy(x))
+                f = torch.cat([got["landmark"], got["vein"]], dim=1).numpy()
+    finally:
+        for h in hooks:
+            h.remove()
+    s = scores(f, stats).tolist()
+    if form == "streaming":
+        ref[OUTPUT + "_from_step_8"] = s  # step t scores the window of steps t-8..t
+    else:
+        ref["outputs"][OUTPUT] = s
+    with open(ref_json, "w") as fh:
+        json.dump(ref, fh, indent=1)
+        fh.write("\n")
+    return s
+
+
+def main(argv: Optional[List[str]] = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True, help="the ONNX window model (its .streaming/.gradcam forms beside it are rewritten too)")
+    ap.add_argument("--data", required=True, help="a dataset sink folder (index.json + frames/) with train/val/test splits")
+    ap.add_argument("--fit-windows", type=int, default=4000, help="windows of the train split used for the fit (sampled evenly)")
+    ap.add_argument("--heldout-windows", type=int, default=3000, help="windows of the val (threshold) and test (report) splits each")
+    ap.add_argument("--percentile", type=float, default=99.5, help="threshold = this percentile of the val split's scores")
+    ap.add_argument("--shrinkage", type=float, default=0.01, help="covariance + shrinkage * mean variance * I")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    a = ap.parse_args(argv)
+
+    import torch
+    from autodvt.data import data_fingerprint, load_index, load_split
+    from autodvt.gradcam import load_onnx_model
+
+    torch.set_num_threads(a.threads)
+    t0 = time.time()
+    model, meta = load_onnx_model(a.model)
+    norm = json.loads(meta.get("autodvt.normalization", '{"scale": 0.00392156862745098, "mean": 0, "std": 1}'))
+    index = load_index(a.data)
+    rng = np.random.default_rng(a.seed)
+    result: Dict[str, dict] = {}
+    feats: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}
+    for split_name, limit in (("train", a.fit_windows), ("val", a.heldout_windows), ("test", a.heldout_windows)):
+        split = load_split(a.data, split_name, index)
+        ends = sample_ends(split, limit, rng)
+        f = window_features(model, split, ends, norm)
+        feats[split_name] = (f, split.landmark.numpy()[ends])
+        result[split_name] = {"exams": len(split.exam_ids), "windows": int(len(ends))}
+        print(f"{split_name}: {len(split.exam_ids)} exams, {len(ends)} windows, {time.time() - t0:.0f} s", flush=True)
+    if len(feats["val"][0]) == 0:
+        raise SystemExit("the data set has no val split: the threshold is set on held-out subjects")
+    stats = fit_statistics(*feats["train"], shrinkage=a.shrinkage)
+    val_scores = scores(feats["val"][0], stats)
+    threshold = float(np.percentile(val_scores, a.percentile))
+    report = {}
+    for split_name, (f, _) in feats.items():
+        if len(f) == 0:
+            continue
+        s = scores(f, stats)
+        report[split_name] = {**result[split_name], "unknownFraction": float((s > threshold).mean()),
+                              "median": float(np.median(s)), "p99": float(np.percentile(s, 99))}
+    fp = data_fingerprint(a.data)
+    meta_out = {
+        "output": OUTPUT,
+        "score": "min over landmark classes of the Mahalanobis distance of the pooled landmark+vein features "
+                 "(256 values) to the class mean, shared covariance; higher = less like the training data",
+        "threshold": threshold,
+        "unknownWhen": "score > threshold",
+        "classes": ["BG", "LM1", "LM2"],
+        "shrinkage": a.shrinkage,
+        "percentile": a.percentile,
+        "fit": {"split": "train", "data": os.path.abspath(a.data), "dataFingerprint": fp, "seed": a.seed},
+        "thresholdSplit": "val",
+        "heldOut": report,
+        "command": "training/fit_in_distribution.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "rule": "docs/training-runs/2026-12-07-in-distribution-rule.md",
+    }
+    print(json.dumps({"threshold": threshold, "heldOut": report}, indent=1))
+    if a.dry_run:
+        return meta_out
+    for form, path in form_paths(a.model).items():
+        m = onnx.load(path)
+        add_score(m, stats, meta_out)
+        onnx.save(m, path)
+        ref = reference_scores(path, form, model, norm, stats)
+        print(f"wrote {path}" + (f" (reference {OUTPUT} {['%.3f' % v for v in ref]})" if ref else ""))
+    print(f"done in {time.time() - t0:.0f} s")
+    return meta_out
+
+
+if __name__ == "__main__":
+    main()
