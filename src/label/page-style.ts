@@ -11,7 +11,7 @@ header .spacer { flex: 1; }
 .status.error { color: #ef9a9a; }
 main { display: grid; grid-template-columns: minmax(320px, 1fr) 300px; gap: 16px; padding: 14px 18px 0; }
 .view { position: relative; background: #000; border: 1px solid var(--line); border-radius: 8px; display: grid; place-items: center; min-height: 300px; }
-.view canvas { max-width: 100%; max-height: 62vh; image-rendering: auto; }
+.view canvas { width: 100%; height: 62vh; object-fit: contain; display: block; }
 .view .waiting { position: absolute; inset: 0; display: grid; place-items: center; color: var(--dim); }
 .view .waiting[hidden] { display: none; }
 .now { position: absolute; left: 10px; top: 10px; display: flex; gap: 6px; }

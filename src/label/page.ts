@@ -69,7 +69,7 @@ export function labelPage(): LabelPage {
   </section>
   <aside>
     <div class="card"><h2>Keys</h2><div class="keys">${keys}</div></div>
-    <div class="card"><h2>Image</h2><div class="keys"><span></span><span>Burned-in text is removed before frames reach this page.</span></div></div>
+    <div class="card"><h2>Image</h2>Burned-in text is removed (the pipeline's text-removal stage) before frames reach this page.</div>
   </aside>
 </main>
 <div class="transport"><button id="play">Play</button><span id="position"></span><span class="pending" id="pending"></span></div>
