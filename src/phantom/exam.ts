@@ -264,6 +264,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   });
 
   const beam = converter ? new Uint8Array(beamW * beamH) : undefined;
+  const grayMap = scanner ? Uint8Array.from({ length: 256 }, (_, g) => Math.round(255 * Math.pow(g / 255, scanner.grayMapGamma))) : undefined;
   const frame = (index: number, into?: Uint8Array): PhantomFrame => {
     const info = frameInfo(index);
     const size = screen.width * screen.height;
@@ -284,7 +285,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     if (converter) {
       renderer.render(poses, beam!, beamW, 0, 0, scale, offsetDb);
       const noise = scanner!.frameNoiseGray * (1 - 0.7 * scanner!.persistence);
-      converter.convert(beam!, pixels, screen.width, noise, (seed * 0x9e3779b1 + index * 0x85ebca6b) | 0);
+      converter.convert(beam!, pixels, screen.width, noise, (seed * 0x9e3779b1 + index * 0x85ebca6b) | 0, grayMap!);
     } else renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
     return { ...info, pixels };
   };

@@ -95,9 +95,10 @@ export class ScanConverter {
   /**
    * Beam image (gray8, beamWidth x beamHeight) -> the region of `out` (a gray8 screen
    * `outWidth` wide), plus noise of `noiseGray` (standard deviation at the deepest
-   * row) drawn from `noiseSeed`. Pixels outside a fan are 0.
+   * row) drawn from `noiseSeed`, through the post-processing `grayMap` (256 entries).
+   * Pixels outside a fan are 0.
    */
-  convert(beam: Uint8Array, out: Uint8Array, outWidth: number, noiseGray: number, noiseSeed: number): void {
+  convert(beam: Uint8Array, out: Uint8Array, outWidth: number, noiseGray: number, noiseSeed: number, grayMap: Uint8Array): void {
     const { region, src, fu, fv, noiseW, beamWidth: bw } = this;
     let s = (noiseSeed | 0) || 0x9e3779b9;
     // Sum of two uniforms in [-1, 1): triangular, variance 2/3; scale to SD 1.
@@ -123,7 +124,7 @@ export class ScanConverter {
         s ^= s >>> 17;
         s ^= s << 5;
         const g = top + (bot - top) * b + (r1 + s) * k * noiseW[off + i]!;
-        out[outOff + i] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
+        out[outOff + i] = grayMap[g < 0 ? 0 : g > 255 ? 255 : (g + 0.5) | 0]!;
       }
     }
   }

@@ -106,6 +106,29 @@ export function buildScannerEchoMap(
   const rng = createRng(scene.seed ^ 0x2545f491);
   const fascia = scene.fatPx + mm(1);
 
+  // Tissue heterogeneity: a coarse grid of log-normal echo factors (cells of 2-6 mm),
+  // bilinearly interpolated, so tissue is not one uniform speckle.
+  {
+    const cell = mm(rng.range(2, 6));
+    const gw = Math.ceil(w / cell) + 2;
+    const gh = Math.ceil(h / cell) + 2;
+    const grid = Float32Array.from({ length: gw * gh }, () => Math.exp(settings.heterogeneity * rng.normal()));
+    for (let y = 0; y < h; y++) {
+      const gy = y / cell;
+      const iy = Math.floor(gy);
+      const fy = gy - iy;
+      for (let x = 0; x < w; x++) {
+        const gx = x / cell;
+        const ix = Math.floor(gx);
+        const fx = gx - ix;
+        const k = iy * gw + ix;
+        const a = grid[k]! + (grid[k + 1]! - grid[k]!) * fx;
+        const b = grid[k + gw]! + (grid[k + gw + 1]! - grid[k + gw]!) * fx;
+        echo[y * w + x]! *= a + (b - a) * fy;
+      }
+    }
+  }
+
   // Fat: thicker septa running roughly parallel to the skin.
   const septa = rng.int(4, 10);
   for (let i = 0; i < septa; i++) {

@@ -38,6 +38,10 @@ export interface ScannerSettings {
   /** Display gain (-6..+6 dB) and dynamic range of the log compression (40-72 dB). */
   gainDb: number;
   dynamicRangeDb: number;
+  /** Post-processing gray map: gray' = 255 x (gray/255)^gamma (1.15-1.8; real scans show most tissue dark). */
+  grayMapGamma: number;
+  /** Tissue heterogeneity: SD of the log echo of 2-6 mm patches (0.15-0.45). */
+  heterogeneity: number;
   /** Frame averaging (0-0.8): lowers per-frame electronic noise. */
   persistence: number;
   /** Speckle reduction filter strength (0 in 30% of subjects, else 0.15-0.5). */
@@ -83,6 +87,8 @@ export function createScannerSettings(rng: Rng): ScannerSettings {
     focalGainDb: rng.range(0, 3),
     gainDb: rng.range(-6, 6),
     dynamicRangeDb: rng.range(40, 72),
+    grayMapGamma: rng.range(1.15, 1.8),
+    heterogeneity: rng.range(0.15, 0.45),
     persistence: rng.range(0, 0.8),
     speckleReduction: rng.chance(0.3) ? 0 : rng.range(0.15, 0.5),
     compounding: u < 0.6 ? 1 : u < 0.85 ? 2 : 3,
