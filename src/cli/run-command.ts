@@ -42,16 +42,18 @@ export const runCommand: CliCommand = {
       if (args.input?.length) {
         const { runBatch } = await import('../batch/index.js');
         const { parseHeaders } = await import('../dicomweb/headers.js');
+        const { moveUrlCredentialsToHeaders } = await import('../dicomweb/url-credentials.js');
+        const { inputs, headers } = moveUrlCredentialsToHeaders(args.input, parseHeaders(args.header ?? []));
         await runBatch({
           pipelineFile: args.pipeline,
           set: args.set,
-          inputs: args.input,
+          inputs,
           concurrency: args.concurrency,
           shareInference: args.shareInference,
           runDir: args.runDir,
           retryFailed: args.retryFailed,
           progressIntervalMs: Math.max(0, args.progressInterval) * 1000,
-          dicomwebHeaders: parseHeaders(args.header ?? []),
+          dicomwebHeaders: headers,
           stdout: io.stdout,
           stderr: io.stderr,
           signal: abort.signal,

@@ -3,9 +3,14 @@
  * retrieval of whole instances as `multipart/related; type="application/dicom"` in
  * their stored transfer syntax (`transfer-syntax=*`), so multi-frame cine loops keep
  * their JPEG frames. Extra headers (e.g. `Authorization: Bearer ...`) go on every
- * request. Errors name the URL and what to do (`[dicomweb] ...`).
+ * request to the server's own origin, never to another one it redirects to
+ * (fetch-following-redirects.ts). Credentials written in the URL
+ * (`https://user:pass@host/dicom-web`) become a Basic `Authorization` header and are
+ * never shown. Errors name the URL and what to do (`[dicomweb] ...`).
  */
 import { AutodvtError, InputError } from '../errors.js';
+import { splitUrlCredentials } from '../secrets/redact-url.js';
+import { fetchFollowingRedirects } from './fetch-following-redirects.js';
 import { parseMultipart } from './multipart.js';
 import { TAG, stringValue, type DicomJson } from './dicom-json.js';
 
@@ -40,11 +45,26 @@ export interface InstanceRef {
 
 export class DicomwebClient {
   private readonly base: string;
+  private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly opts: DicomwebClientOptions) {
-    this.base = opts.url.replace(/\/+$/, '');
+    let split: ReturnType<typeof splitUrlCredentials>;
+    try {
+      split = splitUrlCredentials(opts.url);
+    } catch {
+      throw new InputError('the DICOMweb url is not a URL', { scope: SCOPE, hint: 'e.g. http://host:8042/dicom-web' });
+    }
+    this.base = split.url.replace(/\/+$/, '');
+    const given = opts.headers ?? {};
+    const hasAuthorization = Object.keys(given).some((k) => k.toLowerCase() === 'authorization');
+    this.headers = split.authorization && !hasAuthorization ? { Authorization: split.authorization, ...given } : { ...given };
     this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  /** The base URL without any credentials: the one to show and to put in events. */
+  get baseUrl(): string {
+    return this.base;
   }
 
   async searchStudies(query: StudyQuery = {}, signal?: AbortSignal): Promise<DicomJson[]> {
@@ -114,10 +134,10 @@ export class DicomwebClient {
       let res: Response;
       let body: Uint8Array;
       try {
-        res = await this.fetchImpl(url, { headers: { Accept: accept, ...this.opts.headers }, signal: combined });
+        res = (await fetchFollowingRedirects({ url, accept, headers: this.headers, signal: combined, fetch: this.fetchImpl, scope: SCOPE })).res;
         body = new Uint8Array(await res.arrayBuffer());
       } catch (err) {
-        if (signal?.aborted) throw err;
+        if (signal?.aborted || err instanceof AutodvtError) throw err;
         if (!timeout.aborted && attempt < ATTEMPTS) {
           await new Promise((r) => setTimeout(r, 100 * attempt));
           continue;

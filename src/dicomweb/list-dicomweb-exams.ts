@@ -7,19 +7,29 @@
  */
 import crypto from 'node:crypto';
 import { InputError } from '../errors.js';
+import { redactUrl, splitUrlCredentials } from '../secrets/redact-url.js';
 import { examKeyFrom, type DicomwebExamInput } from '../batch/exam-input.js';
 import { DicomwebClient } from './client.js';
 import { selectSeries } from './select-series.js';
 
 export async function listDicomwebExams(input: string, opts: { headers?: Record<string, string> } = {}): Promise<DicomwebExamInput[]> {
-  const url = new URL(input);
+  const shown = redactUrl(input);
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new InputError(`${shown}: not a URL`, { scope: 'batch:input' });
+  }
   const q = url.searchParams;
   const known = new Set(['study', 'series', 'patientId', 'studyDate', 'modality', 'limit']);
   for (const key of q.keys()) {
-    if (!known.has(key)) throw new InputError(`${input}: unknown query key "${key}" (known: ${[...known].join(', ')})`, { scope: 'batch:input' });
+    if (!known.has(key)) throw new InputError(`${shown}: unknown query key "${key}" (known: ${[...known].join(', ')})`, { scope: 'batch:input' });
   }
+  // Credentials in the URL authorize the listing; exams carry the base URL without them.
+  const { authorization } = splitUrlCredentials(input);
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-  const client = new DicomwebClient({ url: base, headers: opts.headers });
+  const headers = authorization ? { Authorization: authorization, ...opts.headers } : opts.headers;
+  const client = new DicomwebClient({ url: base, headers });
   const series = await selectSeries(client, {
     studies: q.getAll('study').flatMap((s) => s.split(',')).filter(Boolean),
     series: q.getAll('series').flatMap((s) => s.split(',')).filter(Boolean),

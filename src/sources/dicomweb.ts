@@ -18,7 +18,8 @@
  *   onError     fail (default) | skip an unreadable instance
  *   allowNonUltrasound, timeoutMs
  * Notes: the exam id is the SOP Instance UID; patient attributes are never read into
- *   events. A whole instance is held in memory while its frames stream.
+ *   events. Credentials in the url (`https://user:pass@host/...`) are sent as Basic
+ *   authorization and never shown; headers never go to another origin on a redirect. A whole instance is held in memory while its frames stream.
  *
  * ```yaml
  * source:
@@ -77,13 +78,13 @@ export const dicomwebSource = defineSource({
       const { openDicom } = await import('../dicom/open-dicom.js');
       const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs });
       const series = await selectSeries(client, config, signal);
-      if (series.length === 0) throw new InputError(`${config.url}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
+      if (series.length === 0) throw new InputError(`${client.baseUrl}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
       const labelsDir = config.labelsDir ? resolvePath(ctx, config.labelsDir) : undefined;
       for (const s of series) {
         for (const ref of await client.searchInstances(s.studyUid, s.seriesUid, signal)) {
           if (signal.aborted) return;
           const examId = ref.sopInstanceUid;
-          const uri = `${config.url.replace(/\/+$/, '')}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${examId}`;
+          const uri = `${client.baseUrl}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${examId}`;
           const sidecarFile = labelsDir ? path.join(labelsDir, `${examId}.labels.json`) : undefined;
           yield* dicomExamEvents({
             uri,

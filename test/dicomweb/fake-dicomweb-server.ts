@@ -24,7 +24,14 @@ export interface FakeDicomweb {
   close(): Promise<void>;
 }
 
-export async function startFakeDicomweb(files: string[], opts: { requireHeader?: [string, string] } = {}): Promise<FakeDicomweb> {
+export interface FakeDicomwebOptions {
+  /** Answer 401 unless this header has this value. */
+  requireHeader?: [string, string];
+  /** Requests under `/<movedPrefix>/...` get a 307 to the same path under `/dicom-web` (same origin). */
+  movedPrefix?: string;
+}
+
+export async function startFakeDicomweb(files: string[], opts: FakeDicomwebOptions = {}): Promise<FakeDicomweb> {
   const instances: Instance[] = files.map((file) => {
     const bytes = fs.readFileSync(file);
     const { dataSet: ds } = readDataset(new Uint8Array(bytes), file);
@@ -41,6 +48,10 @@ export async function startFakeDicomweb(files: string[], opts: { requireHeader?:
   const ui = (v: string) => ({ vr: 'UI', Value: [v] });
   const server = http.createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
+    if (opts.movedPrefix && req.url?.startsWith(`/${opts.movedPrefix}/`)) {
+      res.writeHead(307, { Location: `/dicom-web/${req.url.slice(opts.movedPrefix.length + 2)}` }).end();
+      return;
+    }
     const [name, value] = opts.requireHeader ?? [];
     if (name && req.headers[name.toLowerCase()] !== value) {
       res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized');

@@ -40,7 +40,7 @@ describe.skipIf(Boolean(skip))('dicomweb source against a real Orthanc', () => {
   });
 
   function pipeline(source: Record<string, unknown>): PipelineConfig {
-    return { version: 1, seed: 1, flow: { policy: 'auto', queue: 4 }, source: { type: 'dicomweb', modality: 'US', series: [], onError: 'fail', allowNonUltrasound: false, timeoutMs: 30_000, ...source }, stages: [], sinks: [{ type: 'evaluate', print: false, title: 't' }] };
+    return { version: 1, seed: 1, flow: { policy: 'auto', queue: 4 }, source: { type: 'dicomweb', modality: 'US', series: [], onError: 'fail', allowNonUltrasound: false, timeoutMs: 30_000, ...source }, stages: [], sinks: [{ type: 'json-log', path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-pacs-log-')), 'events.ndjson') }] };
   }
 
   it('streams phantom and vendor cine loops through QIDO-RS and WADO-RS, frame for frame as in the files, with labels', async () => {
