@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { DISCLAIMER, type PipelineEvent } from '../events.js';
 import { defineSink } from '../unit.js';
 import { sinkOperator } from './sink-operator.js';
+import { UNLIKE_TRAINING } from '../stages/compressibility/reducer.js';
 import type { BuildContext } from '../context.js';
 
 const schema = z
@@ -40,6 +41,7 @@ class ConsoleWriter {
   private frames = 0;
   private framesAtLastLine = 0;
   private predictions = 0;
+  private unknownPredictions = 0;
   private warnings = 0;
   private exams = 0;
   private lastLineAt: number;
@@ -64,6 +66,7 @@ class ConsoleWriter {
         break;
       case 'prediction':
         this.predictions++;
+        if (event.inDistribution?.unknown) this.unknownPredictions++;
         this.lastPrediction = event;
         break;
       case 'state':
@@ -84,7 +87,9 @@ class ConsoleWriter {
       case 'exam': {
         this.exams++;
         const verdict = event.verdict ? ` — ${event.verdict}` : '';
-        const line = `exam ${event.examId}: ${event.frames} frames, ${fmtS(event.durationMs)}${verdict}${event.incompleteReason ? ` (ended early: ${event.incompleteReason})` : ''}`;
+        const unknown = event.inDistribution ? `, ${event.inDistribution.unknown} of ${event.inDistribution.windows} windows unknown` : '';
+        const why = event.incompleteReason ? ` (${event.incompleteReason === UNLIKE_TRAINING ? '' : 'ended early: '}${event.incompleteReason})` : '';
+        const line = `exam ${event.examId}: ${event.frames} frames, ${fmtS(event.durationMs)}${unknown}${verdict}${why}`;
         this.verdicts.push(line);
         this.ctx.stdout.write(line + '\n');
         break;
@@ -99,12 +104,15 @@ class ConsoleWriter {
     this.lastLineAt = now;
     this.framesAtLastLine = this.frames;
     const parts = [`[${fmtS(now - this.startedAt)}] frames ${this.frames} (${fps.toFixed(1)} fps)`];
-    if (this.lastPrediction) {
+    if (this.lastPrediction?.inDistribution?.unknown) {
+      const d = this.lastPrediction.inDistribution;
+      parts.push(`model unknown (${Number.isFinite(d.score) ? `score ${d.score.toFixed(0)} > ${d.threshold.toFixed(0)}` : (d.flags ?? []).join(', ')})`);
+    } else if (this.lastPrediction) {
       const p = this.lastPrediction.landmark;
       const top = (Object.keys(p) as (keyof typeof p)[]).reduce((a, b) => (p[a] >= p[b] ? a : b));
       parts.push(`model ${top} ${(p[top] * 100).toFixed(0)}% pClosed ${this.lastPrediction.pClosed.toFixed(2)}`);
     }
-    if (this.lastState) parts.push(`state ${this.lastState.landmark}/${this.lastState.vein}`);
+    if (this.lastState) parts.push(this.lastState.unknownWindow ? 'state unknown' : `state ${this.lastState.landmark}/${this.lastState.vein}`);
     if (this.counters.dropped) parts.push(`dropped ${this.counters.dropped}`);
     this.ctx.stdout.write(parts.join(' | ') + '\n');
   }
@@ -115,7 +123,9 @@ class ConsoleWriter {
     out.write('── summary ──\n');
     out.write(
       `${this.exams} exam(s), ${this.frames} frames in ${fmtS(elapsed)} (${((this.frames * 1000) / Math.max(1, elapsed)).toFixed(1)} fps)` +
-        `, ${this.predictions} predictions, ${this.warnings} warning(s)` +
+        `, ${this.predictions} predictions` +
+        (this.unknownPredictions > 0 ? ` (${this.unknownPredictions} unknown: unlike the training data)` : '') +
+        `, ${this.warnings} warning(s)` +
         (this.counters.dropped ? `, ${this.counters.dropped} dropped` : '') +
         '\n',
     );

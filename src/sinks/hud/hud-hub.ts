@@ -9,7 +9,7 @@
  * frames, never a backlog; a page that stops reading gets nothing more.
  */
 import type WebSocket from 'ws';
-import { DISCLAIMER, type FrameEvent, type PipelineEvent } from '../../events.js';
+import { DISCLAIMER, type FrameEvent, type InDistribution, type PipelineEvent } from '../../events.js';
 import { resizeGray } from '../../image/resize.js';
 import { encodeGrayPng } from '../../render/encode-png.js';
 import { OverlayState } from '../../render/overlay-state.js';
@@ -77,6 +77,9 @@ export class HudHub {
   private ended = false;
   private readonly counters = { encoded: 0, framesSent: 0, maxBufferedBytes: 0 };
 
+  /** The latest prediction's in-distribution score (the page shows an unknown window as `unknown`). */
+  private inDistribution: InDistribution | undefined;
+
   constructor(private readonly options: HudHubOptions) {
     this.overlay = new OverlayState({ timelineMs: options.timelineS * 1000, maxSamples: Math.ceil(options.timelineS * 240) });
   }
@@ -92,6 +95,7 @@ export class HudHub {
       if (typeof event.counters.dropped === 'number') this.dropped = event.counters.dropped;
       if (event.latencyMs) this.latencyP99Ms = event.latencyMs.p99;
     } else if (event.kind === 'prediction') {
+      this.inDistribution = event.inDistribution;
       const before = this.overlay.saliency;
       this.overlay.apply(event);
       const after = this.overlay.saliency;
@@ -103,7 +107,10 @@ export class HudHub {
         };
       }
     } else {
-      if (event.kind === 'exam-start') this.encodedSaliency = undefined;
+      if (event.kind === 'exam-start') {
+        this.encodedSaliency = undefined;
+        this.inDistribution = undefined;
+      }
       this.overlay.apply(event);
     }
     this.schedulePump();
@@ -224,6 +231,7 @@ export class HudHub {
         samples: rows,
         stats: this.streamStats(),
         ...(this.ended ? { ended: true } : {}),
+        ...(this.inDistribution ? { inDistribution: this.inDistribution } : {}),
       };
       c.version = overlay.version;
       c.examGeneration = overlay.examGeneration;

@@ -50,6 +50,7 @@ export const PAGE_SCRIPT = `
     if (msg.examGeneration !== examGeneration) { examGeneration = msg.examGeneration; samples = []; lastSaliency = null; }
     mergeSamples(msg.samples);
     showStatus(msg.status);
+    showUnknown(msg.inDistribution);
     showStats(msg.stats);
     if (msg.ended) { document.body.dataset.ended = '1'; setConn('ended', 'stream ended'); }
     drawTimeline();
@@ -97,6 +98,17 @@ export const PAGE_SCRIPT = `
       vt.textContent = 'exam in progress: the verdict comes when the exam ends'; vt.className = 'text pending'; vt.style.color = '';
       card.style.borderLeftColor = ''; $('verdict-why').textContent = '';
     }
+  }
+
+  // A window unlike the model's training data: its landmark and vein are not shown as if known.
+  function showUnknown(d) {
+    document.body.dataset.unknown = d && d.unknown ? '1' : '';
+    if (!d || !d.unknown) return;
+    var why = isFinite(d.score) ? 'score ' + Math.round(d.score) + ' > ' + Math.round(d.threshold) : (d.flags || []).join(', ');
+    $('landmark').textContent = 'unknown'; $('landmark').style.color = '';
+    $('vein').textContent = 'image unlike the training data (' + why + ')'; $('vein').style.color = '';
+    $('chip-lm').textContent = 'unknown'; $('chip-lm').style.color = '';
+    $('chip-vein').textContent = '';
   }
 
   function setBar(key, v, c) {

@@ -36,6 +36,8 @@ export interface UpdateMessage {
   stats: HudStreamStats;
   /** The stream has ended; the server stays up for keepOpenS. */
   ended?: boolean;
+  /** The latest prediction's in-distribution score, when the model has one: an unknown window shows as `unknown`. */
+  inDistribution?: { unknown: boolean; score: number; threshold: number; flags?: string[] };
 }
 
 export interface HudStreamStats {
