@@ -12,7 +12,11 @@ export interface ExamJobData {
   set: string[];
   runDir: string;
   exam: ExamInput;
-  dicomwebHeaders?: Record<string, string>;
+  /**
+   * DICOMweb headers as references (`Bearer ${PACS_TOKEN}`), filled from the worker's
+   * environment (header-references.ts): a job never holds a secret.
+   */
+  dicomwebHeaderRefs?: Record<string, string>;
 }
 
 /** The same exam of the same run is one job, however often it is enqueued (BullMQ ids may not hold ':'). */

@@ -23,6 +23,7 @@ import { AutodvtError } from '../errors.js';
 import { SharedInference } from '../model/shared-inference.js';
 import type { TextOut } from '../context.js';
 import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
+import { resolveHeaderReferences } from './header-references.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
 
@@ -83,7 +84,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
         runDir,
         linksDir: path.join(dir, 'links'),
         concurrency: o.concurrency ?? 1,
-        dicomwebHeaders: job.data.dicomwebHeaders,
+        dicomwebHeaders: job.data.dicomwebHeaderRefs ? resolveHeaderReferences(job.data.dicomwebHeaderRefs, process.env, `worker ${id}`) : undefined,
         inference,
         worker: { id, attempt },
         onStart: (d) => {
