@@ -23,6 +23,8 @@ export interface AutodvtErrorOptions {
 
 export class AutodvtError extends Error {
   readonly scope?: string;
+  /** The message without its `[scope] ` prefix: for places that name the unit themselves. */
+  readonly detail: string;
   readonly category: ErrorCategory;
   readonly hint?: string;
 
@@ -31,6 +33,7 @@ export class AutodvtError extends Error {
     super(prefix + message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AutodvtError';
     this.scope = options.scope;
+    this.detail = message;
     this.category = options.category ?? 'runtime';
     this.hint = options.hint;
   }
@@ -91,11 +94,17 @@ export class ConfigError extends AutodvtError {
   }
 }
 
+/** What went wrong, without the scope prefix (a problem list or a warning names the unit itself). */
+export function errorDetail(err: unknown): string {
+  if (err instanceof AutodvtError) return err.detail;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Wrap anything thrown into an AutodvtError tagged with the unit that threw it. */
 export function tagError(err: unknown, scope: string): AutodvtError {
   if (err instanceof AutodvtError) {
     if (err.scope) return err;
-    return new AutodvtError(err.message, { scope, category: err.category, hint: err.hint, cause: err });
+    return new AutodvtError(err.detail, { scope, category: err.category, hint: err.hint, cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new AutodvtError(message, { scope, category: 'runtime', cause: err });

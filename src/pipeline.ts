@@ -33,6 +33,8 @@ export interface RunOptions {
   stderr?: TextOut;
   /** Abort to end the run early and cleanly (Ctrl-C): sources stop, sinks flush. */
   signal?: AbortSignal;
+  /** Where a dot-path is written in the pipeline file (`LoadedPipeline.locate`): phase-2 problems then carry file:line. */
+  locate?(dottedPath: string): Pick<ConfigProblem, 'file' | 'line' | 'column'>;
   /** Skip phase-2 checks (already done). */
   skipContextCheck?: boolean;
   /** Called with every event that reaches the sinks (tests, bench). */
@@ -94,7 +96,13 @@ function kindOf(unitPath: string): UnitKind {
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
   const problems = await checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
-  return [...flowProblems(config, options.pipelineFile), ...problems];
+  return placed([...flowProblems(config, options.pipelineFile), ...problems], options);
+}
+
+/** Phase-2 problems with the file:line of the value they are about, when the caller knows it. */
+function placed(problems: ConfigProblem[], options: Pick<RunOptions, 'locate'>): ConfigProblem[] {
+  if (!options.locate) return problems;
+  return problems.map((p) => (p.line === undefined ? { ...p, ...options.locate!(p.path) } : p));
 }
 
 export async function runPipeline(config: PipelineConfig, options: RunOptions): Promise<RunResult> {
@@ -116,7 +124,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
 
   let configWarnings: ConfigProblem[] = [];
   if (!options.skipContextCheck) {
-    const problems = [...flowProblems(config, options.pipelineFile), ...(await checkContext(config, contextFor, options.pipelineFile))];
+    const problems = placed([...flowProblems(config, options.pipelineFile), ...(await checkContext(config, contextFor, options.pipelineFile))], options);
     if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
     configWarnings = problems;
   }

@@ -65,6 +65,7 @@ export const runCommand: CliCommand = {
       const result = await runPipeline(config, {
         baseDir: loaded.baseDir,
         pipelineFile: loaded.file,
+        locate: loaded.locate,
         stdout: io.stdout,
         stderr: io.stderr,
         signal: abort.signal,

@@ -18,7 +18,7 @@ export const validateCommand: CliCommand = {
       const loaded = loadPipelineFile(file, { set: args.set });
       let problems: ConfigProblem[] = loaded.problems;
       if (loaded.config && !args.structureOnly) {
-        problems = [...problems, ...(await validateContext(loaded.config, { baseDir: loaded.baseDir, pipelineFile: file }))];
+        problems = [...problems, ...(await validateContext(loaded.config, { baseDir: loaded.baseDir, pipelineFile: file, locate: loaded.locate }))];
       }
       const errors = problems.filter((p) => p.severity === 'error');
       for (const p of problems) io.stderr.write(formatProblem(p) + '\n');

@@ -4,7 +4,7 @@
  * leaves, plus pipeline-wide rules (every unit gets the events it needs; patient
  * text must be removed before anything that keeps data). Nothing here touches a frame.
  */
-import type { ConfigProblem } from '../errors.js';
+import { errorDetail, type ConfigProblem } from '../errors.js';
 import { findUnit } from '../registry.js';
 import { eventFlowProblems } from './event-flow.js';
 import type { BuildContext } from '../context.js';
@@ -34,7 +34,7 @@ export async function checkContext(
       }
       if (result.shape && kind !== 'sink') shape = result.shape;
     } catch (err) {
-      problems.push({ file, path: unitPath, unitType: unit.type, message: (err as Error).message, severity: 'error' });
+      problems.push({ file, path: unitPath, unitType: unit.type, message: errorDetail(err), severity: 'error' });
     }
   };
   await run('source', config.source, 'source');

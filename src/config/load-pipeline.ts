@@ -29,6 +29,11 @@ export interface LoadedPipeline {
   baseDir: string;
   config?: PipelineConfig;
   problems: ConfigProblem[];
+  /**
+   * Where a dot-path (`stages[2].model`) is written in the file, for problems found
+   * later (phase 2, at run time): `--set` for a value given on the command line.
+   */
+  locate?(dottedPath: string): Pick<ConfigProblem, 'file' | 'line' | 'column'>;
 }
 
 export function loadPipelineFile(file: string, options: LoadOptions = {}): LoadedPipeline {
@@ -142,7 +147,14 @@ export function parsePipeline(text: string, options: LoadOptions & { file?: stri
     stages: stages as UnitConfig[],
     sinks: sinks as UnitConfig[],
   };
-  return { file, baseDir, config, problems };
+  const locateDotted = (dotted: string) => {
+    try {
+      return locate(parsePath(dotted));
+    } catch {
+      return { file };
+    }
+  };
+  return { file, baseDir, config, problems, locate: locateDotted };
 }
 
 /** Throw a ConfigError when phase 1 found errors; return the config otherwise. */

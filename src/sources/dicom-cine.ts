@@ -24,6 +24,7 @@
  */
 import { z } from 'zod';
 import { resolvePath } from '../context.js';
+import { errorDetail } from '../errors.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { dicomExamEvents } from './dicom-exam-events.js';
@@ -58,7 +59,7 @@ export const dicomCineSource = defineSource({
       listInputFiles(resolvePath(ctx, config.path), { extensions: DICOM_EXT, scope: 'source:dicom-cine' });
       return {};
     } catch (err) {
-      return { problems: [{ path: 'path', message: (err as Error).message.replace(/^\[[^\]]+\] /, '') }] };
+      return { problems: [{ path: 'path', message: errorDetail(err) }] };
     }
   },
   build(config, ctx) {

@@ -5,7 +5,7 @@
  * is handled per the source's `onError`: `fail` ends the exam with its reason and
  * rethrows; `skip` warns and goes on. Frames already emitted stay emitted either way.
  */
-import { InputError } from '../errors.js';
+import { errorDetail, InputError } from '../errors.js';
 import type { BuildContext } from '../context.js';
 import type { DicomFile } from '../dicom/open-dicom.js';
 import type { FrameLabels, PipelineEvent } from '../events.js';
@@ -76,6 +76,6 @@ export async function* dicomExamEvents(o: DicomExamOptions): AsyncGenerator<Pipe
     const reason = (err as Error).message;
     if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
     if (o.onError === 'fail') throw err;
-    o.ctx.warn(`${reason.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
+    o.ctx.warn(`${errorDetail(err)} — skipped`, { examId });
   }
 }

@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { resolvePath } from '../context.js';
+import { errorDetail } from '../errors.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { examIdFor, listInputFiles } from './list-input-files.js';
@@ -56,7 +57,7 @@ export const videoFileSource = defineSource({
       listInputFiles(resolvePath(ctx, config.path), { extensions: VIDEO_EXT, scope: 'source:video-file' });
       return {};
     } catch (err) {
-      return { problems: [{ path: 'path', message: (err as Error).message.replace(/^\[[^\]]+\] /, '') }] };
+      return { problems: [{ path: 'path', message: errorDetail(err) }] };
     }
   },
   build(config, ctx) {
@@ -98,7 +99,7 @@ export const videoFileSource = defineSource({
             yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
             throw err;
           }
-          ctx.warn(`${(err as Error).message.replace(/^\[[^\]]+\] /, '')} — skipped`, { examId });
+          ctx.warn(`${errorDetail(err)} — skipped`, { examId });
           yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
         }
       }

@@ -41,6 +41,7 @@ import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { sessionId, type SharedInference } from '../../model/shared-inference.js';
+import { errorDetail } from '../../errors.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
 import { SharedWindowBatcher } from './shared-window-batcher.js';
 import { StreamingModel } from './streaming-model.js';
@@ -88,7 +89,7 @@ export const onnxInferenceStage = defineStage({
     try {
       info = readModelInfo(modelPath(config, ctx), 'stage:onnx-inference');
     } catch (err) {
-      return { problems: [{ path: 'model', message: (err as Error).message }] };
+      return { problems: [{ path: 'model', message: errorDetail(err) }] };
     }
     const problems: ContextProblem[] = [];
     if (config.mode === 'streaming') {

@@ -34,7 +34,7 @@ import path from 'node:path';
 import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
-import { AutodvtError } from '../../errors.js';
+import { AutodvtError, errorDetail } from '../../errors.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
@@ -86,7 +86,7 @@ export const saliencyStage = defineStage({
     try {
       info = readModelInfo(saliencyModelPath(config, ctx), 'stage:saliency');
     } catch (err) {
-      return { problems: [{ path: 'model', message: (err as Error).message }] };
+      return { problems: [{ path: 'model', message: errorDetail(err) }] };
     }
     const problems: ContextProblem[] = [];
     const bad = gradcamProblem(info);
