@@ -9,6 +9,8 @@ import { resolveLabelInputs } from './label-inputs.js';
 import { startLabelServer, type LabelServer } from './label-server.js';
 import { LabelSession } from './label-session.js';
 import { readLoopFrames } from './loop-frames.js';
+import { predictLoop, validatePrelabelStages } from './loop-predictions.js';
+import path from 'node:path';
 
 export interface StartLabellingOptions {
   /** A DICOM or video file, a folder of them, or a pipeline file. */
@@ -20,6 +22,9 @@ export interface StartLabellingOptions {
   /** Fixed token (tests); random when not given. */
   token?: string;
   cwd?: string;
+  /** Pre-labels from the model (default true); `model` replaces the model of the pre-label stages. */
+  prelabels?: boolean;
+  model?: string;
   now?: () => Date;
   onError?: (message: string) => void;
 }
@@ -34,12 +39,22 @@ export interface Labelling {
 export async function startLabelling(options: StartLabellingOptions): Promise<Labelling> {
   const inputs = await resolveLabelInputs(options.input, options.cwd);
   const abort = new AbortController();
+  const stages = options.prelabels === false ? undefined : prelabelStagesOf(inputs.prelabelStages, options.model, options.cwd ?? process.cwd());
+  // Checked now (stage settings, model file), not when the first loop opens.
+  const validStages = stages && validatePrelabelStages(stages, inputs.baseDir);
   const session = new LabelSession({
     loops: inputs.loops,
     labelledBy: options.labelledBy,
     now: options.now,
-    prepare: (loop) => readLoopFrames(loop.file, { textRemoval: inputs.textRemoval, baseDir: inputs.baseDir, signal: abort.signal }),
+    prepare: (loop) =>
+      readLoopFrames(loop.file, {
+        textRemoval: inputs.textRemoval,
+        baseDir: inputs.baseDir,
+        signal: abort.signal,
+        predict: validStages && ((events) => predictLoop(events, validStages, inputs.baseDir, abort.signal)),
+      }),
   });
+  if (validStages) void session.scoreAll(abort.signal, (loop, message) => options.onError?.(`${loop.name}: ${message}`));
   const server = await startLabelServer({
     session,
     token: options.token ?? randomBytes(18).toString('base64url'),
@@ -59,3 +74,10 @@ export async function startLabelling(options: StartLabellingOptions): Promise<La
 
 export { LabelSession } from './label-session.js';
 export { startLabelServer } from './label-server.js';
+
+/** The pre-label stages, with `--model` (an absolute path) in their onnx-inference stage. */
+function prelabelStagesOf(stages: Record<string, unknown>[] | undefined, model: string | undefined, cwd: string): Record<string, unknown>[] | undefined {
+  if (!stages) return undefined;
+  if (!model) return stages;
+  return stages.map((s) => (s.type === 'onnx-inference' ? { ...s, model: path.resolve(cwd, model) } : s));
+}

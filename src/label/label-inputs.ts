@@ -2,7 +2,8 @@
  * What `autodvt label` was given, as a list of loops and the settings to read them:
  * a DICOM or video file, a folder of them (searched recursively), or a pipeline file
  * whose `dicom-cine` / `video-file` source names the loops and whose `text-removal`
- * stage (when it has one) decides how burned-in text is removed. Loop ids are their
+ * stage (when it has one) decides how burned-in text is removed, and whose stages up
+ * to its onnx-inference make the pre-labels. Loop ids are their
  * index in the sorted list: the server serves these loops and nothing else.
  */
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { listExams } from '../batch/list-exams.js';
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { InputError, UnsupportedError } from '../errors.js';
+import { DEFAULT_PRELABEL_STAGES } from './loop-predictions.js';
 
 export interface LabelLoop {
   /** Index in the list; the page and the API name the loop by it. */
@@ -24,8 +26,14 @@ export interface LabelInputs {
   loops: LabelLoop[];
   /** The text-removal stage the frames go through. */
   textRemoval: Record<string, unknown>;
-  /** Relative paths in `textRemoval` resolve against this folder. */
+  /** Relative paths in `textRemoval` and `prelabelStages` resolve against this folder. */
   baseDir: string;
+  /**
+   * The stages that turn text-removed frames into predictions (pre-labels): a
+   * pipeline file's own, up to its onnx-inference; undefined when it has none
+   * (a file or folder gets the default preprocessing and the shipped model).
+   */
+  prelabelStages?: Record<string, unknown>[];
 }
 
 const SCOPE = 'label';
@@ -39,7 +47,7 @@ export async function resolveLabelInputs(input: string, cwd = process.cwd()): Pr
   const abs = path.resolve(cwd, input);
   if (!fs.existsSync(abs)) throw new InputError(`${input}: no such file or folder`, { scope: SCOPE });
   if (isPipelineFile(abs)) return fromPipeline(abs);
-  return { loops: await loopsOf(abs, input), textRemoval: DEFAULT_TEXT_REMOVAL, baseDir: cwd };
+  return { loops: await loopsOf(abs, input), textRemoval: DEFAULT_TEXT_REMOVAL, baseDir: cwd, prelabelStages: DEFAULT_PRELABEL_STAGES };
 }
 
 async function loopsOf(abs: string, shownAs: string): Promise<LabelLoop[]> {
@@ -63,5 +71,8 @@ async function fromPipeline(file: string): Promise<LabelInputs> {
   }
   const textRemoval = config.stages.find((s) => s.type === 'text-removal');
   const { id: _id, ...stage } = (textRemoval ?? DEFAULT_TEXT_REMOVAL) as Record<string, unknown>;
-  return { loops: await loopsOf(path.resolve(loaded.baseDir, source.path), source.path), textRemoval: stage, baseDir: loaded.baseDir };
+  const inference = config.stages.findIndex((s) => s.type === 'onnx-inference');
+  const prelabelStages =
+    inference < 0 ? undefined : (config.stages.slice(0, inference + 1).filter((s) => s.type !== 'text-removal' && s.type !== 'saliency') as Record<string, unknown>[]);
+  return { loops: await loopsOf(path.resolve(loaded.baseDir, source.path), source.path), textRemoval: stage, baseDir: loaded.baseDir, prelabelStages };
 }

@@ -2,10 +2,10 @@
  * The labeller's HTTP server, bound to 127.0.0.1. Every request passes the request
  * guard (token, Origin, Host: request-guard.ts). It serves only:
  *   GET  /                              the page
- *   GET  /api/loops                     the loops it was given: [{ id, name }]
+ *   GET  /api/loops                     the loops it was given: [{ id, name, labelled, uncertainty? }]
  *   GET  /api/loops/<id>                one loop (prepared on first open): timing, labels, revision
  *   GET  /api/loops/<id>/frames/<n>     frame n, text-removed, as PNG
- *   POST /api/loops/<id>/changes        { revision, edits | undo | redo } → the loop as saved,
+ *   POST /api/loops/<id>/changes        { revision, edits | undo | redo | acceptPredictions } → the loop as saved,
  *                                       or 409 { revision } when the loop changed since `revision`
  * Loops are named by index, never by path: nothing else on disk can be read.
  * Errors are answered with a short message; no patient attribute is sent or logged.
@@ -49,6 +49,7 @@ const changeSchema = z.union([
   z.object({ revision: z.number().int().min(0), edits: z.array(editSchema).min(1).max(100) }).strict(),
   z.object({ revision: z.number().int().min(0), undo: z.literal(true) }).strict(),
   z.object({ revision: z.number().int().min(0), redo: z.literal(true) }).strict(),
+  z.object({ revision: z.number().int().min(0), acceptPredictions: z.literal(true) }).strict(),
 ]);
 
 export async function startLabelServer(options: LabelServerOptions): Promise<LabelServer> {
@@ -78,7 +79,7 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
       return send(res, 200, 'text/html; charset=utf-8', page.html);
     }
     if (parts[0] !== 'api' || parts[1] !== 'loops') return send(res, 404, 'text/plain', 'not found\n');
-    if (parts.length === 2 && req.method === 'GET') return json(res, 200, session.loops.map((l) => ({ id: l.id, name: l.name })));
+    if (parts.length === 2 && req.method === 'GET') return json(res, 200, session.summaries());
     const loop = /^\d+$/.test(parts[2] ?? '') ? session.loop(Number(parts[2])) : undefined;
     if (!loop) return send(res, 404, 'text/plain', 'no such loop\n');
     if (parts.length === 3 && req.method === 'GET') return json(res, 200, await session.open(loop));

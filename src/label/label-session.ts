@@ -4,9 +4,14 @@
  * kept), and per loop the undo history of this run. Every change is saved to the
  * loop's sidecar at once (loop-labels-store.ts) and answered with the new revision;
  * a change based on an older revision is refused (SaveConflict), and opening a loop
- * again picks up what another tab or process saved.
+ * again picks up what another tab or process saved. With pre-labels, `scoreAll`
+ * prepares every loop in the background (one at a time) to learn how unsure the
+ * model is about it, so the page can open the least sure loops first.
  */
 import { examIdFor } from '../sources/list-input-files.js';
+import fs from 'node:fs';
+import { sidecarPathFor } from '../labels/index.js';
+import { acceptPredictionEdits, loopUncertainty, predictedRuns } from './prelabels.js';
 import { canRedo, canUndo, commitEdits, redo, startHistory, undo, type EditHistory } from './edit-history.js';
 import { trackRuns, type LabelEdit, type TrackRun } from './frame-labels.js';
 import { readStoredLabels, saveStoredLabels, SaveConflict } from './loop-labels-store.js';
@@ -36,11 +41,26 @@ export interface LoopView {
   labelledBy?: string;
   labelledAt?: string;
   runs: TrackRun[];
+  /** The model's pre-labels (landmark and vein tracks); empty without a model. */
+  predicted: TrackRun[];
+  /** How unsure the model is about this loop (prelabels.ts); absent without a model. */
+  uncertainty?: number;
+  /** Why the model gave no pre-labels, when it failed. */
+  predictionError?: string;
   canUndo: boolean;
   canRedo: boolean;
 }
 
-export type LabelChange = { revision: number } & ({ edits: LabelEdit[] } | { undo: true } | { redo: true });
+/** A loop in the list the page shows (and orders: unlabelled and least sure first). */
+export interface LoopSummary {
+  id: number;
+  name: string;
+  /** A labels sidecar exists. */
+  labelled: boolean;
+  uncertainty?: number;
+}
+
+export type LabelChange = { revision: number } & ({ edits: LabelEdit[] } | { undo: true } | { redo: true } | { acceptPredictions: true });
 
 interface LoopState {
   history: EditHistory;
@@ -51,6 +71,9 @@ interface LoopState {
 
 export class LabelSession {
   private readonly prepared = new Map<number, Promise<LoopFrames>>();
+  /** Preparations under way (the page's and the background scorer's share them). */
+  private readonly preparing = new Map<number, Promise<LoopFrames>>();
+  private readonly uncertainty = new Map<number, number>();
   private readonly states = new Map<number, LoopState>();
   private readonly now: () => Date;
 
@@ -69,21 +92,58 @@ export class LabelSession {
   /** The loop's frames, prepared once (the oldest prepared loop is dropped beyond the limit). */
   frames(loop: LabelLoop): Promise<LoopFrames> {
     let ready = this.prepared.get(loop.id);
-    if (!ready) {
-      ready = this.options.prepare(loop);
-      ready.catch(() => this.prepared.delete(loop.id));
-      this.prepared.set(loop.id, ready);
-      const keep = this.options.keepPrepared ?? 4;
-      for (const id of this.prepared.keys()) {
-        if (this.prepared.size <= keep) break;
-        if (id !== loop.id) this.prepared.delete(id);
-      }
-    } else {
-      // Most recently used last.
-      this.prepared.delete(loop.id);
-      this.prepared.set(loop.id, ready);
+    if (ready) this.prepared.delete(loop.id); // re-inserted below: most recently used last
+    else ready = this.prepare(loop);
+    this.prepared.set(loop.id, ready);
+    const keep = this.options.keepPrepared ?? 4;
+    for (const id of this.prepared.keys()) {
+      if (this.prepared.size <= keep) break;
+      if (id !== loop.id) this.prepared.delete(id);
     }
     return ready;
+  }
+
+  private prepare(loop: LabelLoop): Promise<LoopFrames> {
+    const under = this.preparing.get(loop.id);
+    if (under) return under;
+    const ready = this.options.prepare(loop).then((frames) => {
+      const u = frames.predictions ? loopUncertainty(frames.predictions) : undefined;
+      if (u !== undefined) this.uncertainty.set(loop.id, u);
+      return frames;
+    });
+    this.preparing.set(loop.id, ready);
+    const done = () => void this.preparing.delete(loop.id);
+    ready.then(done, () => {
+      done();
+      this.prepared.delete(loop.id);
+    });
+    return ready;
+  }
+
+  /** The loops for the page's list. */
+  summaries(): LoopSummary[] {
+    return this.options.loops.map((l) => ({
+      id: l.id,
+      name: l.name,
+      labelled: fs.existsSync(sidecarPathFor(l.file)),
+      uncertainty: this.uncertainty.get(l.id),
+    }));
+  }
+
+  /**
+   * Prepare every loop not scored yet, one at a time, to learn the model's
+   * uncertainty (frames are not kept unless the page has the loop open).
+   */
+  async scoreAll(signal: AbortSignal, onError?: (loop: LabelLoop, message: string) => void): Promise<void> {
+    for (const loop of this.options.loops) {
+      if (signal.aborted) return;
+      if (this.uncertainty.has(loop.id)) continue;
+      try {
+        await (this.prepared.get(loop.id) ?? this.prepare(loop));
+      } catch (err) {
+        if (!signal.aborted) onError?.(loop, err instanceof Error ? err.message : String(err));
+      }
+    }
   }
 
   /** Open (or reopen) a loop: its frames' timing and its labels as saved now. */
@@ -106,7 +166,14 @@ export class LabelSession {
       state = this.states.get(loop.id)!;
     }
     if (change.revision !== state.revision) throw new SaveConflict(state.revision);
-    const history = 'edits' in change ? commitEdits(state.history, change.edits) : 'undo' in change ? undo(state.history) : redo(state.history);
+    const history =
+      'edits' in change
+        ? commitEdits(state.history, change.edits)
+        : 'acceptPredictions' in change
+          ? acceptPredictions(state.history, frames)
+          : 'undo' in change
+            ? undo(state.history)
+            : redo(state.history);
     if (history === state.history) return this.view(loop, frames);
     const at = this.now();
     const revision = await saveStoredLabels(loop.file, {
@@ -136,8 +203,18 @@ export class LabelSession {
       labelledBy: state.labelledBy,
       labelledAt: state.labelledAt,
       runs: [...trackRuns(labels, 'landmark'), ...trackRuns(labels, 'vein'), ...trackRuns(labels, 'unusable')],
+      predicted: frames.predictions ? predictedRuns(frames.predictions) : [],
+      uncertainty: this.uncertainty.get(loop.id),
+      predictionError: frames.predictionError,
       canUndo: canUndo(state.history),
       canRedo: canRedo(state.history),
     };
   }
+}
+
+/** Accepting the model's pre-labels where the labeller has none: one undo step, or nothing to do. */
+function acceptPredictions(history: EditHistory, frames: LoopFrames): EditHistory {
+  if (!frames.predictions) return history;
+  const edits = acceptPredictionEdits(history.present, frames.predictions);
+  return edits.length === 0 ? history : commitEdits(history, edits);
 }

@@ -11,6 +11,8 @@ import { sourceTypeFor } from '../batch/exam-input.js';
 import { InputError } from '../errors.js';
 import { encodeGrayPng } from '../render/encode-png.js';
 import type { TextOut } from '../context.js';
+import type { PipelineEvent } from '../events.js';
+import type { FramePrediction } from './loop-predictions.js';
 
 export interface LoopFrames {
   width: number;
@@ -21,6 +23,10 @@ export interface LoopFrames {
   ptsMs: number[];
   /** PNG of each text-removed frame. */
   png: Buffer[];
+  /** The model's predictions per frame (pre-labels), when asked for. */
+  predictions?: (FramePrediction | undefined)[];
+  /** Why there are no predictions, when they were asked for and failed. */
+  predictionError?: string;
 }
 
 export interface ReadLoopOptions {
@@ -29,6 +35,8 @@ export interface ReadLoopOptions {
   /** Folder relative paths in the configuration resolve against (the pipeline file's). */
   baseDir: string;
   signal?: AbortSignal;
+  /** Pre-labels: the model's predictions from the text-removed events (loop-predictions.ts). */
+  predict?: (events: PipelineEvent[]) => Promise<(FramePrediction | undefined)[]>;
 }
 
 const quiet: TextOut = { write: () => true };
@@ -53,12 +61,15 @@ export async function readLoopFrames(file: string, options: ReadLoopOptions): Pr
   let height = 0;
   let declaredFps: number | undefined;
   let firstPts: number | undefined;
+  // Kept only while the model runs on them (pixels of the whole loop).
+  const events: PipelineEvent[] = [];
   await runPipeline(config, {
     baseDir: options.baseDir,
     signal: options.signal,
     stdout: quiet,
     stderr: quiet,
     tap: (event) => {
+      if (options.predict && (event.kind === 'frame' || event.kind === 'exam-start' || event.kind === 'exam')) events.push(event);
       if (event.kind === 'exam-start' && event.fps) declaredFps = event.fps;
       if (event.kind !== 'frame') return;
       width = event.width;
@@ -69,7 +80,15 @@ export async function readLoopFrames(file: string, options: ReadLoopOptions): Pr
     },
   });
   if (png.length === 0) throw new InputError(`${file}: no frames could be read`, { scope: 'label' });
-  return { width, height, fps: declaredFps ?? fpsFromTimes(ptsMs), ptsMs, png };
+  const loop: LoopFrames = { width, height, fps: declaredFps ?? fpsFromTimes(ptsMs), ptsMs, png };
+  if (options.predict) {
+    try {
+      loop.predictions = await options.predict(events);
+    } catch (err) {
+      loop.predictionError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return loop;
 }
 /** Frames per second from presentation times (median gap); 30 when there is one frame. */
 export function fpsFromTimes(ptsMs: readonly number[]): number {

@@ -10,7 +10,9 @@
  * BG/LM1/LM2 · o/c vein open/closed · u unusable: press once to start a segment at
  * this frame and again to end it here (Enter ends it too, Esc cancels) · click a run
  * on the timeline to select it, [ and ] move its start / end to this frame, Delete
- * removes it · Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo · PageUp/PageDown loops.
+ * removes it · a accepts the model's pre-labels where there are none · Ctrl+Z undo,
+ * Ctrl+Shift+Z or Ctrl+Y redo · PageUp/PageDown previous / next loop in the queue
+ * (unlabelled loops first, the ones the model is least sure of first).
  */
 export function labelPageScript(palette: Record<string, string>): string {
   return `
@@ -19,7 +21,7 @@ export function labelPageScript(palette: Record<string, string>): string {
   var $ = function (id) { return document.getElementById(id); };
   var PALETTE = ${JSON.stringify(palette)};
   var KEYS = { b: ['landmark', 'BG'], '1': ['landmark', 'LM1'], '2': ['landmark', 'LM2'], o: ['vein', 'open'], c: ['vein', 'closed'], u: ['unusable', 'unusable'] };
-  var LANES = ['landmark', 'vein', 'unusable'];
+  var LANES = ['landmark', 'vein', 'unusable', 'model landmark', 'model vein'];
   var token = new URLSearchParams(location.search).get('token') || '';
   var loops = [], loop = null, current = 0, playing = false, playStart = 0, pending = null, selected = null, busy = false;
   var cache = new Map(), loading = new Map(), generation = 0;
@@ -31,14 +33,38 @@ export function labelPageScript(palette: Record<string, string>): string {
   function status(text, error) { var s = $('status'); s.textContent = text; s.className = 'status' + (error ? ' error' : ''); }
 
   function start() {
-    api('/api/loops').then(function (r) { return r.json(); }).then(function (list) {
-      loops = list;
-      var select = $('loop');
-      list.forEach(function (l) { var o = document.createElement('option'); o.value = String(l.id); o.textContent = l.name; select.appendChild(o); });
-      select.onchange = function () { openLoop(Number(select.value)); };
+    refreshList().then(function () {
+      $('loop').onchange = function () { openLoop(Number($('loop').value)); };
       var fromHash = /loop=(\\d+)/.exec(location.hash);
-      openLoop(fromHash && Number(fromHash[1]) < list.length ? Number(fromHash[1]) : 0);
+      openLoop(fromHash && Number(fromHash[1]) < loops.length ? Number(fromHash[1]) : queue0());
     }).catch(function (e) { status('cannot list the loops: ' + e.message, true); });
+  }
+  // The queue: loops without labels first, the ones the model is least sure of first.
+  function ordered() {
+    return loops.slice().sort(function (a, b) {
+      if (a.labelled !== b.labelled) return a.labelled ? 1 : -1;
+      var ua = a.uncertainty === undefined ? -1 : a.uncertainty, ub = b.uncertainty === undefined ? -1 : b.uncertainty;
+      return ub - ua || a.id - b.id;
+    });
+  }
+  function queue0() { var o = ordered(); return o.length ? o[0].id : 0; }
+  function refreshList() {
+    return api('/api/loops').then(function (r) { return r.json(); }).then(function (list) {
+      loops = list;
+      var select = $('loop'), keep = select.value;
+      select.textContent = '';
+      ordered().forEach(function (l) {
+        var o = document.createElement('option'); o.value = String(l.id);
+        o.textContent = l.name + (l.labelled ? ' · labelled' : '') + (l.uncertainty === undefined ? '' : ' · model unsure ' + l.uncertainty.toFixed(2));
+        select.appendChild(o);
+      });
+      if (keep) select.value = keep;
+    });
+  }
+  function nextInQueue(step) {
+    var o = ordered().map(function (l) { return l.id; }), i = o.indexOf(loop.id);
+    var next = o[i + step];
+    if (next !== undefined) openLoop(next);
   }
 
   function openLoop(id) {
@@ -57,6 +83,8 @@ export function labelPageScript(palette: Record<string, string>): string {
       canvas.width = view.width; canvas.height = view.height;
       document.body.dataset.loop = String(view.id);
       document.body.dataset.frameCount = String(view.frameCount);
+      document.body.dataset.predicted = String(view.predicted.length);
+      refreshList();
       $('waiting').hidden = true;
       showSaved();
       seek(0);
@@ -137,7 +165,8 @@ export function labelPageScript(palette: Record<string, string>): string {
   }
   function showSaved() {
     document.body.dataset.revision = String(loop.revision);
-    status(loop.revision ? 'saved · revision ' + loop.revision + (loop.labelledBy ? ' · ' + loop.labelledBy : '') : 'no labels yet');
+    var model = loop.predictionError ? ' · no pre-labels: ' + loop.predictionError : loop.uncertainty === undefined ? '' : ' · model unsure ' + loop.uncertainty.toFixed(2) + ' (a: accept its labels where you have none)';
+    status((loop.revision ? 'saved · revision ' + loop.revision + (loop.labelledBy ? ' · ' + loop.labelledBy : '') : 'no labels yet') + model, Boolean(loop.predictionError));
   }
 
   // Changes go one at a time, each based on the revision the previous one saved.
@@ -212,8 +241,9 @@ export function labelPageScript(palette: Record<string, string>): string {
     else if (k === '[') moveSelected('start');
     else if (k === ']') moveSelected('end');
     else if ((k === 'Delete' || k === 'Backspace') && selected) send({ edits: [{ op: 'clear', track: selected.track, start: selected.start, end: selected.end }] });
-    else if (k === 'PageDown' && loop.id + 1 < loops.length) openLoop(loop.id + 1);
-    else if (k === 'PageUp' && loop.id > 0) openLoop(loop.id - 1);
+    else if (k === 'PageDown') refreshList().then(function () { nextInQueue(1); });
+    else if (k === 'PageUp') refreshList().then(function () { nextInQueue(-1); });
+    else if (k === 'a' && loop.predicted.length) send({ acceptPredictions: true });
     else return;
     ev.preventDefault();
   });
@@ -231,10 +261,13 @@ export function labelPageScript(palette: Record<string, string>): string {
     LANES.forEach(function (lane, i) {
       var y = TOP + i * (LANE_H + LANE_GAP);
       g.fillStyle = '#1f252e'; g.fillRect(0, y, w, LANE_H);
-      loop.runs.filter(function (r) { return r.track === lane; }).forEach(function (r) {
+      var model = lane.indexOf('model ') === 0, runs = model ? loop.predicted : loop.runs, track = model ? lane.slice(6) : lane;
+      runs.filter(function (r) { return r.track === track; }).forEach(function (r) {
         var x0 = frameX(r.start, w), x1 = frameX(r.end + 1, w);
+        g.globalAlpha = model ? 0.55 : 1;
         g.fillStyle = PALETTE[r.value] || '#9e9e9e'; g.fillRect(x0, y, Math.max(1, x1 - x0), LANE_H);
-        if (selected && selected.track === r.track && selected.start === r.start) { g.strokeStyle = '#fff'; g.lineWidth = 2; g.strokeRect(x0 + 1, y + 1, Math.max(1, x1 - x0) - 2, LANE_H - 2); }
+        g.globalAlpha = 1;
+        if (!model && selected && selected.track === r.track && selected.start === r.start) { g.strokeStyle = '#fff'; g.lineWidth = 2; g.strokeRect(x0 + 1, y + 1, Math.max(1, x1 - x0) - 2, LANE_H - 2); }
         if (x1 - x0 > 28) { g.fillStyle = '#101318'; g.font = '600 11px system-ui'; g.fillText(r.value, x0 + 4, y + 16); }
       });
     });

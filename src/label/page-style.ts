@@ -25,7 +25,7 @@ kbd { font: 12px ui-monospace, monospace; background: #222833; border: 1px solid
 .transport button { background: var(--card); color: var(--text); border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px; cursor: pointer; }
 .transport .pending { color: #ffd54f; }
 .timeline { padding: 4px 18px 12px; }
-.timeline canvas { width: 100%; height: 92px; display: block; background: var(--card); border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
+.timeline canvas { width: 100%; height: 152px; display: block; background: var(--card); border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
 .lanes { display: flex; gap: 16px; font-size: 12px; color: var(--dim); margin-top: 6px; }
 .lanes i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
 .banner { margin: 10px 18px 0; padding: 8px 12px; border-radius: 6px; background: #4a1f1f; border: 1px solid #8e3b3b; }

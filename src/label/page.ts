@@ -34,8 +34,9 @@ const KEY_HELP: [string, string][] = [
   ['click', 'select a run on the timeline'],
   ['[ ]', 'move its start / end here'],
   ['Delete', 'remove it'],
+  ['a', "accept the model's pre-labels where you have none"],
   ['Ctrl+Z', 'undo (Ctrl+Shift+Z, Ctrl+Y: redo)'],
-  ['PgUp PgDn', 'previous / next loop'],
+  ['PgUp PgDn', 'previous / next loop in the queue'],
 ];
 
 export function labelPage(): LabelPage {
@@ -75,7 +76,7 @@ export function labelPage(): LabelPage {
 <div class="transport"><button id="play">Play</button><span id="position"></span><span class="pending" id="pending"></span></div>
 <section class="timeline">
   <canvas id="timeline"></canvas>
-  <div class="lanes"><span>lanes: landmark · vein · unusable</span>${legend}</div>
+  <div class="lanes"><span>lanes: landmark · vein · unusable · model landmark · model vein</span>${legend}</div>
 </section>
 <footer>Labels are saved to &lt;file&gt;.labels.json on every change. Research software, not a medical device.</footer>
 <script>${script}</script>

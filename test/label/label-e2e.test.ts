@@ -81,6 +81,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
     // Decoding and OCR of the 30 frames happen on first open (about 10-30 s on 2 busy cores).
     await page.locator('body[data-frame="0"]').waitFor({ state: 'attached', timeout: 120_000 });
     expect(await page.locator('body').getAttribute('data-frame-count')).toBe('30');
+    // The shipped model's pre-labels ran on the text-removed frames (windows of 9: frames 8-29).
+    expect(Number(await page.locator('body').getAttribute('data-predicted'))).toBeGreaterThanOrEqual(2);
 
     // LM1 on frames 0-9: press 1 to start, step to frame 9, press 1 to end.
     await press(page, '1', ...times(9, 'ArrowRight'), '1');

@@ -24,10 +24,15 @@ beforeAll(async () => {
     loops,
     labelledBy: 'tester',
     now: () => new Date('2026-12-07T12:00:00Z'),
-    prepare: async () => {
+    prepare: async (loop) => {
       prepared++;
       const png = Array.from({ length: 6 }, (_, i) => encodeGrayPng(new Uint8Array(8 * 4).fill(i * 40), 8, 4));
-      return { width: 8, height: 4, fps: 25, ptsMs: png.map((_, i) => i * 40), png };
+      // Loop 0 has pre-labels: nothing for the first two frames, then LM1 open, then LM1 closed.
+      const predictions =
+        loop.id === 0
+          ? [undefined, undefined, ...[0.2, 0.3, 0.8, 0.9].map((pClosed) => ({ landmark: { BG: 0.2, LM1: 0.7, LM2: 0.1 }, pClosed }))]
+          : undefined;
+      return { width: 8, height: 4, fps: 25, ptsMs: png.map((_, i) => i * 40), png, predictions };
     },
   });
   server = await startLabelServer({ session, token: TOKEN, port: 0 });
@@ -91,9 +96,9 @@ describe('label server', () => {
   });
 
   it('serves only the loops it was given, by index: no path, no other index, no other frame', async () => {
-    expect(JSON.parse((await request(withToken('/api/loops'))).body.toString())).toEqual([
-      { id: 0, name: 'a.dcm' },
-      { id: 1, name: 'b.mp4' },
+    expect(JSON.parse((await request(withToken('/api/loops'))).body.toString())).toMatchObject([
+      { id: 0, name: 'a.dcm', labelled: false },
+      { id: 1, name: 'b.mp4', labelled: false },
     ]);
     for (const p of ['/api/loops/2', '/api/loops/-1', '/api/loops/0x1', '/api/loops/..%2F..%2Fetc%2Fpasswd', '/etc/passwd', '/api/loops/0/frames/6', '/api/loops/0/frames/1.5', '/src/label/page.ts']) {
       const res = await request(withToken(p));
@@ -128,6 +133,34 @@ describe('label server', () => {
     expect(notJson.status).toBe(400);
     const form = await request(withToken('/api/loops/0/changes'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
     expect(form.status).toBe(415);
+  });
+
+  it("accepts the model's pre-labels where the labeller has none, as one undo step", async () => {
+    const opened = JSON.parse((await request(withToken('/api/loops/0'))).body.toString());
+    expect(opened.predicted).toEqual([
+      { track: 'landmark', value: 'LM1', start: 2, end: 5 },
+      { track: 'vein', value: 'open', start: 2, end: 3 },
+      { track: 'vein', value: 'closed', start: 4, end: 5 },
+    ]);
+    expect(opened.uncertainty).toBeCloseTo(0.3, 6);
+    const own = await post('/api/loops/0/changes', { revision: opened.revision, edits: [{ op: 'mark', track: 'landmark', value: 'BG', start: 2, end: 2 }] });
+    const accepted = JSON.parse((await post('/api/loops/0/changes', { revision: JSON.parse(own.body.toString()).revision, acceptPredictions: true })).body.toString());
+    expect(accepted.runs).toEqual([
+      { track: 'landmark', value: 'BG', start: 2, end: 2 },
+      { track: 'landmark', value: 'LM1', start: 3, end: 5 },
+      { track: 'vein', value: 'open', start: 2, end: 3 },
+      { track: 'vein', value: 'closed', start: 4, end: 5 },
+    ]);
+    const undone = JSON.parse((await post('/api/loops/0/changes', { revision: accepted.revision, undo: true })).body.toString());
+    expect(undone.runs).toEqual([{ track: 'landmark', value: 'BG', start: 2, end: 2 }]);
+  });
+
+  it('lists each loop with whether it is labelled and, once prepared, how unsure the model is', async () => {
+    const list = JSON.parse((await request(withToken('/api/loops'))).body.toString());
+    expect(list).toEqual([
+      { id: 0, name: 'a.dcm', labelled: true, uncertainty: expect.closeTo(0.3, 6) },
+      { id: 1, name: 'b.mp4', labelled: true },
+    ]);
   });
 
   it('prepares each loop once however often it is opened', () => {
