@@ -1,16 +1,17 @@
 /**
  * Inflating with a byte budget: a raw DEFLATE stream (a deflated DICOM dataset) or
- * the members of a zip file, fed to fflate's streaming inflaters in small input
- * chunks. Inflation stops as soon as the output passes the budget (a decompression
- * bomb is refused after at most the budget, not after it has filled memory), gives
- * the event loop a turn between chunks (so Ctrl-C and SIGTERM are answered at once)
- * and stops when `signal` aborts.
+ * the members of a zip file (fflate's streaming `Unzip` reads the container; Node's
+ * zlib inflates each member). Inflation runs in zlib's thread pool, so the event loop
+ * stays free (Ctrl-C and SIGTERM are answered at once); it stops as soon as the output
+ * passes the budget (a decompression bomb is refused after at most the budget, not
+ * after it has filled memory), and stops when `signal` aborts.
  *
- * Errors are InputErrors (scope `dicom`) that name the file; an abort throws an
+ * Errors are InputErrors (scope `dicom`) that name the file; an abort rejects with an
  * InputError saying the read was interrupted.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Inflate, Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import zlib from 'node:zlib';
+import { PassThrough, type Transform } from 'node:stream';
+import { Unzip, type AsyncFlateStreamHandler } from 'fflate';
 import { InputError } from '../errors.js';
 import { formatBytes } from './size-limits.js';
 
@@ -22,103 +23,151 @@ export interface InflateLimits {
   what: string;
 }
 
-/** Input bytes handed to the inflater at a time: at most about 16 MiB of output each (DEFLATE expands at most 1032-fold). */
-const INPUT_CHUNK = 16 * 1024;
-/** Give the event loop a turn after about this much output. */
-const YIELD_EVERY_BYTES = 8 * 1024 * 1024;
-/** ... or after this many input chunks (1 MiB of input). */
-const YIELD_EVERY_CHUNKS = 64;
-
 /** Inflates raw DEFLATE data, refusing output beyond `limits.budget`. */
 export async function inflateRawBounded(compressed: Uint8Array, uri: string, limits: InflateLimits): Promise<Uint8Array> {
+  const guard = new BudgetGuard(uri, limits, compressed.length);
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  let ended = false;
-  const inflater = new Inflate((chunk, final) => {
-    total += chunk.length;
-    if (total <= limits.budget) chunks.push(chunk);
-    if (final) ended = true;
+  const inflater = zlib.createInflateRaw();
+  guard.onStop(() => inflater.destroy());
+  const done = new Promise<void>((resolve) => {
+    inflater.on('data', (chunk: Buffer) => {
+      if (guard.add(chunk.length)) chunks.push(chunk);
+    });
+    inflater.on('error', (err) => guard.fail(cannotInflate(uri, limits.what, err)));
+    inflater.on('end', () => resolve());
   });
-  await feed(compressed, uri, limits, () => total, (chunk, final) => inflater.push(chunk, final));
-  if (!ended) throw new InputError(`${uri}: ${limits.what} ends before its DEFLATE stream does (truncated?)`, { scope: 'dicom' });
-  return concat(chunks, total);
+  inflater.end(compressed);
+  await guard.race(done);
+  return concat(chunks, guard.total);
 }
 
 /** The non-empty members of a zip (folders and `__MACOSX/` left out), inflated within one budget for all of them. */
 export async function unzipBounded(zip: Uint8Array, uri: string, limits: InflateLimits): Promise<Map<string, Uint8Array>> {
-  const members = new Map<string, { chunks: Uint8Array[]; size: number; done: boolean }>();
-  let total = 0;
-  let memberError: Error | undefined;
+  const guard = new BudgetGuard(uri, limits, zip.length);
+  const members: { name: string; chunks: Uint8Array[]; size: number; done: Promise<void> }[] = [];
+  const decoders: MemberDecoder[] = [];
+  guard.onStop(() => decoders.forEach((d) => d.terminate()));
   const unzip = new Unzip((file) => {
     if (file.name.endsWith('/') || file.name.startsWith('__MACOSX/')) return;
-    const member = { chunks: [] as Uint8Array[], size: 0, done: false };
-    members.set(file.name, member);
-    file.ondata = (err, chunk, final) => {
-      if (err) {
-        memberError ??= err;
-        return;
-      }
-      total += chunk.length;
-      member.size += chunk.length;
-      if (total <= limits.budget) member.chunks.push(chunk);
-      if (final) member.done = true;
-    };
-    try {
-      file.start();
-    } catch (err) {
-      memberError ??= new Error(`${file.name}: ${(err as Error).message}`);
-    }
+    const member = { name: file.name, chunks: [] as Uint8Array[], size: 0, done: Promise.resolve() };
+    member.done = new Promise<void>((resolve) => {
+      file.ondata = (err, chunk, final) => {
+        if (err) return guard.fail(cannotInflate(uri, `${limits.what} (member ${file.name})`, err));
+        if (!guard.add(chunk.length)) return;
+        member.chunks.push(chunk);
+        member.size += chunk.length;
+        if (final) resolve();
+      };
+    });
+    members.push(member);
+    file.start();
   });
-  unzip.register(UnzipInflate);
-  unzip.register(UnzipPassThrough);
-  await feed(zip, uri, limits, () => total, (chunk, final) => {
-    unzip.push(chunk, final);
-    if (memberError) throw memberError;
-  });
-  const out = new Map<string, Uint8Array>();
-  for (const [name, member] of members) {
-    if (!member.done) throw new InputError(`${uri}: ${limits.what}: member ${name} is cut short`, { scope: 'dicom' });
-    if (member.size > 0) out.set(name, concat(member.chunks, member.size));
+  // Decoders made here so that this call can see which members never got their end.
+  unzip.register(memberDecoder(8, decoders, () => zlib.createInflateRaw()));
+  unzip.register(memberDecoder(0, decoders, () => new PassThrough()));
+  try {
+    unzip.push(zip, true);
+  } catch (err) {
+    guard.fail(cannotInflate(uri, limits.what, err));
   }
-  return out;
+  const cut = decoders.findIndex((d) => !d.ended);
+  if (cut >= 0) guard.fail(new InputError(`${uri}: ${limits.what} is cut short inside member ${members[cut]?.name ?? cut + 1}`, { scope: 'dicom' }));
+  await guard.race(Promise.all(members.map((m) => m.done)).then(() => undefined));
+  return new Map(members.filter((m) => m.size > 0).map((m) => [m.name, concat(m.chunks, m.size)]));
 }
 
-/** Pushes `input` chunk by chunk, checking the budget and the signal, yielding now and then. */
-async function feed(
-  input: Uint8Array,
-  uri: string,
-  limits: InflateLimits,
-  produced: () => number,
-  push: (chunk: Uint8Array, final: boolean) => void,
-): Promise<void> {
-  let sinceYield = 0;
-  let chunksSinceYield = 0;
-  let before = produced();
-  for (let offset = 0; offset < input.length || offset === 0; offset += INPUT_CHUNK) {
-    const end = Math.min(input.length, offset + INPUT_CHUNK);
-    try {
-      push(input.subarray(offset, end), end >= input.length);
-    } catch (err) {
-      throw new InputError(`${uri}: ${limits.what} cannot be inflated (${(err as Error).message})`, { scope: 'dicom', cause: err });
+interface MemberDecoder {
+  ended: boolean;
+  terminate(): void;
+}
+
+/** An fflate `UnzipDecoder` for one compression method, over a Node stream (zlib inflate, or a pass-through for stored members). */
+function memberDecoder(compression: number, made: MemberDecoder[], stream: () => Transform) {
+  return class implements MemberDecoder {
+    static compression = compression;
+    ondata: AsyncFlateStreamHandler = () => {};
+    ended = false;
+    private readonly stream = stream();
+
+    constructor() {
+      made.push(this);
+      this.stream.on('data', (chunk: Buffer) => this.ondata(null, new Uint8Array(chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.length), false));
+      this.stream.on('end', () => this.ondata(null, new Uint8Array(0), true));
+      this.stream.on('error', (err) => this.ondata(err as never, new Uint8Array(0), true));
     }
-    const now = produced();
-    if (now > limits.budget) {
-      throw new InputError(
-        `${uri}: ${limits.what} inflates to more than ${formatBytes(limits.budget)} (from ${formatBytes(input.length)}); refused as a likely decompression bomb`,
-        { scope: 'dicom', hint: 'a real DICOM file inflates 2 to 20 fold; if this one is genuine, store it uncompressed' },
-      );
+
+    push(chunk: Uint8Array, final: boolean): void {
+      if (chunk.length) this.stream.write(chunk);
+      if (final) {
+        this.ended = true;
+        this.stream.end();
+      }
     }
-    sinceYield += now - before;
-    before = now;
-    chunksSinceYield++;
-    if (sinceYield >= YIELD_EVERY_BYTES || chunksSinceYield >= YIELD_EVERY_CHUNKS) {
-      sinceYield = 0;
-      chunksSinceYield = 0;
-      await nextTurn();
+
+    terminate(): void {
+      this.stream.destroy();
     }
-    if (limits.signal?.aborted) throw new InputError(`${uri}: interrupted while inflating ${limits.what}`, { scope: 'dicom' });
-    if (end >= input.length) break;
+  };
+}
+
+/** Counts output against the budget; the first failure (bomb, corrupt data, abort) wins and stops the inflaters. */
+class BudgetGuard {
+  total = 0;
+  private failure: InputError | undefined;
+  private stops: (() => void)[] = [];
+  private rejectRace: ((err: InputError) => void) | undefined;
+  private readonly onAbort = () => this.fail(new InputError(`${this.uri}: interrupted while inflating ${this.limits.what}`, { scope: 'dicom' }));
+
+  constructor(
+    private readonly uri: string,
+    private readonly limits: InflateLimits,
+    private readonly compressedBytes: number,
+  ) {
+    limits.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (limits.signal?.aborted) this.onAbort();
   }
+
+  onStop(stop: () => void): void {
+    this.stops.push(stop);
+  }
+
+  /** Counts `n` more output bytes; false (and the run fails) once past the budget or after a failure. */
+  add(n: number): boolean {
+    if (this.failure) return false;
+    this.total += n;
+    if (this.total <= this.limits.budget) return true;
+    this.fail(
+      new InputError(
+        `${this.uri}: ${this.limits.what} inflates to more than ${formatBytes(this.limits.budget)} (from ${formatBytes(this.compressedBytes)}); refused as a likely decompression bomb`,
+        { scope: 'dicom', hint: 'a real DICOM file inflates 2 to 20 fold; if this one is genuine, store it uncompressed' },
+      ),
+    );
+    return false;
+  }
+
+  fail(err: InputError): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const stop of this.stops) stop();
+    this.rejectRace?.(err);
+  }
+
+  /** Waits for `done`, or rejects with the first failure. */
+  async race(done: Promise<void>): Promise<void> {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        if (this.failure) return reject(this.failure);
+        this.rejectRace = reject;
+        done.then(resolve, reject);
+      });
+    } finally {
+      this.limits.signal?.removeEventListener('abort', this.onAbort);
+    }
+  }
+}
+
+function cannotInflate(uri: string, what: string, err: unknown): InputError {
+  return new InputError(`${uri}: ${what} cannot be inflated (${(err as Error).message ?? String(err)})`, { scope: 'dicom', cause: err });
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -10,7 +10,8 @@ import { InputError } from '../errors.js';
 import { nativeFrameBytes, type PixelModule } from './pixel-module.js';
 import { formatBytes, MAX_FRAME_SAMPLE_BYTES, MAX_FRAMES } from './size-limits.js';
 
-export function checkDeclaredSize(pm: PixelModule, pixel: Element, encapsulated: boolean, uri: string): void {
+/** `truncated`: the file ends inside its pixel data (read-dataset.ts), so fewer fragments than frames is expected. */
+export function checkDeclaredSize(pm: PixelModule, pixel: Element, encapsulated: boolean, truncated: boolean, uri: string): void {
   const frameSampleBytes = pm.rows * pm.columns * pm.samplesPerPixel * Math.max(1, pm.bitsAllocated / 8);
   if (frameSampleBytes > MAX_FRAME_SAMPLE_BYTES) {
     throw new InputError(
@@ -28,7 +29,7 @@ export function checkDeclaredSize(pm: PixelModule, pixel: Element, encapsulated:
   if (encapsulated) {
     // PS3.5 A.4: a fragment never holds data of two frames, so each frame takes one fragment at least.
     const fragments = pixel.fragments?.length ?? 0;
-    if (pm.frames > fragments) {
+    if (pm.frames > fragments && !truncated) {
       throw new InputError(
         `${uri}: Number of Frames is ${pm.frames}, but the encapsulated pixel data holds only ${fragments} fragment${fragments === 1 ? '' : 's'}`,
         { scope: 'dicom', hint: 'the header is corrupt or the file was cut short' },

@@ -3,7 +3,8 @@
  * Offset Table when it is present and consistent; otherwise one fragment per frame
  * when the counts match; otherwise frame boundaries found from the codestream end
  * markers (dicom-parser's createJPEGBasicOffsetTable; JPEG, JPEG-LS and JPEG 2000
- * all end with FFD9).
+ * all end with FFD9). In a file cut short inside its pixel data (`truncated`), the
+ * frames whose fragments are whole decode and a later frame is refused as truncated.
  */
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
@@ -15,7 +16,7 @@ export function encapsulatedFrameReader(
   ds: DataSet,
   pixel: Element,
   frames: number,
-  endsWithEoi: boolean,
+  { endsWithEoi, truncated }: { endsWithEoi: boolean; truncated: boolean },
   uri: string,
   warnings: string[],
 ): FrameReader {
@@ -26,6 +27,7 @@ export function encapsulatedFrameReader(
   if (frames === 1) {
     return () => dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, fragments.length) as Uint8Array;
   }
+  if (truncated && fragments.length < frames) return truncatedFrameReader(ds, pixel, frames, uri);
 
   const offsets = fragments.map((f) => f.offset);
   const known = new Set(offsets);
@@ -51,4 +53,34 @@ export function encapsulatedFrameReader(
     );
   }
   return (frameIndex) => dicomParser.readEncapsulatedImageFrame(ds, pixel, frameIndex, table) as Uint8Array;
+}
+
+/**
+ * Frames of pixel data cut short: the Basic Offset Table entries that point at whole
+ * fragments when the table lists every frame, else one frame per whole fragment (the
+ * usual layout of multi-frame ultrasound). A frame past the cut is refused as truncated.
+ */
+function truncatedFrameReader(ds: DataSet, pixel: Element, frames: number, uri: string): FrameReader {
+  const fragments = pixel.fragments ?? [];
+  const known = new Set(fragments.map((f) => f.offset));
+  const bot = pixel.basicOffsetTable ?? [];
+  let table: number[];
+  let whole: number;
+  if (bot.length === frames) {
+    const prefix = bot.findIndex((o) => !known.has(o));
+    table = prefix < 0 ? bot : bot.slice(0, prefix);
+    whole = Math.max(0, table.length - 1); // the last listed frame may lack its later fragments
+  } else {
+    table = fragments.map((f) => f.offset);
+    whole = table.length;
+  }
+  return (frameIndex) => {
+    if (frameIndex >= whole) {
+      throw new InputError(`${uri}: truncated: frame ${frameIndex} lies after the cut (the file holds ${whole} whole frame${whole === 1 ? '' : 's'} of ${frames})`, {
+        scope: 'dicom',
+        hint: 'the file was cut short (interrupted copy or download); fetch it again',
+      });
+    }
+    return dicomParser.readEncapsulatedImageFrame(ds, pixel, frameIndex, table) as Uint8Array;
+  };
 }

@@ -42,7 +42,7 @@ export interface OpenDicomOptions {
 
 export async function openDicom(bytes: Uint8Array, uri: string, options: OpenDicomOptions = {}): Promise<DicomFile> {
   const prepared = await inflateDeflatedDataset(bytes, uri, options.signal);
-  const { dataSet: ds, transferSyntaxUid, warnings } = readDataset(prepared.bytes, uri, { datasetInflated: prepared.datasetInflated });
+  const { dataSet: ds, transferSyntaxUid, warnings, truncated } = readDataset(prepared.bytes, uri, { datasetInflated: prepared.datasetInflated });
   const ts = transferSyntax(transferSyntaxUid);
   if (ts.pixelEncoding === 'unsupported') {
     throw new UnsupportedError(`${uri}: transfer syntax ${ts.name} (${ts.uid}): ${ts.refusal}`, {
@@ -64,8 +64,8 @@ export async function openDicom(bytes: Uint8Array, uri: string, options: OpenDic
   const sopClassUid = (ds.string('x00080016') ?? '').replace(/\0/g, '');
   const modality = ds.string('x00080060');
   const encapsulated = pixel.encapsulatedPixelData === true || pixel.length === UNDEFINED_LENGTH;
-  checkDeclaredSize(pm, pixel, encapsulated, uri);
-  const decodePixels = frameDecoder(ds, pixel, encapsulated, ts, pm, uri, warnings);
+  checkDeclaredSize(pm, pixel, encapsulated, truncated, uri);
+  const decodePixels = frameDecoder(ds, pixel, { encapsulated, truncated }, ts, pm, uri, warnings);
   const timing = readFrameTiming(ds, pm.frames, warnings, uri);
   const info: DicomInfo = {
     sopClassUid,
@@ -115,7 +115,7 @@ export async function openDicom(bytes: Uint8Array, uri: string, options: OpenDic
 function frameDecoder(
   ds: DataSet,
   pixel: Element,
-  encapsulated: boolean,
+  { encapsulated, truncated }: { encapsulated: boolean; truncated: boolean },
   ts: TransferSyntax,
   pm: PixelModule,
   uri: string,
@@ -133,7 +133,7 @@ function frameDecoder(
     throw new InputError(`${uri}: transfer syntax ${ts.name} needs encapsulated pixel data, but it is native`, { scope: 'dicom' });
   }
   const endsWithEoi = ts.pixelEncoding === 'jpeg' || ts.pixelEncoding === 'jpeg-lossless' || ts.pixelEncoding === 'jpeg-ls' || ts.pixelEncoding === 'jpeg2000';
-  const readFrame: FrameReader = encapsulatedFrameReader(ds, pixel, pm.frames, endsWithEoi, uri, warnings);
+  const readFrame: FrameReader = encapsulatedFrameReader(ds, pixel, pm.frames, { endsWithEoi, truncated }, uri, warnings);
   const signed = pm.pixelRepresentation === 1;
 
   switch (ts.pixelEncoding) {

@@ -2,7 +2,9 @@
  * Bytes -> a parsed dataset, tolerantly: a missing preamble, a missing file meta
  * group (the transfer syntax is then guessed from the first element), a deflated
  * dataset, and a pixel-data sequence without its delimiter are read with a warning;
- * a file cut short inside the pixel data is refused with the sizes in the message.
+ * a file cut short inside the pixel data is read as far as it goes, with a warning
+ * (truncated-pixel-data.ts): the frames before the cut decode, the first after it is
+ * refused with the sizes in the message.
  * A deflated dataset is inflated within a byte budget (size-limits.ts); `openDicom`
  * inflates it beforehand, asynchronously (`inflateDeflatedDataset`), so that a signal
  * is answered while it inflates, and passes `datasetInflated`.
@@ -12,6 +14,7 @@ import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { InputError } from '../errors.js';
 import { formatBytes, inflationBudget } from './size-limits.js';
+import { salvageTruncatedPixelData } from './truncated-pixel-data.js';
 import {
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,
@@ -22,6 +25,8 @@ export interface ParsedDataset {
   dataSet: DataSet;
   transferSyntaxUid: string;
   warnings: string[];
+  /** The file ends inside its pixel data: the frames before the cut decode, later ones fail. */
+  truncated: boolean;
 }
 
 const PIXEL_DATA = 'x7fe00010';
@@ -70,16 +75,21 @@ export function readDataset(input: Uint8Array, uri: string, readOptions: ReadDat
   };
 
   let dataSet: DataSet;
+  let truncated = false;
   try {
     dataSet = dicomParser.parseDicom(bytes, options);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw diagnoseParseFailure(bytes, options, err, uri);
+    const salvaged = salvageTruncatedPixelData(bytes, options);
+    if (!salvaged) throw diagnoseParseFailure(bytes, options, err, uri);
+    dataSet = salvaged.dataSet;
+    truncated = true;
+    warnings.push(salvaged.warning);
   }
 
   const transferSyntaxUid = (fallbackTransferSyntax ?? dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim();
   for (const w of dataSet.warnings ?? []) warnings.push(`parser: ${w}`);
-  return { dataSet, transferSyntaxUid, warnings };
+  return { dataSet, transferSyntaxUid, warnings, truncated };
 }
 
 function hasMarkerAt(bytes: Uint8Array, offset: number): boolean {

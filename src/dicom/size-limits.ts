@@ -15,7 +15,7 @@
  *   fold, a decompression bomb about 1000 fold.
  */
 export const MAX_FRAME_SAMPLE_BYTES = 256 * 1024 * 1024;
-export const MAX_FRAMES = 10_000_000;
+export const MAX_FRAMES = 1_000_000;
 export const MAX_INFLATION_RATIO = 200;
 export const MIN_INFLATION_BUDGET = 64 * 1024 * 1024;
 export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
