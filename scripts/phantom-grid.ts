@@ -3,13 +3,16 @@
  * and closed, hard-negative backgrounds, a thrombosed vein under full pressure, and
  * whole vendor screens with burned-in text (text boxes outlined).
  *
- *   npx tsx scripts/phantom-grid.ts [out.png]
+ *   npx tsx scripts/phantom-grid.ts [out.png] [--imaging scanner|classic]
+ *
+ * The scanner look (default) goes to docs/phantom.png, the classic look to
+ * docs/phantom-classic.png.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
 import { drawText } from '../src/phantom/font.js';
-import { createPhantomExam, type PhantomExam, type PhantomFrame } from '../src/phantom/index.js';
+import { createPhantomExam, type PhantomExam, type PhantomFrame, type PhantomImaging } from '../src/phantom/index.js';
 
 const TILE = 240;
 const LABEL_H = 22;
@@ -73,10 +76,14 @@ function toTile(f: PhantomFrame, crop: 'us' | 'screen', outline: boolean): Uint8
 }
 
 function main(): void {
-  const outPath = process.argv[2] ?? 'docs/phantom.png';
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--imaging');
+  const imaging: PhantomImaging = at >= 0 && args[at + 1] === 'classic' ? 'classic' : 'scanner';
+  if (at >= 0) args.splice(at, 2);
+  const outPath = args[0] ?? (imaging === 'classic' ? 'docs/phantom-classic.png' : 'docs/phantom.png');
   const tiles: Tile[] = [];
   const plain = (seed: number, thrombusFraction = 0): PhantomExam =>
-    createPhantomExam({ seed, vendorFrame: false, width: 600, height: 600, thrombusFraction });
+    createPhantomExam({ seed, vendorFrame: false, width: 600, height: 600, thrombusFraction, imaging });
   const e1 = plain(11);
   const e2 = plain(12);
   const add = (title: string, f: PhantomFrame | undefined, crop: 'us' | 'screen' = 'us', outline = false): void => {
@@ -98,7 +105,7 @@ function main(): void {
     add(`BG SUBJECT ${seed}`, find(e, (f) => f.labels.landmark === 'BG' && f.index > 5, (f) => (f.index % 97) - f.truth.pressure * 50));
   }
   for (const seed of [31, 32, 33, 34, 35]) {
-    const e = createPhantomExam({ seed });
+    const e = createPhantomExam({ seed, imaging });
     add(`SCREEN ${e.width}X${e.height}`, find(e, (f) => f.labels.landmark !== 'BG', restScore), 'screen', seed === 31);
   }
   const cols = 4;
