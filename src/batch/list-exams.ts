@@ -43,8 +43,13 @@ export async function listExams(inputs: string[], options: ListExamsOptions = {}
   const byKey = new Map<string, ExamInput>();
   for (const exam of exams) {
     const other = byKey.get(exam.key);
+    if (other && other.kind === 'dicomweb' && exam.kind === 'dicomweb' && other.url === exam.url) continue; // one series named by two selections
     if (other && !(other.kind === 'file' && exam.kind === 'file' && other.file === exam.file)) {
-      throw new InputError(`two exams have the id "${exam.key}": give each input its own folder, or exam ids in a manifest`, { scope: SCOPE });
+      const hint =
+        exam.kind === 'dicomweb' || other.kind === 'dicomweb'
+          ? 'a DICOMweb exam id is <study UID>_<series UID>: the same series from two servers (or a file of that name) cannot be in one run; run them separately'
+          : 'give each input its own folder, or exam ids in a manifest';
+      throw new InputError(`two exams have the id "${exam.key}"`, { scope: SCOPE, hint });
     }
     byKey.set(exam.key, exam);
   }

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { redactUrl, splitUrlCredentials } from '../secrets/redact-url.js';
 import { examKeyFrom, type DicomwebExamInput } from '../batch/exam-input.js';
 import { DicomwebClient } from './client.js';
+import { mergeDuplicates } from './merge-duplicates.js';
 import { selectSeries } from './select-series.js';
 
 export async function listDicomwebExams(input: string, opts: { headers?: Record<string, string> } = {}): Promise<DicomwebExamInput[]> {
@@ -46,7 +47,7 @@ export async function dicomwebInputHash(exam: DicomwebExamInput, opts: { headers
   const seriesUids = exam.seriesUid ? [exam.seriesUid] : (await selectSeries(client, { studies: [exam.studyUid], modality: '' })).map((s) => s.seriesUid);
   const hash = crypto.createHash('sha256').update(`${exam.studyUid}\n`);
   for (const seriesUid of seriesUids) {
-    const instances = await client.searchInstances(exam.studyUid, seriesUid);
+    const { unique: instances } = mergeDuplicates(await client.searchInstances(exam.studyUid, seriesUid), (i) => i.sopInstanceUid);
     if (instances.length === 0) throw new InputError(`${exam.url}: series ${seriesUid} has no instances`, { scope: 'dicomweb' });
     hash.update(`${seriesUid}\n`);
     for (const i of [...instances].sort((a, b) => (a.sopInstanceUid < b.sopInstanceUid ? -1 : 1))) hash.update(`${i.sopInstanceUid}:${i.frames ?? 1}\n`);

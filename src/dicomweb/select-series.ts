@@ -2,8 +2,10 @@
  * Which series a DICOMweb selection names: the listed studies, or the studies a
  * QIDO-RS search finds (patient, study date, modality), then their series (of the
  * modality, and only the listed ones when `series` is given), in a stable order.
+ * A study or series the server lists more than once is taken once, and `warn` says so.
  */
 import { TAG, stringValue } from './dicom-json.js';
+import { mergeDuplicates, mergedWarning } from './merge-duplicates.js';
 import type { DicomwebClient } from './client.js';
 
 export interface SeriesSelection {
@@ -21,22 +23,26 @@ export interface SeriesRef {
   seriesUid: string;
 }
 
-export async function selectSeries(client: DicomwebClient, sel: SeriesSelection, signal?: AbortSignal): Promise<SeriesRef[]> {
+export async function selectSeries(client: DicomwebClient, sel: SeriesSelection, signal?: AbortSignal, warn?: (message: string) => void): Promise<SeriesRef[]> {
   const modality = sel.modality || undefined;
-  const studies = sel.studies?.length
+  const listed = sel.studies?.length
     ? sel.studies
     : (await client.searchStudies({ patientId: sel.patientId, studyDate: sel.studyDate, modality, limit: sel.limit }, signal))
         .map((s) => stringValue(s, TAG.studyInstanceUid))
         .filter((u): u is string => Boolean(u))
         .sort();
+  const studies = mergeDuplicates(listed, (uid) => uid);
+  if (studies.merged > 0 && !sel.studies?.length) warn?.(mergedWarning(studies.merged === 1 ? 'study' : 'studies', studies.merged, 'in its study search'));
   const wanted = sel.series?.length ? new Set(sel.series) : undefined;
   const out: SeriesRef[] = [];
-  for (const studyUid of studies) {
-    const series = (await client.searchSeries(studyUid, modality, signal))
+  for (const studyUid of studies.unique) {
+    const listedSeries = (await client.searchSeries(studyUid, modality, signal))
       .map((s) => stringValue(s, TAG.seriesInstanceUid))
       .filter((u): u is string => Boolean(u) && (!wanted || wanted.has(u!)))
       .sort();
-    for (const seriesUid of series) out.push({ studyUid, seriesUid });
+    const series = mergeDuplicates(listedSeries, (uid) => uid);
+    if (series.merged > 0) warn?.(mergedWarning('series', series.merged, `in study ${studyUid}`));
+    for (const seriesUid of series.unique) out.push({ studyUid, seriesUid });
   }
   return out;
 }

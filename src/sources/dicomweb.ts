@@ -18,7 +18,8 @@
  *   onError     fail (default) | skip an unreadable instance
  *   allowNonUltrasound, timeoutMs
  * Notes: the exam id is the SOP Instance UID; patient attributes are never read into
- *   events. Credentials in the url (`https://user:pass@host/...`) are sent as Basic
+ *   events. A study, series or instance the server lists more than once (one study
+ *   under two patient ids) is read once, with a warning. Credentials in the url (`https://user:pass@host/...`) are sent as Basic
  *   authorization and never shown; headers never go to another origin on a redirect. A whole instance is held in memory while its frames stream.
  *
  * ```yaml
@@ -75,14 +76,24 @@ export const dicomwebSource = defineSource({
     return fromAsyncEvents(ctx, scope, async function* (signal): AsyncGenerator<PipelineEvent> {
       const { DicomwebClient } = await import('../dicomweb/client.js');
       const { selectSeries } = await import('../dicomweb/select-series.js');
+      const { mergeDuplicates, mergedWarning } = await import('../dicomweb/merge-duplicates.js');
       const { openDicom } = await import('../dicom/open-dicom.js');
       const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs });
-      const series = await selectSeries(client, config, signal);
+      const warn = (message: string) => ctx.warn(message);
+      const series = await selectSeries(client, config, signal, warn);
       if (series.length === 0) throw new InputError(`${client.baseUrl}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
       const labelsDir = config.labelsDir ? resolvePath(ctx, config.labelsDir) : undefined;
+      // Each instance once, however often (and under whichever series) the server lists it.
+      const read = new Set<string>();
       for (const s of series) {
-        for (const ref of await client.searchInstances(s.studyUid, s.seriesUid, signal)) {
+        const listed = await client.searchInstances(s.studyUid, s.seriesUid, signal);
+        const instances = mergeDuplicates(listed, (i) => i.sopInstanceUid);
+        const fresh = instances.unique.filter((i) => !read.has(i.sopInstanceUid));
+        const merged = listed.length - fresh.length;
+        if (merged > 0) warn(mergedWarning(merged === 1 ? 'instance' : 'instances', merged, `in series ${s.seriesUid}`));
+        for (const ref of fresh) {
           if (signal.aborted) return;
+          read.add(ref.sopInstanceUid);
           const examId = ref.sopInstanceUid;
           const uri = `${client.baseUrl}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${examId}`;
           const sidecarFile = labelsDir ? path.join(labelsDir, `${examId}.labels.json`) : undefined;

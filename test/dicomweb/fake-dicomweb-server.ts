@@ -29,6 +29,11 @@ export interface FakeDicomwebOptions {
   requireHeader?: [string, string];
   /** Requests under `/<movedPrefix>/...` get a 307 to the same path under `/dicom-web` (same origin). */
   movedPrefix?: string;
+  /**
+   * List every study, series and instance once per patient id given (as a PACS does when
+   * one study was stored under two patient ids): QIDO answers repeat each entry.
+   */
+  listedUnderPatientIds?: string[];
 }
 
 export async function startFakeDicomweb(files: string[], opts: FakeDicomwebOptions = {}): Promise<FakeDicomweb> {
@@ -59,7 +64,11 @@ export async function startFakeDicomweb(files: string[], opts: FakeDicomwebOptio
     }
     const url = new URL(req.url ?? '/', 'http://x');
     const parts = url.pathname.split('/').filter(Boolean).slice(1); // after /dicom-web
-    const json = (items: unknown[]) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end(JSON.stringify(items));
+    const patients = opts.listedUnderPatientIds ?? [undefined];
+    const json = (items: Record<string, unknown>[]) =>
+      res
+        .writeHead(200, { 'Content-Type': 'application/dicom+json' })
+        .end(JSON.stringify(patients.flatMap((p) => items.map((item) => (p ? { ...item, '00100020': { vr: 'LO', Value: [p] } } : item)))));
     const uniq = <T>(xs: T[]) => [...new Set(xs)];
     if (parts[0] !== 'studies') return void res.writeHead(404).end();
     if (parts.length === 1) {
