@@ -1,6 +1,5 @@
 /**
- * Box arithmetic for text masks: clip, pad, merge into disjoint boxes, and cap the
- * total masked area. Pure functions over plain boxes (frame pixel coordinates).
+ * Box arithmetic for text masks: clip, pad, and merge into disjoint boxes. Pure functions over plain boxes (frame pixel coordinates).
  */
 import type { Box } from '../events.js';
 
@@ -73,26 +72,6 @@ export function mergeBoxes(boxes: readonly MaskBox[], gap = 2): MaskBox[] {
     }
   }
   return out;
-}
-
-/**
- * Keep the most confident disjoint boxes whose total area stays within `maxArea`;
- * the rest are returned as dropped (the caller warns). Input must be disjoint
- * (from mergeBoxes), so the kept area is the sum of the kept boxes' areas.
- */
-export function capMaskArea(boxes: readonly MaskBox[], maxArea: number): { kept: MaskBox[]; dropped: MaskBox[] } {
-  const order = [...boxes].sort((a, b) => (b.confidence ?? 1) - (a.confidence ?? 1) || boxArea(a) - boxArea(b));
-  const kept: MaskBox[] = [];
-  const dropped: MaskBox[] = [];
-  let area = 0;
-  for (const b of order) {
-    const a = boxArea(b);
-    if (area + a <= maxArea) {
-      kept.push(b);
-      area += a;
-    } else dropped.push(b);
-  }
-  return { kept, dropped };
 }
 
 /** The parts of `frame` outside `region`, as up to four strips (top, bottom, left, right). */

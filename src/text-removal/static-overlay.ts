@@ -87,6 +87,62 @@ export class StaticOverlayTracker {
     this.snapshot = this.reference.slice();
   }
 
+  /**
+   * Where the overlay changed since the keyframe: clusters (8-connected) of cells that
+   * had not moved before and now differ from the keyframe snapshot (text that appeared
+   * or disappeared, or a cell of the image moving for the first time), as pixel boxes
+   * padded by one cell (the grid samples every `step`-th pixel). Empty before the first
+   * keyframe. A cell that moves again counts as moving and leaves the set.
+   */
+  changedSinceKeyframe(): Box[] {
+    const snap = this.snapshot;
+    if (!snap) return [];
+    const { gridWidth: gw, gridHeight: gh, step } = this;
+    let label: Int32Array | undefined;
+    const boxes: Box[] = [];
+    const stack: number[] = [];
+    for (let k = 0; k < gw * gh; k++) {
+      if (!this.changedCell(k, snap) || label?.[k]) continue;
+      label ??= new Int32Array(gw * gh);
+      // Flood fill one cluster of changed cells, keeping its bounding cells.
+      let gx0 = gw, gy0 = gh, gx1 = -1, gy1 = -1;
+      label[k] = 1;
+      stack.push(k);
+      while (stack.length) {
+        const c = stack.pop()!;
+        const cx = c % gw;
+        const cy = (c - cx) / gw;
+        if (cx < gx0) gx0 = cx;
+        if (cx > gx1) gx1 = cx;
+        if (cy < gy0) gy0 = cy;
+        if (cy > gy1) gy1 = cy;
+        for (let dy = -1; dy <= 1; dy++) {
+          const y = cy + dy;
+          if (y < 0 || y >= gh) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const x = cx + dx;
+            if (x < 0 || x >= gw) continue;
+            const n = y * gw + x;
+            if (!label[n] && this.changedCell(n, snap)) {
+              label[n] = 1;
+              stack.push(n);
+            }
+          }
+        }
+      }
+      const x0 = Math.max(0, (gx0 - 1) * step);
+      const y0 = Math.max(0, (gy0 - 1) * step);
+      boxes.push({ x: x0, y: y0, width: Math.min(this.width, (gx1 + 2) * step) - x0, height: Math.min(this.height, (gy1 + 2) * step) - y0 });
+    }
+    return boxes;
+  }
+
+  private changedCell(k: number, snap: Uint8Array): boolean {
+    if (this.events[k]! >= MOVING) return false;
+    const d = this.reference[k]! - snap[k]!;
+    return d > this.tolerance || d < -this.tolerance;
+  }
+
   /** Fraction of the grid that has moved so far (0 for a still image). */
   motion(): number {
     return this.movingCells / (this.gridWidth * this.gridHeight);

@@ -12,15 +12,19 @@
  *   keyframeInterval, warmupFrames, overlayChangePixels   when OCR runs (keyframes); the mask is reused between
  *   pool                       tesseract workers (each its own thread: OCR never blocks the event loop)
  *   psm, polarity, scale       tesseract page segmentation, white-on-black inversion, upscale
- *   minConfidence, minStaticConfidence, maxTextHeight, padding, maxMaskFraction   which words become boxes
+ *   minConfidence, minStaticConfidence, maxTextHeight, padding   which words become boxes
+ *   maxMaskFraction            a mask over this fraction of the frame is warned about (every box is still removed)
  *   staticInk, growToInk, inkContrast   ink found without OCR: static text on flat panels, glyph extents
  *   ocrScope, keyframeDelay    what OCR reads (tiles around new static ink), background periodic keyframes (file input)
  *   untilFirstMask             live input: drop or pass frames that arrive before the first OCR result
  *   exposeText, langPath, ocrTimeoutMs
- * Notes: file input waits for the first keyframe's OCR and for overlay changes, and
- *   applies periodic keyframes `keyframeDelay` frames late (every frame covered, output
- *   deterministic); live input never waits (the last mask is used until the new one is
- *   ready). Recognised text is never logged. See docs/text-removal.md.
+ * Notes: removal fails closed: every box found is removed whatever the mask's size, and
+ *   where the static overlay changed since the last keyframe the changed area is removed
+ *   until a keyframe's OCR has answered for it (text appearing mid-stream never passes).
+ *   File input waits for the first keyframe's OCR and for overlay changes, and applies
+ *   periodic keyframes `keyframeDelay` frames late (every frame covered, output
+ *   deterministic); live input never waits (the last mask plus the changed areas are
+ *   used until the new one is ready). Recognised text is never logged. See docs/text-removal.md.
  *
  * ```yaml
  * - type: text-removal
@@ -111,7 +115,7 @@ const schema = z
       .gt(0)
       .max(1)
       .default(0.2)
-      .describe('The OCR mask never covers more than this fraction of the frame (least confident boxes stay, with a warning).'),
+      .describe('A mask over this fraction of the frame is warned about (once per exam); every box found is still removed: removal fails closed.'),
     staticInk: z
       .boolean()
       .default(true)

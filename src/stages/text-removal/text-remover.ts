@@ -20,7 +20,7 @@ import type { BuildContext } from '../../context.js';
 import type { Box, FrameEvent, PipelineEvent } from '../../events.js';
 import { tagError } from '../../errors.js';
 import { applyMask } from '../../text-removal/apply-mask.js';
-import { boxArea, capMaskArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../text-removal/boxes.js';
+import { boxArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../text-removal/boxes.js';
 import type { FillMode } from '../../text-removal/fill.js';
 import type { OcrEngine } from '../../text-removal/ocr-engine.js';
 import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../text-removal/ocr-image.js';
@@ -76,6 +76,12 @@ interface ExamState {
   readInk: Set<string>;
   /** File mode: a periodic keyframe's OCR running in the background, applied at frame `applyAt`. */
   pending: { result: Promise<KeyframeResult>; applyAt: number } | undefined;
+  /**
+   * Overlay changes the keyframe now running (or pending) was started for: masked as
+   * they are until its result is applied (fail closed: new text never passes while OCR
+   * has not answered).
+   */
+  unconfirmed: MaskBox[];
 }
 
 /** What a keyframe found, before it is merged with the boxes that stay. */
@@ -218,6 +224,7 @@ export class TextRemover {
         dropped: 0,
         readInk: new Set(),
         pending: undefined,
+        unconfirmed: [],
       };
     }
     return this.exam;
@@ -271,6 +278,9 @@ export class TextRemover {
     const o = this.options;
     state.framesSinceKey = 0;
     state.overlayChanged = false;
+    // What changed since the last keyframe stays masked as it is until this keyframe's
+    // result replaces the mask (the snapshot moves on now, so it must be kept here).
+    state.unconfirmed = mergeBoxes([...state.unconfirmed, ...this.changedBoxes(state, frame)], 2);
     state.tracker.markKeyframe();
     const tracker = state.tracker;
     const mature = tracker.mature(Math.min(o.warmupFrames, 5));
@@ -362,26 +372,51 @@ export class TextRemover {
     // Boxes found before stay while they sit on the static overlay (OCR may miss them
     // this time, or not read them again); boxes over the moving image must be found again.
     const kept = (state.mask ?? []).filter((b) => !result.mature || tracker.staticFraction(b) >= 0.5);
-    const merged = mergeBoxes([...result.found, ...kept], 2);
-    const { kept: mask, dropped } = capMaskArea(merged, o.maxMaskFraction * frame.width * frame.height);
-    if (dropped.length && !state.warnedCap) {
-      state.warnedCap = true;
-      this.ctx.warn(
-        `OCR found text over more than maxMaskFraction (${o.maxMaskFraction}) of the frame: ${dropped.length} least confident boxes left in place`,
-        { examId: frame.source.examId, seq: frame.seq },
-      );
-    }
+    // Every box found is masked, however much of the frame that covers: removal fails
+    // closed. maxMaskFraction only decides when to warn (see remove()).
+    const mask = mergeBoxes([...result.found, ...kept], 2);
     if (state.dropped && !state.mask) {
       this.ctx.warn(`dropped ${state.dropped} frames while the first OCR ran`, { examId: frame.source.examId, seq: frame.seq });
     }
     state.mask = mask;
+    state.unconfirmed = [];
+  }
+
+  /** Overlay changes since the last keyframe, padded like word boxes, inside the OCR area. */
+  private changedBoxes(state: ExamState, frame: FrameEvent): MaskBox[] {
+    const area = this.ocrArea(frame);
+    return state.tracker
+      .changedSinceKeyframe()
+      .map((b) => clipBox(padBox({ ...b, confidence: 0 }, this.options.padding), area))
+      .filter((b) => b.width > 0 && b.height > 0);
+  }
+
+  /**
+   * The boxes this frame loses: the exam's mask, plus, fail closed, every overlay change
+   * OCR has not answered yet (changes since the last keyframe, and those the keyframe in
+   * flight was started for). Warns (once per exam, counts only) when that covers more
+   * than maxMaskFraction of the frame.
+   */
+  private boxesFor(state: ExamState, frame: FrameEvent): MaskBox[] {
+    const provisional = [...state.unconfirmed, ...this.changedBoxes(state, frame)];
+    const boxes = provisional.length ? mergeBoxes([...(state.mask ?? []), ...provisional], 2) : (state.mask ?? []);
+    const area = boxes.reduce((sum, b) => sum + boxArea(b), 0);
+    const limit = this.options.maxMaskFraction * frame.width * frame.height;
+    if (area > limit && !state.warnedCap) {
+      state.warnedCap = true;
+      this.ctx.warn(
+        `text covers ${Math.round((100 * area) / (frame.width * frame.height))}% of the frame, more than maxMaskFraction (${this.options.maxMaskFraction}): all ${boxes.length} boxes are removed (removal fails closed); little image may be left in such frames`,
+        { examId: frame.source.examId, seq: frame.seq },
+      );
+    }
+    return boxes;
   }
 
   private remove(state: ExamState, frame: FrameEvent): FrameEvent {
     const region = this.options.useUsRegion ? frame.meta.usRegion : undefined;
     const { pixels, redactions } = applyMask(frame, {
       region,
-      boxes: state.mask ?? [],
+      boxes: this.boxesFor(state, frame),
       fill: this.options.fill,
       fillValue: this.options.fillValue,
       exposeText: this.options.exposeText,

@@ -80,11 +80,11 @@ describe('text-removal stage', () => {
     expect(out!.meta.redactions).toEqual([{ x: 0, y: 0, width: 30, height: 48, stage: 'text-removal' }]);
   });
 
-  it('keeps the mask within maxMaskFraction of the frame and warns', async () => {
+  it('masks text over more than maxMaskFraction of the frame too, and warns', async () => {
     const ctx = testContext();
-    const frame = grayFrame(0, 64, 48, () => 250);
-    const [out] = (await run([frame], textRemovalOperator(config({ warmupFrames: 1, maxMaskFraction: 0.1 }), ctx, () => fakeEngine().engine))) as FrameEvent[];
-    expect(out).toBe(frame);
+    const frame = grayFrame(0, 64, 48, (x, y) => (x >= 4 && x < 60 && y >= 10 && y < 30 ? 250 : 10));
+    const [out] = (await run([frame], textRemovalOperator(config({ warmupFrames: 1, maxMaskFraction: 0.1, fill: 'black' }), ctx, () => fakeEngine().engine))) as FrameEvent[];
+    expect(out!.pixels.filter((v) => v === 250)).toHaveLength(0);
     expect(ctx.warnings.join()).toContain('maxMaskFraction');
   });
 
@@ -205,12 +205,12 @@ describe('text-removal stage', () => {
       out.forEach((f, i) => expect(f).toBe(frames[i]));
     });
 
-    it('keeps static ink boxes within maxMaskFraction too', async () => {
+    it('removes static ink boxes over maxMaskFraction too, with a warning', async () => {
       const ctx = testContext();
       const at = { x: 12, y: 20 };
       const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
-      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, maxMaskFraction: 0.01 }), ctx, silent))) as FrameEvent[];
-      out.forEach((f, i) => expect(f).toBe(frames[i]));
+      const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, maxMaskFraction: 0.01, fill: 'black' }), ctx, silent))) as FrameEvent[];
+      for (const f of out) expect(inGlyph(f, at)).toEqual(Array(10).fill(0));
       expect(ctx.warnings.join()).toContain('maxMaskFraction');
     });
 
@@ -243,6 +243,8 @@ describe('text-removal stage', () => {
       grayFrame(i, 64, 48, (x, y) => ((x >= 5 && x < 25 && y >= 5 && y < 15) || (i >= 9 && x >= 5 && x < 25 && y >= 30 && y < 40) ? 250 : x < 30 ? 10 : (x * 3 + y * 5 + i * 17) % 120)),
     );
     const covered = (f: FrameEvent) => f.pixels[35 * 64 + 10] === 0;
+    /** Covered by a box OCR read (confidence 0.91), not only as an overlay change OCR has not answered yet (confidence 0). */
+    const read = (f: FrameEvent) => (f.meta.redactions ?? []).some((r) => r.confidence === 0.91 && r.x <= 10 && r.x + r.width > 10 && r.y <= 35 && r.y + r.height > 35);
     for (const ocrScope of ['area', 'static-ink'] as const) {
       const outputs: FrameEvent[][] = [];
       for (const ocrMs of [0, 5, 40]) {
@@ -254,8 +256,10 @@ describe('text-removal stage', () => {
         );
         outputs.push((await run(frames, op)) as FrameEvent[]);
       }
-      // Keyframes at frames 3 (first), 9, 15, 21: the one at 9 sees the block and applies at frame 12.
-      expect(outputs[0]!.map(covered)).toEqual(frames.map((_, i) => i >= 12));
+      // Keyframes at frames 3 (first), 9, 15, 21: the one at 9 sees the block and applies at
+      // frame 12; until then the block is removed as an overlay change (fail closed).
+      expect(outputs[0]!.map(read)).toEqual(frames.map((_, i) => i >= 12));
+      expect(outputs[0]!.map(covered)).toEqual(frames.map((_, i) => i >= 9));
       for (const out of outputs.slice(1)) out.forEach((f, i) => expect(f.pixels).toEqual(outputs[0]![i]!.pixels));
     }
   });
