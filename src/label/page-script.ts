@@ -271,6 +271,9 @@ export function labelPageScript(palette: Record<string, string>): string {
         if (x1 - x0 > 28) { g.fillStyle = '#101318'; g.font = '600 11px system-ui'; g.fillText(r.value, x0 + 4, y + 16); }
       });
     });
+    g.font = '11px system-ui'; g.textAlign = 'right'; g.fillStyle = 'rgba(230,233,239,.55)';
+    LANES.forEach(function (lane, i) { g.fillText(lane, w - 6, TOP + i * (LANE_H + LANE_GAP) + 16); });
+    g.textAlign = 'left';
     if (pending) {
       var i = LANES.indexOf(pending.track), y = TOP + i * (LANE_H + LANE_GAP);
       var a = Math.min(pending.start, current), b = Math.max(pending.start, current);

@@ -71,7 +71,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 860 },
+      viewport: { width: 1280, height: 900 },
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     const errors: string[] = [];
