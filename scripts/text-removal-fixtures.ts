@@ -46,6 +46,7 @@ import { frameBoxOf, prepareOcrImage } from '../src/text-removal/ocr-image.js';
 import type { OcrWord } from '../src/text-removal/ocr-words.js';
 import { decodeVideo } from '../src/video/index.js';
 import { CHECK_SCALE, checkArea, checker, isWord3, root, wordsIn } from './text-removal-ocr-check.js';
+import { systemClock } from '../src/context.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -101,7 +102,7 @@ async function* framesOf(file: string): AsyncGenerator<FrameEvent> {
 }
 
 const ctx = {
-  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: root, clock: { now: Date.now, monotonic: () => performance.now() },
+  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: root, clock: systemClock,
   seed: 1, logger: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, live: false,
   stdout: process.stdout, stderr: process.stderr, flow: { ready: () => undefined }, warn: (m: string) => console.error('  warning:', m),
 };

@@ -16,6 +16,7 @@ import { createPhantomExam } from '../src/phantom/index.js';
 import { textRemovalStage } from '../src/stages/text-removal/index.js';
 import { intersectionArea } from '../src/text-removal/boxes.js';
 import { checker, hasAlnum, wordsIn } from './text-removal-ocr-check.js';
+import { systemClock } from '../src/context.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +29,7 @@ const sampleAt = [Math.floor(nFrames / 4), Math.floor(nFrames / 2), nFrames - 1]
 
 const check = checker(7);
 const ctx = {
-  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: process.cwd(), clock: { now: Date.now, monotonic: () => performance.now() },
+  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: process.cwd(), clock: systemClock,
   seed: 1, logger: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, live: false,
   stdout: process.stdout, stderr: process.stderr, flow: { ready: () => undefined }, warn: (m: string) => console.error('warning:', m),
 };

@@ -7,17 +7,50 @@ import path from 'node:path';
 import type { WarningEvent } from './events.js';
 import type { SharedInference } from './model/shared-inference.js';
 
+/** Cancels a timer set on a Clock (calling it twice, or after the timer ran, does nothing). */
+export type CancelTimer = () => void;
+
+/**
+ * Time as units see it: what time it is, and timers. Every wait, pace, back-off and
+ * interval goes through here, so a test can run them on virtual time.
+ */
 export interface Clock {
   /** Milliseconds since the epoch (wall clock). */
   now(): number;
   /** High-resolution monotonic milliseconds, for durations. */
   monotonic(): number;
+  /** Runs `fn` once after `ms`. */
+  after(ms: number, fn: () => void): CancelTimer;
+  /** Runs `fn` every `ms` until cancelled. */
+  every(ms: number, fn: () => void): CancelTimer;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+  every(ms, fn) {
+    const timer = setInterval(fn, ms);
+    return () => clearInterval(timer);
+  },
 };
+
+/** Resolves after `ms` on `clock`, or at once when `signal` aborts (never rejects). */
+export function sleep(clock: Pick<Clock, 'after'>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      cancel();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const cancel = clock.after(ms, done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export interface Logger {
   info(message: string): void;

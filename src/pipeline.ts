@@ -178,10 +178,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
       metrics?.intoStages(e);
     }),
   );
-  let metricsTimer: ReturnType<typeof setInterval> | undefined;
+  let stopMetrics: (() => void) | undefined;
   if (metrics && flow.metricsIntervalMs) {
-    metricsTimer = setInterval(() => side.next(metrics.snapshot()), flow.metricsIntervalMs);
-    metricsTimer.unref?.();
+    stopMetrics = clock.every(flow.metricsIntervalMs, () => side.next(metrics.snapshot()));
   }
   const staged$ = stageOps
     .reduce<Observable<PipelineEvent>>((obs, op, i) => {
@@ -195,7 +194,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     }, head$)
     .pipe(
       finalize(() => {
-        clearInterval(metricsTimer);
+        stopMetrics?.();
         if (metrics) {
           metrics.finish();
           finalMetrics = metrics.snapshot(true);

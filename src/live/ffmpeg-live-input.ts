@@ -19,6 +19,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { AutodvtError } from '../errors.js';
 import { decodeArgs } from '../video/decode-args.js';
 import { RawVideoReader } from '../video/raw-video-reader.js';
+import type { Clock } from '../context.js';
 import type { NativeFfmpeg } from '../video/find-ffmpeg.js';
 import type { DecodedFrame } from '../video/video-types.js';
 
@@ -35,6 +36,8 @@ export interface LiveInputSpec {
 
 export interface LiveInputOptions {
   signal: AbortSignal;
+  /** Times the stall and open timeouts. */
+  clock: Pick<Clock, 'after'>;
   stallTimeoutMs: number;
   openTimeoutMs: number;
   maxFrames?: number;
@@ -111,14 +114,14 @@ export async function* readLiveInput(
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
   const arm = (ms: number): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    cancelTimer?.();
+    cancelTimer = opts.clock.after(ms, () => {
       if (opts.onStall) return opts.onStall(ms, reader.framesEmitted);
       stalledAfterMs = ms;
       kill();
-    }, ms);
+    });
   };
   arm(opts.openTimeoutMs);
   signal.addEventListener('abort', kill, { once: true });
@@ -158,7 +161,7 @@ export async function* readLiveInput(
       throw new LiveInputLost(`${spec.label} ended abruptly${detail(reader)}`, reader.framesEmitted);
     }
   } finally {
-    clearTimeout(timer);
+    cancelTimer?.();
     signal.removeEventListener('abort', kill);
     kill();
     child.stdout!.destroy();

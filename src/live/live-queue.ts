@@ -59,7 +59,7 @@ export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<P
       let ended = false;
       let lastWarnAt = -Infinity;
       let force = false;
-      let forceTimer: ReturnType<typeof setTimeout> | undefined;
+      let cancelForce: (() => void) | undefined;
       let droppedAtLastWarn = 0;
 
       const noteDrop = (frame: FrameEvent) => {
@@ -89,12 +89,12 @@ export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<P
               const go = (forced: boolean) => {
                 if (settled) return;
                 settled = true;
-                clearTimeout(forceTimer);
+                cancelForce?.();
                 waiting = false;
                 force = forced;
                 drain();
               };
-              forceTimer = setTimeout(() => go(true), forceAfterMs);
+              cancelForce = clock.after(forceAfterMs, () => go(true));
               void wait.then(() => go(false));
               return;
             }
@@ -123,7 +123,7 @@ export function liveQueue(options: LiveQueueOptions): MonoTypeOperatorFunction<P
         },
       });
       return () => {
-        clearTimeout(forceTimer);
+        cancelForce?.();
         upstream.unsubscribe();
         queue.clear();
         stats.queueDepth = 0;

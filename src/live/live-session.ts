@@ -12,7 +12,7 @@ import { AutodvtError } from '../errors.js';
 import { findNativeFfmpeg } from '../video/find-ffmpeg.js';
 import { LiveInputLost, readLiveInput, type LiveInputSpec } from './ffmpeg-live-input.js';
 import { backoffDelay, type ReconnectPolicy } from './reconnect-policy.js';
-import type { BuildContext } from '../context.js';
+import { sleep, type BuildContext } from '../context.js';
 import type { PipelineEvent } from '../events.js';
 import type { SeqCounter } from '../sources/async-event-source.js';
 
@@ -59,6 +59,7 @@ export async function* liveSession(opts: LiveSessionOptions, signal: AbortSignal
     try {
       const input = readLiveInput(bin, opts.connect(), {
         signal,
+        clock: ctx.clock,
         stallTimeoutMs: opts.stallTimeoutMs,
         openTimeoutMs: opts.openTimeoutMs,
         maxFrames: opts.maxFrames === undefined ? undefined : opts.maxFrames - frames,
@@ -119,7 +120,7 @@ export async function* liveSession(opts: LiveSessionOptions, signal: AbortSignal
     }
     const delay = backoffDelay(opts.reconnect, failures);
     ctx.warn(`${lostBecause} — reconnecting in ${delay} ms (attempt ${failures} of ${attempts})`, { examId });
-    await sleep(delay, signal);
+    await sleep(ctx.clock, delay, signal);
     if (signal.aborted) {
       incompleteReason = interrupted;
       break;
@@ -133,19 +134,6 @@ export async function* liveSession(opts: LiveSessionOptions, signal: AbortSignal
     durationMs: Math.max(0, lastPts),
     ...(incompleteReason ? { incompleteReason } : {}),
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** `live-20250101T120000Z`: a default exam id from the clock. */

@@ -2,7 +2,7 @@
  * Pace frames at their presentation times, to replay an archived exam as if it were
  * live (`realtime: true`): waits until the wall clock reaches the frame's time.
  */
-import type { Clock } from '../context.js';
+import { sleep, type Clock } from '../context.js';
 
 export class RealtimePacer {
   private startWall?: number;
@@ -25,16 +25,6 @@ export class RealtimePacer {
     const due = this.startWall + (ptsMs - this.startPts);
     const delay = due - this.clock.monotonic();
     if (delay <= 0 || signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, delay);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    await sleep(this.clock, delay, signal);
   }
 }

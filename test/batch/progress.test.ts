@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BatchProgress, formatDuration } from '../../src/batch/progress.js';
+import { systemClock } from '../../src/context.js';
 
 function fakeClock() {
   let t = 0;
-  return { clock: { now: () => t, monotonic: () => t }, advance: (ms: number) => (t += ms) };
+  return { clock: { ...systemClock, now: () => t, monotonic: () => t }, advance: (ms: number) => (t += ms) };
 }
 
 describe('batch progress', () => {

@@ -1,5 +1,6 @@
 /** A BuildContext for tests: fixed clock, collected output and warnings. */
 import path from 'node:path';
+import { systemClock } from '../../src/context.js';
 import type { BuildContext } from '../../src/context.js';
 
 export interface TestContext extends BuildContext {
@@ -15,7 +16,7 @@ export function testContext(overrides: Partial<BuildContext> = {}): TestContext 
     unitPath: 'test',
     unitType: 'test',
     baseDir: path.resolve(import.meta.dirname, '../..'),
-    clock: { now: () => 1_700_000_000_000 + t, monotonic: () => (t += 1) },
+    clock: { ...systemClock, now: () => 1_700_000_000_000 + t, monotonic: () => (t += 1) },
     seed: 1,
     logger: { info() {}, warn() {}, debug() {} },
     signal: new AbortController().signal,

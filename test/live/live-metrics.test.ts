@@ -3,10 +3,11 @@ import { LiveMetrics } from '../../src/live/live-metrics.js';
 import { newLiveQueueStats } from '../../src/live/live-queue.js';
 import type { PipelineEvent, PredictionEvent } from '../../src/events.js';
 import { frameEvent } from './events.js';
+import { systemClock } from '../../src/context.js';
 
 function manualClock() {
   let t = 0;
-  return { clock: { now: () => 1_000_000 + t, monotonic: () => t }, advance: (ms: number) => void (t += ms) };
+  return { clock: { ...systemClock, now: () => 1_000_000 + t, monotonic: () => t }, advance: (ms: number) => void (t += ms) };
 }
 
 function prediction(seq: number, captureTimeMs: number): PredictionEvent {

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { liveQueue, newLiveQueueStats } from '../../src/live/live-queue.js';
+import { systemClock } from '../../src/context.js';
 import type { FlowControl } from '../../src/context.js';
 import type { PipelineEvent } from '../../src/events.js';
 import { frameEvent } from './events.js';
@@ -22,7 +23,7 @@ function room(limit: number) {
   return flow;
 }
 
-const clock = { now: () => 0, monotonic: () => 0 };
+const clock = { ...systemClock, now: () => 0, monotonic: () => 0 };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('liveQueue', () => {

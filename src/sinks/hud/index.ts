@@ -34,7 +34,7 @@ import { sinkOperator, type SinkWriter } from '../sink-operator.js';
 import { HudHub } from './hud-hub.js';
 import { startHudServer, type HudServer } from './hud-server.js';
 import { hudPage } from './page.js';
-import type { BuildContext } from '../../context.js';
+import { sleep, type BuildContext } from '../../context.js';
 import type { PipelineEvent } from '../../events.js';
 
 const SCOPE = 'sink:hud';
@@ -94,22 +94,9 @@ async function openHud(config: Config, ctx: BuildContext): Promise<SinkWriter> {
     write: (event: PipelineEvent) => hub.write(event),
     async close(error?: unknown) {
       hub.end();
-      if (error === undefined && config.keepOpenS > 0) await waitOrAbort(config.keepOpenS * 1000, ctx.signal);
+      if (error === undefined && config.keepOpenS > 0) await sleep(ctx.clock, config.keepOpenS * 1000, ctx.signal);
       hub.close();
       await server.close();
     },
   };
-}
-
-function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -11,6 +11,7 @@ import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/e
 import { examEvents } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
 import { bits, dataBefore, windowStreams } from '../window-stream.js';
+import { systemClock } from '../../../src/context.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const TINY = readModelInfo(path.join(root, 'models/test/tiny-random.onnx'));
@@ -27,7 +28,7 @@ function recordingSession(info: ModelInfo): { session: InferenceSession; inputs:
   return { session, inputs };
 }
 
-const clock = { now: () => 0, monotonic: () => 0 };
+const clock = { ...systemClock, now: () => 0, monotonic: () => 0 };
 const normalization = fc.record({
   scale: fc.constantFrom(1, 1 / 255, 0.5),
   mean: fc.double({ min: -2, max: 2, noNaN: true }),
