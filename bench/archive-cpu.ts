@@ -31,7 +31,7 @@ import { endedChildrenCpuMs } from '../src/bench/child-cpu.js';
 import { measureRun } from '../src/bench/measure-run.js';
 import { cpuThreadSessionOptions } from '../src/model/cpu-thread-options.js';
 import { readModelInfo } from '../src/model/model-info.js';
-import { SHIPPED_MODEL } from '../src/stages/onnx-inference/index.js';
+import { SHIPPED_MODEL } from '../src/model/shipped-models.js';
 
 const { values } = parseArgs({
   options: {

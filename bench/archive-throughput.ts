@@ -22,7 +22,7 @@ import path from 'node:path';
 import { runBatch, type BatchSummary } from '../src/batch/index.js';
 import { cpuThreadSessionOptions } from '../src/model/cpu-thread-options.js';
 import { readModelInfo } from '../src/model/model-info.js';
-import { SHIPPED_MODEL } from '../src/stages/onnx-inference/index.js';
+import { SHIPPED_MODEL } from '../src/model/shipped-models.js';
 import { writeSynthExams } from '../src/synth/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { findUnit } from '../registry.js';
-import { SHIPPED_MODEL } from '../stages/onnx-inference/index.js';
+import { SHIPPED_MODEL } from '../model/shipped-models.js';
 import { benchInputs } from './bench-input.js';
 import { measureRun, type RunMeasurement } from './measure-run.js';
 import type { Provider } from '../model/open-session.js';

@@ -42,6 +42,7 @@ import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { sessionId, type SharedInference } from '../../model/shared-inference.js';
 import { errorDetail } from '../../errors.js';
+import { SHIPPED_MODEL } from '../../model/shipped-models.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
 import { SharedWindowBatcher } from './shared-window-batcher.js';
 import { StreamingModel } from './streaming-model.js';
@@ -49,7 +50,6 @@ import { WindowBatcher } from './window-batcher.js';
 import { checkWindowFits, WindowModel } from './window-model.js';
 import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
 
-export const SHIPPED_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.onnx');
 
 const schema = z
   .object({

@@ -35,6 +35,7 @@ import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError, errorDetail } from '../../errors.js';
+import { SHIPPED_GRADCAM_MODEL } from '../../model/shipped-models.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
@@ -44,7 +45,6 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
 
-export const SHIPPED_GRADCAM_MODEL = path.resolve(import.meta.dirname, '../../../models/autodvt.gradcam.onnx');
 export type SaliencyTarget = Saliency['target'];
 
 const schema = z
