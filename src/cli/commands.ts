@@ -9,6 +9,7 @@ import { probeCommand } from './probe-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { synthCommand } from './synth-command.js';
+import { trainCommand } from './train-command.js';
 import { validateCommand } from './validate-command.js';
 import { workerCommand } from './worker-command.js';
 import type { Argv } from 'yargs';
@@ -26,4 +27,4 @@ export interface CliCommand {
   handler: (args: Record<string, any>, io: CliIo) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, labelCommand, benchCommand, devicesCommand, enqueueCommand, workerCommand];
+export const commands: CliCommand[] = [runCommand, validateCommand, listCommand, schemaCommand, probeCommand, evalCommand, synthCommand, trainCommand, labelCommand, benchCommand, devicesCommand, enqueueCommand, workerCommand];
