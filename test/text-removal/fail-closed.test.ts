@@ -125,6 +125,16 @@ describe('text removal fails closed', () => {
     for (const f of out.filter((f) => f.seq >= 12)) expect(textLeft(f, 25), `frame ${f.seq}, the line that appeared at frame 12`).toBe(0);
   });
 
+  it('file input: text shown only in the first frames (gone by the end of the warm-up) is masked there too', async () => {
+    // A measurement line shown in frames 0-2 only; the warm-up keyframe (frame 5) cannot see it.
+    const frames = Array.from({ length: 10 }, (_, i) =>
+      grayFrame(i, W, H, (x, y) => (inBlock(x, y, 5) || (i < 3 && inBlock(x, y, 25)) ? TEXT : x < 30 ? PANEL : (x * 3 + y * 5 + i * 17) % 120)),
+    );
+    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine))) as FrameEvent[];
+    for (const f of out) expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);
+    for (const f of out.slice(0, 3)) expect(textLeft(f, 25), `frame ${f.seq}, the line of the first frames`).toBe(0);
+  });
+
   it('lets the image go again once OCR has answered for a change that held no text', async () => {
     // The panel brightens a little in a spot at frame 12 (no text: too faint for ink, and
     // the fake reads only bright blocks);

@@ -82,6 +82,10 @@ interface ExamState {
    * has not answered).
    */
   unconfirmed: MaskBox[];
+  /** File mode: the held frames went out (the first keyframes have answered). */
+  released: boolean;
+  /** File mode: the first frame, read as it is while the following frames are held. */
+  lookAhead: FrameEvent | undefined;
 }
 
 /** What a keyframe found, before it is merged with the boxes that stay. */
@@ -131,7 +135,14 @@ export class TextRemover {
     }
     const state = this.stateFor(event);
     const changed = state.tracker.update(event.pixels);
-    if (!state.mask) {
+    if (!state.released) {
+      // Look ahead: the first frame is read as it is, and the last held frame once the
+      // tracker can tell static from moving; every held frame gets both readings, so text
+      // shown only in the first frames is covered too.
+      if (state.tracker.frames === 1 && this.options.warmupFrames > 1) {
+        await this.runKeyframe(state, event);
+        state.lookAhead = event;
+      }
       this.held.push(event);
       this.heldFrame = event;
       if (state.tracker.frames < this.options.warmupFrames) return [];
@@ -172,7 +183,8 @@ export class TextRemover {
     this.heldFrame = undefined;
     if (!frame) return held;
     const state = this.stateFor(frame);
-    await this.runKeyframe(state, frame);
+    if (frame !== state.lookAhead) await this.runKeyframe(state, frame);
+    state.released = true;
     return held.map((e) => (e.kind === 'frame' ? this.remove(state, e) : e));
   }
 
@@ -225,6 +237,8 @@ export class TextRemover {
         readInk: new Set(),
         pending: undefined,
         unconfirmed: [],
+        released: false,
+        lookAhead: undefined,
       };
     }
     return this.exam;
@@ -382,11 +396,19 @@ export class TextRemover {
     state.unconfirmed = [];
   }
 
-  /** Overlay changes since the last keyframe, padded like word boxes, inside the OCR area. */
+  /**
+   * Overlay changes since the last keyframe, padded like word boxes, inside the OCR area.
+   * Once the tracker can tell, a change that lies mostly among moving cells is the image
+   * (tissue moving for the first time), not the overlay, and is left out.
+   */
   private changedBoxes(state: ExamState, frame: FrameEvent): MaskBox[] {
+    const tracker = state.tracker;
+    const changed = tracker.changedSinceKeyframe();
+    if (!changed.length) return [];
     const area = this.ocrArea(frame);
-    return state.tracker
-      .changedSinceKeyframe()
+    const moving = tracker.mature(Math.min(this.options.warmupFrames, LIVE_FIRST_AFTER)) ? tracker.movingMap() : undefined;
+    return changed
+      .filter((b) => !moving || tracker.staticFraction(b, moving) >= 0.5)
       .map((b) => clipBox(padBox({ ...b, confidence: 0 }, this.options.padding), area))
       .filter((b) => b.width > 0 && b.height > 0);
   }

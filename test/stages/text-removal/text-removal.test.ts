@@ -225,15 +225,17 @@ describe('text-removal stage', () => {
   });
 
   it('once motion tells static from moving, OCR reads a mosaic of tiles around static ink, and nothing when every cluster is covered', async () => {
-    const frames = Array.from({ length: 14 }, (_, i) => textFrame(i));
+    // The text shows from frame 1 on: the look-ahead read of frame 0 (the whole frame) finds none.
+    const frames = Array.from({ length: 14 }, (_, i) => textFrame(i, 'exam-1', i >= 1));
     const tiles = fakeEngine();
     await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0 }), testContext(), () => tiles.engine));
-    // Keyframes at frames 3 and 9; at 9 the only cluster lies inside the mask already.
-    expect(tiles.calls).toHaveLength(1);
-    expect((tiles.calls[0] as OcrMosaic).tiles.map((t) => t.area)).toEqual([{ x: 0, y: 0, width: 30, height: 20 }]);
+    // Keyframes at frames 0 (look-ahead), 3 and 9; at 9 the only cluster lies inside the mask already.
+    expect(tiles.calls).toHaveLength(2);
+    expect(tiles.calls[0]!.area).toEqual({ x: 0, y: 0, width: 64, height: 48 });
+    expect((tiles.calls[1] as OcrMosaic).tiles.map((t) => t.area)).toEqual([{ x: 0, y: 0, width: 30, height: 20 }]);
     const whole = fakeEngine();
     await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0, ocrScope: 'area' }), testContext(), () => whole.engine));
-    expect(whole.calls.map((c) => c.area)).toEqual([0, 1].map(() => ({ x: 0, y: 0, width: 64, height: 48 })));
+    expect(whole.calls.map((c) => c.area)).toEqual([0, 1, 2].map(() => ({ x: 0, y: 0, width: 64, height: 48 })));
   });
 
   it('file input: periodic keyframes run in the background and apply keyframeDelay frames later, whatever the OCR timing', async () => {
