@@ -35,8 +35,9 @@ export async function decodeJpegLs(
       colorSpace: 'declared',
     };
   } catch (err) {
-    throw new InputError(`${uri}: frame ${frameIndex}: corrupt JPEG-LS codestream: ${codecErrorMessage(err, codec)}`, {
+    throw new InputError(`${uri}: frame ${frameIndex}: cannot decode the JPEG-LS codestream: ${codecErrorMessage(err, codec) ?? 'CharLS refused it without saying why'}`, {
       scope: 'dicom',
+      hint: 'the file is damaged or was cut short',
       cause: err,
     });
   }

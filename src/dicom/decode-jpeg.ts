@@ -6,6 +6,7 @@
 import { InputError, UnsupportedError } from '../errors.js';
 import type { DecodedPixels } from './types.js';
 import { codecErrorMessage, lazyWasmCodec, samplesFromBytes } from './load-wasm-codec.js';
+import { jpegDamage, readJpegStructure } from './jpeg-structure.js';
 import type { EmscriptenCodecFactory } from './wasm-codec-types.js';
 
 const loadCodec = lazyWasmCodec(
@@ -38,27 +39,29 @@ export async function decodeJpeg(frame: Uint8Array, frameIndex: number, uri: str
       colorSpace: info.componentCount === 3 ? 'rgb' : 'declared',
     };
   } catch (err) {
-    throw new InputError(`${uri}: frame ${frameIndex}: corrupt JPEG: ${codecErrorMessage(err, codec)}`, {
+    throw new InputError(`${uri}: frame ${frameIndex}: cannot decode the JPEG data: ${jpegFailure(frame, codecErrorMessage(err, codec))}`, {
       scope: 'dicom',
+      hint: 'the file is damaged or was cut short',
       cause: err,
     });
   }
 }
 
+/**
+ * Why libjpeg-turbo refused a frame, in words: a structural problem found by walking the
+ * markers when there is one, else what the codec wrapper said (it reports only the step
+ * that failed, not libjpeg's reason).
+ */
+function jpegFailure(frame: Uint8Array, codecText: string | undefined): string {
+  const damage = jpegDamage(readJpegStructure(frame), frame.length);
+  if (damage) return damage;
+  const text = (codecText ?? '').replace(/^~+/, '');
+  if (/reading header/i.test(text)) return 'libjpeg-turbo could not read its header (the tables or frame header are damaged)';
+  if (/decompressing/i.test(text)) return 'the compressed image data is damaged (libjpeg-turbo stopped while decompressing it)';
+  return text ? `libjpeg-turbo: ${text}` : 'libjpeg-turbo refused it without saying why';
+}
+
 /** Sample precision from the first SOF marker, if the header can be walked. */
 export function jpegPrecision(bytes: Uint8Array): number | undefined {
-  let i = 2;
-  while (i + 4 < bytes.length) {
-    if (bytes[i] !== 0xff) return undefined;
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return bytes[i + 4];
-    if (marker === 0xda) return undefined;
-    i += 2 + ((bytes[i + 2] << 8) | bytes[i + 3]);
-  }
-  return undefined;
+  return readJpegStructure(bytes).frame?.precision;
 }

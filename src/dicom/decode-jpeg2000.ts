@@ -46,8 +46,9 @@ export async function decodeJpeg2000(
       colorSpace: info.componentCount === 3 && (photometric === 'YBR_RCT' || photometric === 'YBR_ICT') ? 'rgb' : 'declared',
     };
   } catch (err) {
-    throw new InputError(`${uri}: frame ${frameIndex}: corrupt JPEG 2000 codestream: ${codecErrorMessage(err, codec)}`, {
+    throw new InputError(`${uri}: frame ${frameIndex}: cannot decode the JPEG 2000 codestream: ${codecErrorMessage(err, codec) ?? 'OpenJPEG refused it without saying why'}`, {
       scope: 'dicom',
+      hint: 'the file is damaged or was cut short',
       cause: err,
     });
   }
