@@ -57,6 +57,13 @@ export interface BatchOptions {
    * an ordinary run.
    */
   shareInference?: boolean;
+  /**
+   * Which exams run in a child process of their own with a memory limit (process-exam.ts):
+   * `suspects` (default) the ones an earlier run was cut short on, `every` all, `none` none.
+   */
+  isolate?: 'none' | 'suspects' | 'every';
+  /** Memory limit of an isolated exam's process, MiB (default 4096). */
+  examMemoryMb?: number;
 }
 
 export interface BatchSummary {
@@ -133,6 +140,12 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
           clock,
           dicomwebHeaders: o.dicomwebHeaders,
           inference,
+          isolate: o.isolate,
+          examMemoryMb: o.examMemoryMb,
+          onFrames: (n) => {
+            frames += n;
+            progress.addFrames(n);
+          },
           onStart: (d) => {
             started = true;
             progress.examStarted();

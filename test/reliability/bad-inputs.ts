@@ -162,3 +162,22 @@ function le32(v: number): Uint8Array {
 function ascii(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
+
+/**
+ * A valid single-frame native DICOM of `rows` x `columns` RGB built on a fixture's
+ * header (explicit VR little endian), its pixels a gradient: a real file that simply
+ * needs a lot of memory to decode.
+ */
+export function largeNativeDicom(rows: number, columns: number): Uint8Array {
+  let bytes = readFixture('dicom/us_ge_logiq700_rgb_uncompressed.dcm');
+  bytes = withUint16(withUint16(bytes, 'x00280010', rows), 'x00280011', columns);
+  const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+  const pixel = ds.elements.x7fe00010!;
+  const length = rows * columns * 3;
+  const head = bytes.subarray(0, pixel.dataOffset);
+  const out = new Uint8Array(head.length + length);
+  out.set(head);
+  new DataView(out.buffer).setUint32(pixel.dataOffset - 4, length, true);
+  for (let i = 0; i < length; i += 4096) out[head.length + i] = (i >> 12) & 0xff;
+  return out;
+}
