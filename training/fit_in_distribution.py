@@ -26,7 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from typing import Dict, List, Optional, Tuple
 
@@ -152,35 +154,56 @@ def add_score(model: onnx.ModelProto, stats: Dict[str, np.ndarray], meta: dict) 
 # features from the data set (torch, the same weights as the ONNX window model)
 
 
-def window_features(model, split, ends: np.ndarray, norm: dict, batch: int = 32) -> np.ndarray:
-    """Pooled landmark + vein features [N, 256] of the windows ending at `ends`."""
-    import torch
-
-    got: Dict[str, torch.Tensor] = {}
-    hooks = [model.heads[t].fc.register_forward_hook(lambda _m, inp, _o, t=t: got.__setitem__(t, inp[0]))
-             for t in ("landmark", "vein")]
-    out = []
-    scale, mean, std = float(norm["scale"]), float(norm["mean"]), float(norm["std"])
-    try:
-        with torch.no_grad():
-            for i in range(0, len(ends), batch):
-                e = torch.from_numpy(ends[i:i + batch])
-                x = ((split.windows(e).float() * scale - mean) / std).unsqueeze(1)
-                model(x)
-                out.append(torch.cat([got["landmark"], got["vein"]], dim=1).numpy())
-    finally:
-        for h in hooks:
-            h.remove()
-    return np.concatenate(out) if out else np.zeros((0, 256), np.float32)
+def feature_model(model_path: str, out_path: str) -> None:
+    """The window model with one more output, `features` [batch, 256] (the pooled landmark + vein features)."""
+    m = onnx.load(model_path)
+    strip_score(m)
+    lm, vn = pooled_features(m.graph)
+    m.graph.node.append(helper.make_node("Concat", [lm, vn], ["features"], name=PREFIX + "features_out", axis=1))
+    m.graph.output.append(helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", 256]))
+    onnx.save(m, out_path)
 
 
-def sample_ends(split, limit: int, rng: np.random.Generator) -> np.ndarray:
-    """At most `limit` window ends with a landmark label, spread evenly over the split."""
-    ends = split.ends.numpy()
-    ends = ends[split.landmark.numpy()[ends] >= 0]
-    if len(ends) <= limit:
-        return ends
-    return np.sort(rng.choice(ends, size=limit, replace=False))
+def window_features(feature_onnx: str, root: str, index: dict, split: str, ends_by_exam, norm: dict,
+                    work: str, threads: int) -> np.ndarray:
+    """Pooled features [N, 256] of the chosen windows, through onnxruntime-node (training/window_features.ts)."""
+    items = [[os.path.join(os.path.abspath(root), ex["file"]), int(e)]
+             for ex in index["exams"] if ex["split"] == split for e in ends_by_exam.get(ex["examId"], [])]
+    if not items:
+        return np.zeros((0, 256), np.float32)
+    job = os.path.join(work, f"{split}.job.json")
+    out = os.path.join(work, f"{split}.f32")
+    with open(job, "w") as fh:
+        json.dump({"model": feature_onnx, "normalization": norm, "frames": 9, "items": items, "out": out,
+                   "threads": threads}, fh)
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["node", "--import", "tsx", os.path.join(repo, "training", "window_features.ts"), job],
+                   cwd=repo, check=True)
+    return np.fromfile(out, dtype="<f4").reshape(len(items), -1)
+
+
+def choose_windows(index: dict, split: str, limit: int, rng: np.random.Generator) -> Dict[str, np.ndarray]:
+    """At most `limit` windows (newest-frame indices per exam) with a landmark label, drawn evenly."""
+    pool = []
+    for ex in index["exams"]:
+        if ex["split"] != split:
+            continue
+        lm = np.asarray(ex["landmark"])
+        for e in range(8, int(ex["frames"])):
+            if lm[e] >= 0:
+                pool.append((ex["examId"], e, int(lm[e])))
+    if len(pool) > limit:
+        pick = np.sort(rng.choice(len(pool), size=limit, replace=False))
+        pool = [pool[i] for i in pick]
+    by_exam: Dict[str, list] = {}
+    for exam_id, e, _ in pool:
+        by_exam.setdefault(exam_id, []).append(e)
+    return {k: np.asarray(v) for k, v in by_exam.items()}
+
+
+def labels_of(index: dict, split: str, ends_by_exam) -> np.ndarray:
+    return np.asarray([int(ex["landmark"][e]) for ex in index["exams"] if ex["split"] == split
+                       for e in ends_by_exam.get(ex["examId"], [])])
 
 
 def form_paths(model_path: str) -> Dict[str, str]:
@@ -231,7 +254,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True, help="the ONNX window model (its .streaming/.gradcam forms beside it are rewritten too)")
     ap.add_argument("--data", required=True, help="a dataset sink folder (index.json + frames/) with train/val/test splits")
-    ap.add_argument("--fit-windows", type=int, default=1500, help="windows of the train split used for the fit (sampled evenly)")
+    ap.add_argument("--fit-windows", type=int, default=2000, help="windows of the train split used for the fit (sampled evenly)")
     ap.add_argument("--heldout-windows", type=int, default=1200, help="windows of the val (threshold) and test (report) splits each")
     ap.add_argument("--percentile", type=float, default=99.5, help="threshold = this percentile of the val split's scores")
     ap.add_argument("--shrinkage", type=float, default=0.01, help="covariance + shrinkage * mean variance * I")
@@ -241,7 +264,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
     a = ap.parse_args(argv)
 
     import torch
-    from autodvt.data import data_fingerprint, load_index, load_split
+    from autodvt.data import data_fingerprint, load_index
     from autodvt.gradcam import load_onnx_model
 
     torch.set_num_threads(a.threads)
@@ -252,13 +275,16 @@ def main(argv: Optional[List[str]] = None) -> dict:
     rng = np.random.default_rng(a.seed)
     result: Dict[str, dict] = {}
     feats: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}
-    for split_name, limit in (("train", a.fit_windows), ("val", a.heldout_windows), ("test", a.heldout_windows)):
-        split = load_split(a.data, split_name, index)
-        ends = sample_ends(split, limit, rng)
-        f = window_features(model, split, ends, norm)
-        feats[split_name] = (f, split.landmark.numpy()[ends])
-        result[split_name] = {"exams": len(split.exam_ids), "windows": int(len(ends))}
-        print(f"{split_name}: {len(split.exam_ids)} exams, {len(ends)} windows, {time.time() - t0:.0f} s", flush=True)
+    with tempfile.TemporaryDirectory() as work:
+        fm = os.path.join(work, "features.onnx")
+        feature_model(a.model, fm)
+        for split_name, limit in (("train", a.fit_windows), ("val", a.heldout_windows), ("test", a.heldout_windows)):
+            chosen = choose_windows(index, split_name, limit, rng)
+            f = window_features(fm, a.data, index, split_name, chosen, norm, work, a.threads)
+            feats[split_name] = (f, labels_of(index, split_name, chosen))
+            exams = sum(1 for ex in index["exams"] if ex["split"] == split_name)
+            result[split_name] = {"exams": exams, "windows": int(len(f))}
+            print(f"{split_name}: {exams} exams, {len(f)} windows, {time.time() - t0:.0f} s", flush=True)
     if len(feats["val"][0]) == 0:
         raise SystemExit("the data set has no val split: the threshold is set on held-out subjects")
     stats = fit_statistics(*feats["train"], shrinkage=a.shrinkage)

@@ -39,7 +39,7 @@ class StatisticsTest(unittest.TestCase):
         self.assertGreater(got[1], 20.0)  # far from every class
 
     def test_a_class_without_windows_is_refused_with_a_message(self):
-        with self.assertRaisesRegex(ValueError, "class 2 has 0 fitting windows"):
+        with self.assertRaisesRegex(ValueError, "class 1 has 0 fitting windows"):
             fit_statistics(np.zeros((10, 3)), np.zeros(10, int))
 
 

@@ -25,9 +25,11 @@ export function inDistributionOf(info: Pick<ModelInfo, 'inDistribution'>, score:
 }
 
 /** True when two frames are byte-identical (a frozen or duplicated frame). */
-export function sameFrame(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+export function sameFrame(a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
-  return Buffer.compare(a, b) === 0;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Flags read from a frame's meta: no B-mode region known, colour flow filling it. */
