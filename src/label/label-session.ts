@@ -132,14 +132,18 @@ export class LabelSession {
 
   /**
    * Prepare every loop not scored yet, one at a time, to learn the model's
-   * uncertainty (frames are not kept unless the page has the loop open).
+   * uncertainty (frames are kept only while fewer than `keepPrepared` loops are).
    */
   async scoreAll(signal: AbortSignal, onError?: (loop: LabelLoop, message: string) => void): Promise<void> {
     for (const loop of this.options.loops) {
       if (signal.aborted) return;
       if (this.uncertainty.has(loop.id)) continue;
       try {
-        await (this.prepared.get(loop.id) ?? this.prepare(loop));
+        const cached = this.prepared.get(loop.id);
+        const ready = cached ?? this.prepare(loop);
+        await ready;
+        // Keep the frames while there is room: the page is likely to open this loop soon.
+        if (!cached && !this.prepared.has(loop.id) && this.prepared.size < (this.options.keepPrepared ?? 4)) this.prepared.set(loop.id, ready);
       } catch (err) {
         if (!signal.aborted) onError?.(loop, err instanceof Error ? err.message : String(err));
       }

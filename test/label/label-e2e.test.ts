@@ -4,7 +4,7 @@
  * are marked with key presses, one is edited on the timeline, undone and redone;
  * after a reload the page and the sidecar hold exactly what was entered. A second
  * tab on a stale revision is refused and told so; a page of another origin reads
- * and changes nothing. AUTODVT_UPDATE_DOCS=1 keeps the screenshot at docs/label.png.
+ * and changes nothing; accepting the shipped model's pre-labels fills only the gaps. AUTODVT_UPDATE_DOCS=1 keeps the screenshot at docs/label.png.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLabelling, type Labelling } from '../../src/label/index.js';
 import { readLabelsSidecar, sidecarPathFor } from '../../src/labels/index.js';
+import { framesFromSidecar } from '../../src/label/loop-labels-store.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.AUTODVT_CHROMIUM ?? '/usr/bin/chromium';
@@ -172,6 +173,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
     // (A no-cors POST may or may not leave the browser; either way it must change nothing.)
     expect(report).toMatchObject({ listWithToken: 'refused', listNoToken: 'refused', frameWithToken: 'refused', changeJson: 'refused' });
     expect(fs.readFileSync(sidecarPathFor(media), 'utf8')).toBe(afterFirstTab);
+
+    // Accept the model's pre-labels: they fill the vein track where nothing was marked
+    // (frames with a complete window, 8-29), and leave every label entered above alone.
+    const before = framesFromSidecar(await readLabelsSidecar(sidecarPathFor(media)), 30);
+    await press(page, 'a');
+    await revision(page, 9);
+    const after = framesFromSidecar(await readLabelsSidecar(sidecarPathFor(media)), 30);
+    after.forEach((label, i) => {
+      if (before[i]!.unusable || before[i]!.open !== undefined || i < 8) expect(label, `frame ${i}`).toEqual(before[i]);
+      else expect(label, `frame ${i}`).toEqual({ ...before[i], open: expect.any(Boolean) });
+    });
 
     expect(errors).toEqual([]);
   }, 240_000);
