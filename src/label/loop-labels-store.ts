@@ -47,16 +47,13 @@ export function framesFromSidecar(sidecar: LabelsSidecar | undefined, frameCount
   if (!sidecar) return out;
   for (const seg of sidecar.segments ?? []) {
     const { start, end, ...label } = seg;
-    for (let i = start; i <= Math.min(end, frameCount - 1); i++) out[i] = fromSidecarLabel(label);
+    // toSidecarLabel keeps only the fields that are set: the same shape both ways.
+    for (let i = start; i <= Math.min(end, frameCount - 1); i++) out[i] = toSidecarLabel(label);
   }
   (sidecar.frames ?? []).forEach((label, i) => {
-    if (label && i < frameCount) out[i] = fromSidecarLabel(label);
+    if (label && i < frameCount) out[i] = toSidecarLabel(label);
   });
   return out;
-}
-
-function fromSidecarLabel(label: { landmark?: LoopFrameLabel['landmark']; open?: boolean; thrombus?: boolean; unusable?: true }): LoopFrameLabel {
-  return toSidecarLabel(label);
 }
 
 async function readIfPresent(file: string): Promise<LabelsSidecar | undefined> {
