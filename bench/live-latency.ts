@@ -17,7 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
-import { LatencyHistogram } from '../src/live/latency-histogram.js';
+import { LatencyHistogram } from '../src/runner/latency-histogram.js';
 import { runPipeline } from '../src/pipeline.js';
 import { findUnit } from '../src/registry.js';
 import type { MetricsEvent } from '../src/events.js';

@@ -9,20 +9,19 @@
  * flushed. An error anywhere stops the source, lets every sink flush what it has,
  * then rejects with the error (tagged with the unit that raised it).
  */
-import { connectable, finalize, merge, Observable, Subject, tap, type OperatorFunction } from 'rxjs';
+import { connectable, merge, Subject, tap } from 'rxjs';
 import { checkContext } from './config/check-context.js';
-import { systemClock, silentLogger, unlimitedFlow, type BuildContext, type Clock, type FlowControl, type Logger, type TextOut } from './context.js';
+import { systemClock, type Clock, type Logger, type TextOut } from './context.js';
 import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './errors.js';
-import { InFlightGate } from './in-flight-gate.js';
-import { flowProblems, isLiveSource, resolveFlow } from './live/flow-policy.js';
-import { LiveMetrics } from './live/live-metrics.js';
-import { resultKindOf } from './config/event-flow.js';
-import { liveQueue, newLiveQueueStats } from './live/live-queue.js';
-import { findUnit } from './registry.js';
-import type { PipelineConfig, UnitConfig } from './config/pipeline-schema.js';
+import { buildUnits } from './runner/build-units.js';
+import { flowProblems } from './runner/flow-policy.js';
+import { RunFlow } from './runner/run-flow.js';
+import { makeContextFactory } from './runner/unit-context.js';
+import type { PipelineConfig } from './config/pipeline-schema.js';
 import type { MetricsEvent, PipelineEvent, WarningEvent } from './events.js';
 import type { SharedInference } from './model/shared-inference.js';
-import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from './unit.js';
+
+export { makeContextFactory };
 
 export interface RunOptions {
   baseDir: string;
@@ -58,40 +57,6 @@ export interface RunResult {
   metrics?: MetricsEvent;
 }
 
-export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {
-  warnings?: { next(event: WarningEvent): void };
-  flow?: FlowControl;
-  frameDropped?: (seq: number) => void;
-  signal: AbortSignal;
-}) {
-  const clock = options.clock ?? systemClock;
-  const live = isLiveSource(config.source);
-  return (unitPath: string, unitType: string): BuildContext => ({
-    unitPath,
-    unitType,
-    baseDir: options.baseDir,
-    pipelineFile: options.pipelineFile,
-    clock,
-    seed: config.seed,
-    logger: options.logger ?? silentLogger,
-    signal: extra.signal,
-    live,
-    stdout: options.stdout ?? process.stdout,
-    stderr: options.stderr ?? process.stderr,
-    flow: extra.flow ?? { ready: () => undefined },
-    stdin: options.stdin,
-    inference: options.inference,
-    warn(message, more) {
-      extra.warnings?.next({ kind: 'warning', atMs: clock.now(), scope: `${kindOf(unitPath)}:${unitType}`, message, ...more });
-    },
-    frameDropped: (seq) => extra.frameDropped?.(seq),
-  });
-}
-
-function kindOf(unitPath: string): UnitKind {
-  return unitPath.startsWith('source') ? 'source' : unitPath.startsWith('stages') ? 'stage' : 'sink';
-}
-
 /** Phase 2 on its own (for `autodvt validate`). */
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
@@ -112,13 +77,13 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // Warnings and metrics: events that do not come from the source, merged in before the sinks.
   const side = new Subject<PipelineEvent>();
-  const flow = resolveFlow(config);
-  const gate = new InFlightGate(flow.maxInFlight);
-  // block: a file source waits for the gate; live policies: the source never waits, the live queue does.
+  const flowWarn = (message: string, more?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>) =>
+    side.next({ kind: 'warning', atMs: clock.now(), scope: 'pipeline:flow', message, ...more });
+  const flow = new RunFlow(config, clock, side, flowWarn);
   const contextFor = makeContextFactory(config, options, {
     warnings: side,
-    flow: flow.policy === 'block' ? gate : unlimitedFlow,
-    frameDropped: (seq) => gate.dropped(seq),
+    flow: flow.sourceFlow,
+    frameDropped: (seq) => flow.gate.dropped(seq),
     signal: abort.signal,
   });
 
@@ -129,93 +94,23 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     configWarnings = problems;
   }
 
-  // Build every unit (heavy modules load here, before any frame flows).
-  const build = async <T>(kind: UnitKind, unit: UnitConfig, unitPath: string): Promise<T> => {
-    const spec = findUnit(kind, unit.type) as SourceSpec | StageSpec | SinkSpec;
-    try {
-      return (await spec.build(unit as never, contextFor(unitPath, unit.type))) as T;
-    } catch (err) {
-      throw tagError(err, `${kind}:${unit.type}`);
-    }
-  };
-  const source$ = await build<Observable<PipelineEvent>>('source', config.source, 'source');
-  const stageOps: OperatorFunction<PipelineEvent, PipelineEvent>[] = [];
-  for (const [i, stage] of config.stages.entries()) {
-    const op = await build<OperatorFunction<PipelineEvent, PipelineEvent>>('stage', stage, `stages[${i}]`);
-    stageOps.push(tagErrors(op, `stage:${stage.type}`));
-  }
-  const sinkOps: OperatorFunction<PipelineEvent, unknown>[] = [];
-  for (const [i, sink] of config.sinks.entries()) sinkOps.push(await build('sink', sink, `sinks[${i}]`));
+  const { source$, stageOps, sinkOps } = await buildUnits(config, contextFor);
 
   let frames = 0;
   let events = 0;
   let warningCount = 0;
   const started = clock.monotonic();
-  const flowWarn = (message: string, more?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>) =>
-    side.next({ kind: 'warning', atMs: clock.now(), scope: 'pipeline:flow', message, ...more });
-  const queueStats = flow.policy === 'block' ? undefined : newLiveQueueStats();
-  const metrics =
-    flow.metricsIntervalMs === undefined
-      ? undefined
-      : new LiveMetrics({
-          clock,
-          resultKind: resultKindOf(config.stages),
-          stageIds: stageIdsOf(config.stages),
-          queue: queueStats,
-          latencyBudgetMs: flow.latencyBudgetMs,
-          warn: flowWarn,
-        });
-  let finalMetrics: MetricsEvent | undefined;
-  let head$ = source$;
-  if (metrics) head$ = head$.pipe(tap((e) => metrics.fromSource(e)));
-  if (queueStats && flow.policy !== 'block') {
-    head$ = head$.pipe(liveQueue({ policy: flow.policy, capacity: flow.queue, room: gate, stats: queueStats, clock, warn: flowWarn }));
-  }
-  head$ = head$.pipe(
-    tap((e) => {
-      if (e.kind !== 'frame') return;
-      gate.entered(e.seq);
-      metrics?.intoStages(e);
-    }),
-  );
-  let stopMetrics: (() => void) | undefined;
-  if (metrics && flow.metricsIntervalMs) {
-    stopMetrics = clock.every(flow.metricsIntervalMs, () => side.next(metrics.snapshot()));
-  }
-  const staged$ = stageOps
-    .reduce<Observable<PipelineEvent>>((obs, op, i) => {
-      if (!metrics) return obs.pipe(op);
-      const timer = metrics.stages[i]!;
-      return obs.pipe(
-        tap((e) => timer.before(e)),
-        op,
-        tap((e) => timer.after(e)),
-      );
-    }, head$)
-    .pipe(
-      finalize(() => {
-        stopMetrics?.();
-        if (metrics) {
-          metrics.finish();
-          finalMetrics = metrics.snapshot(true);
-          side.next(finalMetrics);
-        }
-        side.complete();
-      }),
-    );
-  const all$ = merge(staged$, side).pipe(
+  const all$ = merge(flow.aroundStages(flow.fromSource(source$), stageOps), side).pipe(
     tap((e) => {
       events++;
-      if (e.kind === 'frame') {
-        frames++;
-        gate.left(e.seq);
-      } else if (e.kind === 'warning') warningCount++;
-      metrics?.atSinks(e);
+      if (e.kind === 'frame') frames++;
+      else if (e.kind === 'warning') warningCount++;
+      flow.atSinks(e);
       options.tap?.(e);
     }),
   );
+  // Every sink sees every event: one subscription upstream, fanned out.
   const shared = connectable(all$, { connector: () => new Subject<PipelineEvent>(), resetOnDisconnect: false });
-
   const sinkErrors: unknown[] = [];
   const sinkDone = sinkOps.map(
     (op, i) =>
@@ -225,7 +120,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
           error: (err) => {
             sinkErrors.push(tagError(err, `sink:${config.sinks[i]!.type}`));
             abort.abort(); // stop the source; the other sinks flush and complete
-            gate.release();
+            flow.gate.release();
             resolve();
           },
         });
@@ -236,7 +131,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     await Promise.all(sinkDone);
   } finally {
     connection.unsubscribe();
-    gate.release();
+    flow.gate.release();
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   // The upstream error (if any) reached every sink; report the first one once.
@@ -247,42 +142,9 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     warnings: warningCount,
     durationMs: clock.monotonic() - started,
     configWarnings,
-    dropped: metrics?.dropped ?? queueStats?.dropped ?? 0,
-    metrics: finalMetrics,
+    dropped: flow.dropped,
+    metrics: flow.lastMetrics,
   };
-}
-
-/** Stage names for metrics counters: the stage's `id`, else its type (numbered when a type repeats). */
-function stageIdsOf(stages: UnitConfig[]): string[] {
-  return stages.map((s, i) => {
-    const id = s.id ?? s.type;
-    return stages.some((o, j) => j !== i && (o.id ?? o.type) === id) ? `${id}#${i}` : id;
-  });
-}
-
-function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: string): OperatorFunction<PipelineEvent, PipelineEvent> {
-  return (source) =>
-    new Observable<PipelineEvent>((subscriber) => {
-      // Errors raised upstream keep their own scope; errors raised by this stage get its scope.
-      let upstreamFailed = false;
-      const sub = op(
-        new Observable<PipelineEvent>((inner) =>
-          source.subscribe({
-            next: (e) => inner.next(e),
-            error: (err) => {
-              upstreamFailed = true;
-              inner.error(err);
-            },
-            complete: () => inner.complete(),
-          }),
-        ),
-      ).subscribe({
-        next: (e) => subscriber.next(e),
-        error: (err) => subscriber.error(upstreamFailed ? err : tagError(err, scope)),
-        complete: () => subscriber.complete(),
-      });
-      return () => sub.unsubscribe();
-    });
 }
 
 export { AutodvtError };

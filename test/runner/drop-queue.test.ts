@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DropQueue } from '../../src/live/drop-queue.js';
+import { DropQueue } from '../../src/runner/drop-queue.js';
 import type { FrameEvent, PipelineEvent } from '../../src/events.js';
 import { frameEvent } from './events.js';
 

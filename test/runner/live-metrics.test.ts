@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LiveMetrics } from '../../src/live/live-metrics.js';
-import { newLiveQueueStats } from '../../src/live/live-queue.js';
+import { LiveMetrics } from '../../src/runner/live-metrics.js';
+import { newLiveQueueStats } from '../../src/runner/live-queue.js';
 import type { PipelineEvent, PredictionEvent } from '../../src/events.js';
 import { frameEvent } from './events.js';
 import { systemClock } from '../../src/context.js';

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { liveQueue, newLiveQueueStats } from '../../src/live/live-queue.js';
+import { liveQueue, newLiveQueueStats } from '../../src/runner/live-queue.js';
 import { systemClock } from '../../src/context.js';
 import type { FlowControl } from '../../src/context.js';
 import type { PipelineEvent } from '../../src/events.js';

@@ -1,0 +1,64 @@
+/**
+ * Build every unit of a validated pipeline, in stream order, before any frame flows
+ * (heavy modules load here). A unit whose build fails, or a stage that fails while
+ * running, reports the error tagged with its own scope (`[stage:resize] ...`); an
+ * error that merely passes through a stage keeps the scope of the unit that raised it.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import { tagError } from '../errors.js';
+import { findUnit } from '../registry.js';
+import type { BuildContext } from '../context.js';
+import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
+import type { PipelineEvent } from '../events.js';
+import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from '../unit.js';
+
+export interface BuiltUnits {
+  source$: Observable<PipelineEvent>;
+  stageOps: OperatorFunction<PipelineEvent, PipelineEvent>[];
+  sinkOps: OperatorFunction<PipelineEvent, unknown>[];
+}
+
+export async function buildUnits(config: PipelineConfig, contextFor: (unitPath: string, unitType: string) => BuildContext): Promise<BuiltUnits> {
+  const build = async <T>(kind: UnitKind, unit: UnitConfig, unitPath: string): Promise<T> => {
+    const spec = findUnit(kind, unit.type) as SourceSpec | StageSpec | SinkSpec;
+    try {
+      return (await spec.build(unit as never, contextFor(unitPath, unit.type))) as T;
+    } catch (err) {
+      throw tagError(err, `${kind}:${unit.type}`);
+    }
+  };
+  const source$ = await build<Observable<PipelineEvent>>('source', config.source, 'source');
+  const stageOps: OperatorFunction<PipelineEvent, PipelineEvent>[] = [];
+  for (const [i, stage] of config.stages.entries()) {
+    const op = await build<OperatorFunction<PipelineEvent, PipelineEvent>>('stage', stage, `stages[${i}]`);
+    stageOps.push(tagErrors(op, `stage:${stage.type}`));
+  }
+  const sinkOps: OperatorFunction<PipelineEvent, unknown>[] = [];
+  for (const [i, sink] of config.sinks.entries()) sinkOps.push(await build('sink', sink, `sinks[${i}]`));
+  return { source$, stageOps, sinkOps };
+}
+
+function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: string): OperatorFunction<PipelineEvent, PipelineEvent> {
+  return (source) =>
+    new Observable<PipelineEvent>((subscriber) => {
+      // Errors raised upstream keep their own scope; errors raised by this stage get its scope.
+      let upstreamFailed = false;
+      const sub = op(
+        new Observable<PipelineEvent>((inner) =>
+          source.subscribe({
+            next: (e) => inner.next(e),
+            error: (err) => {
+              upstreamFailed = true;
+              inner.error(err);
+            },
+            complete: () => inner.complete(),
+          }),
+        ),
+      ).subscribe({
+        next: (e) => subscriber.next(e),
+        error: (err) => subscriber.error(upstreamFailed ? err : tagError(err, scope)),
+        complete: () => subscriber.complete(),
+      });
+      return () => sub.unsubscribe();
+    });
+}
