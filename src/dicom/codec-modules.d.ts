@@ -19,6 +19,12 @@ declare module 'jpeg-lossless-decoder-js' {
     precision: number;
     xDim: number;
     yDim: number;
+    /** Where the next sample goes: after a whole frame, xLoc 0 and yLoc yDim. */
+    xLoc: number;
+    yLoc: number;
+    /** Set when a marker was met inside the entropy-coded data (see jpeg-lossless-marker-fix.ts). */
+    markerIndex: number;
+    stream: { index: number; buffer: Uint8Array } | null;
     decode(buffer: ArrayBuffer, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
   }
 }

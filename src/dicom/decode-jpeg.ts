@@ -18,9 +18,9 @@ const loadCodec = lazyWasmCodec(
 export async function decodeJpeg(frame: Uint8Array, frameIndex: number, uri: string): Promise<DecodedPixels> {
   const precision = jpegPrecision(frame);
   if (precision !== undefined && precision > 8) {
-    throw new UnsupportedError(`${precision}-bit JPEG Extended (Process 4) in frame ${frameIndex}`, {
+    throw new UnsupportedError(`${precision}-bit JPEG Extended (Process 4) in ${uri}, frame ${frameIndex}`, {
       scope: 'dicom',
-      hint: `${uri}: transcode it, e.g. with dcmtk: dcmdjpeg in.dcm out.dcm`,
+      hint: 'transcode it, e.g. with dcmtk: dcmdjpeg in.dcm out.dcm',
     });
   }
   const codec = await loadCodec();

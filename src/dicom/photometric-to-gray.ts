@@ -25,9 +25,9 @@ export function checkPhotometric(pm: PixelModule, uri: string): void {
     (pm.samplesPerPixel === 1 && GRAY_PHOTOMETRICS.includes(pm.photometric)) ||
     (pm.samplesPerPixel === 3 && COLOR_PHOTOMETRICS.includes(pm.photometric));
   if (!ok) {
-    throw new UnsupportedError(`Photometric Interpretation ${pm.photometric} with ${pm.samplesPerPixel} samples per pixel`, {
+    throw new UnsupportedError(`Photometric Interpretation ${pm.photometric} with ${pm.samplesPerPixel} samples per pixel (${uri})`, {
       scope: 'dicom',
-      hint: uri,
+      hint: 'gray (MONOCHROME1/2, PALETTE COLOR) with 1 sample, or RGB/YBR with 3, can be decoded',
     });
   }
 }

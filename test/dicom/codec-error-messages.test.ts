@@ -1,18 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { decodeJpeg } from '../../src/dicom/decode-jpeg.js';
 import { decodeJpegLs } from '../../src/dicom/decode-jpeg-ls.js';
 import { thrownCppText } from '../../src/dicom/load-wasm-codec.js';
 import { readJpegStructure, jpegDamage } from '../../src/dicom/jpeg-structure.js';
-import { readDataset } from '../../src/dicom/read-dataset.js';
-import { encapsulatedFrameReader } from '../../src/dicom/encapsulated-frames.js';
 import { InputError } from '../../src/errors.js';
-import { fixture } from './fixtures.js';
+import { codestreams } from './fixtures.js';
 
 function firstFrame(file: string): Uint8Array {
-  const { dataSet } = readDataset(new Uint8Array(readFileSync(fixture(file))), file);
-  const frames = parseInt(dataSet.string('x00280008') ?? '1', 10) || 1;
-  return encapsulatedFrameReader(dataSet, dataSet.elements.x7fe00010, frames, true, file, [])(0).slice();
+  return codestreams(file)[0];
 }
 
 async function failure(decoding: Promise<unknown>): Promise<string> {

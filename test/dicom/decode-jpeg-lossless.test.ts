@@ -1,16 +1,14 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Decoder } from 'jpeg-lossless-decoder-js';
 import { openDicomFile } from '../../src/dicom/open-dicom.js';
 import { decodeJpegLossless } from '../../src/dicom/decode-jpeg-lossless.js';
 import { MarkerFixedLosslessDecoder } from '../../src/dicom/jpeg-lossless-marker-fix.js';
-import { readDataset } from '../../src/dicom/read-dataset.js';
-import { encapsulatedFrameReader } from '../../src/dicom/encapsulated-frames.js';
 import { InputError } from '../../src/errors.js';
-import { fixture } from './fixtures.js';
+import { codestreams, fixture } from './fixtures.js';
 import { COLUMNS, FRAMES, ROWS, syntheticFrame } from './generate-jpeg-lossless-fixture.js';
 
 const SYNTHETIC = 'gen_jpeg_lossless_sv1_border.dcm';
@@ -21,14 +19,6 @@ const hasDcmdjpeg = !spawnSync('dcmdjpeg', ['--version']).error;
 const skipNote = hasDcmdjpeg ? '' : ' (skipped: dcmdjpeg not found; apt-get install dcmtk)';
 const work = mkdtempSync(path.join(tmpdir(), 'autodvt-jpeg-lossless-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The encapsulated codestream of each frame of a fixture. */
-function codestreams(file: string): Uint8Array[] {
-  const { dataSet } = readDataset(new Uint8Array(readFileSync(fixture(file))), file);
-  const frames = parseInt(dataSet.string('x00280008') ?? '1', 10) || 1;
-  const read = encapsulatedFrameReader(dataSet, dataSet.elements.x7fe00010, frames, true, file, []);
-  return Array.from({ length: frames }, (_, i) => read(i).slice());
-}
 
 function differingPixels(a: Uint8Array, b: Uint8Array): number[] {
   const at: number[] = [];

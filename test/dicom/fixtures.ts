@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import dicomParser from 'dicom-parser';
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const DICOM_DIR = path.join(FIXTURES_DIR, 'dicom');
@@ -59,4 +60,14 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) d += Math.abs(a[i] - b[i]);
   return d / a.length;
+}
+
+/** The encapsulated codestream of each frame of a fixture, read with dicom-parser alone. */
+export function codestreams(file: string): Uint8Array[] {
+  const ds = dicomParser.parseDicom(new Uint8Array(readFileSync(fixture(file))));
+  const pixel = ds.elements.x7fe00010;
+  const frames = parseInt(ds.string('x00280008') ?? '1', 10) || 1;
+  if (frames === 1) return [(dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, pixel.fragments!.length) as Uint8Array).slice()];
+  const table = dicomParser.createJPEGBasicOffsetTable(ds, pixel);
+  return Array.from({ length: frames }, (_, i) => (dicomParser.readEncapsulatedImageFrame(ds, pixel, i, table) as Uint8Array).slice());
 }

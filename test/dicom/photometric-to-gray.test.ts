@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { luma, toGray } from '../../src/dicom/photometric-to-gray.js';
+import { checkPhotometric, luma, toGray } from '../../src/dicom/photometric-to-gray.js';
 import type { PixelModule } from '../../src/dicom/pixel-module.js';
 import type { DecodedPixels } from '../../src/dicom/types.js';
 import { grayPixelModule } from '../helpers/pixel-module.js';
@@ -52,5 +52,13 @@ describe('toGray', () => {
   it('maps PALETTE COLOR indices through the gray palette, clamping outside its range', () => {
     const palette = { firstMapped: 10, lut: Uint8Array.from([5, 6, 7]) };
     expect([...toGray(px(Uint8Array.from([0, 11, 200])), { ...base, photometric: 'PALETTE COLOR' }, palette)]).toEqual([5, 6, 7]);
+  });
+});
+
+describe('checkPhotometric', () => {
+  it('refuses an unsupported layout with a message that names the file', () => {
+    expect(() => checkPhotometric(grayPixelModule(4, 4, { photometric: 'CMYK', samplesPerPixel: 4 }), 'exam/odd.dcm')).toThrow(
+      /unsupported: Photometric Interpretation CMYK with 4 samples per pixel \(exam\/odd\.dcm\)/,
+    );
   });
 });
