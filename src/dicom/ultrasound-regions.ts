@@ -1,6 +1,7 @@
 /**
  * The Sequence of Ultrasound Regions (0018,6011) as pixel boxes: the B-mode area,
- * M-mode and Doppler strips, with millimetres per pixel when the units are cm.
+ * M-mode and Doppler strips, with millimetres per pixel when the units are cm (the
+ * magnitude of Physical Delta X/Y: a negative one only says the axis is flipped).
  */
 import type { DataSet } from 'dicom-parser';
 import type { UltrasoundRegion } from '../events.js';
@@ -40,11 +41,23 @@ export function readUltrasoundRegions(ds: DataSet, columns: number, rows: number
       spatialFormat: r.uint16('x00186012') ?? 0,
       dataType: r.uint16('x00186014') ?? 0,
     };
-    const deltaX = r.double('x0018602c');
-    const deltaY = r.double('x0018602e');
-    if (r.uint16('x00186024') === UNITS_CM && deltaX && deltaX > 0) region.mmPerPixelX = deltaX * 10;
-    if (r.uint16('x00186026') === UNITS_CM && deltaY && deltaY > 0) region.mmPerPixelY = deltaY * 10;
+    const index = regions.length;
+    const mmX = mmPerPixel(r.uint16('x00186024'), r.double('x0018602c'), `ultrasound region ${index} Physical Delta X`, warnings);
+    const mmY = mmPerPixel(r.uint16('x00186026'), r.double('x0018602e'), `ultrasound region ${index} Physical Delta Y`, warnings);
+    if (mmX !== undefined) region.mmPerPixelX = mmX;
+    if (mmY !== undefined) region.mmPerPixelY = mmY;
     regions.push(region);
   }
   return regions;
+}
+
+/**
+ * Millimetres per pixel from a Physical Delta in cm. PS3.3 C.8.5.5 defines it as the
+ * physical change per step of one pixel in +x (+y), so a negative delta is an axis that
+ * runs the other way (a flipped image): the spacing is its magnitude. Zero or non-finite deltas, or units other than cm, give none.
+ */
+function mmPerPixel(units: number | undefined, delta: number | undefined, what: string, warnings: string[]): number | undefined {
+  if (units !== UNITS_CM || delta === undefined || !Number.isFinite(delta) || delta === 0) return undefined;
+  if (delta < 0) warnings.push(`${what} is negative (${delta} cm, a flipped axis): its magnitude is used`);
+  return Math.abs(delta) * 10;
 }
