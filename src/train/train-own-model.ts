@@ -98,10 +98,10 @@ export function checkTrainOptions(o: Pick<TrainOwnModelOptions, 'out' | 'trainFr
 export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnModelResult> {
   const started = Date.now();
   checkTrainOptions(o);
-  const python = checkPythonTraining();
-  o.progress(`[train] PyTorch ${python.torch}${python.cuda ? ' with CUDA' : ' on the CPU'}`);
   const { inputs, unlabelled } = await collectLabelledInputs(o.inputs, 'train');
   const manifest = o.manifest ? readSubjectManifest(o.manifest) : undefined;
+  const python = checkPythonTraining();
+  o.progress(`[train] PyTorch ${python.torch}${python.cuda ? ' with CUDA' : ' on the CPU'}`);
   const patients = await resolvePatients(inputs, manifest, PATIENT_HMAC_KEY);
   const ownPatient = patients.filter((p) => p.source === 'exam').length;
   if (ownPatient > 0) {
