@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import { resolvePath } from '../context.js';
 import { errorDetail } from '../errors.js';
+import { examEvents } from './exam-events.js';
 import { defineSource } from '../unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { examIdFor, listInputFiles } from './list-input-files.js';
@@ -69,39 +70,25 @@ export const videoFileSource = defineSource({
       const pacer = new RealtimePacer(ctx.clock);
       for (const file of files) {
         if (signal.aborted) return;
-        const examId = examIdFor(file);
-        const sidecar = config.labels ? await loadSidecarLabels(file) : undefined;
-        let frames = 0;
-        let lastPts = 0;
-        yield { kind: 'exam-start', examId, uri: file, subjectId: sidecar?.subjectId, fps: sidecar?.fps };
-        pacer.restart();
-        try {
-          for await (const f of decodeVideo(file, { decoder: config.decoder, signal, maxFrames: config.maxFrames })) {
-            if (config.realtime) await pacer.wait(f.ptsMs, signal);
-            frames++;
-            lastPts = f.ptsMs;
-            yield {
-              kind: 'frame',
-              seq: seqs.take(),
-              ptsMs: f.ptsMs,
-              captureTimeMs: ctx.clock.now(),
-              width: f.width,
-              height: f.height,
-              pixels: f.pixels,
-              source: { uri: file, examId, subjectId: sidecar?.subjectId, frameIndex: f.index },
-              labels: sidecar?.labelsFor(f.index),
+        yield* examEvents({
+          uri: file,
+          examId: examIdFor(file),
+          async open() {
+            const sidecar = config.labels ? await loadSidecarLabels(file) : undefined;
+            return {
+              subjectId: sidecar?.subjectId,
+              fps: sidecar?.fps,
               meta: sidecar?.usRegion ? { usRegion: sidecar.usRegion } : {},
+              labelsFor: sidecar ? (i) => sidecar.labelsFor(i) : undefined,
+              frames: decodeVideo(file, { decoder: config.decoder, signal, maxFrames: config.maxFrames }),
             };
-          }
-          yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts };
-        } catch (err) {
-          if (config.onError === 'fail') {
-            yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
-            throw err;
-          }
-          ctx.warn(`${errorDetail(err)} — skipped`, { examId });
-          yield { kind: 'exam', examId, uri: file, frames, durationMs: lastPts, incompleteReason: (err as Error).message };
-        }
+          },
+          onError: config.onError,
+          seqs,
+          ctx,
+          signal,
+          pacer: config.realtime ? pacer : undefined,
+        });
       }
     });
   },
