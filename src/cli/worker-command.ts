@@ -2,6 +2,7 @@
  * `autodvt worker [--concurrency N]`: run queued exams (from `autodvt enqueue`) until
  * stopped — Ctrl-C lets running exams finish — or, with `--exit-when-drained`, until
  * the queue is empty. Start as many as you like, on any machine (docs/batch.md).
+ * Each exam runs in its own process (`--exam-memory` MB of heap) unless `--no-isolate`.
  */
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
@@ -16,10 +17,16 @@ export const workerCommand: CliCommand = {
       .option('redis', { type: 'string', describe: 'Redis URL (default $AUTODVT_REDIS_URL or redis://127.0.0.1:6379)' })
       .option('queue', { type: 'string', default: 'autodvt-exams', describe: 'Queue name' })
       .option('concurrency', { type: 'number', default: 1, describe: 'Exams at once in this worker' })
+      .option('isolate', {
+        type: 'boolean',
+        default: true,
+        describe: 'Each exam in its own process with a heap limit: one that crashes or runs out of memory fails alone (--no-isolate: in this process)',
+      })
+      .option('exam-memory', { type: 'number', default: 4096, describe: 'Heap limit of an isolated exam, MB' })
       .option('share-inference', {
         type: 'boolean',
         default: true,
-        describe: 'One model session for the exams this worker runs at once, windows batched together (--no-share-inference: one per exam)',
+        describe: 'With --no-isolate: one model session for the exams this worker runs at once, windows batched together (--no-share-inference: one per exam)',
       })
       .option('lock', { type: 'number', default: 30, describe: 'Seconds before the job of a dead worker is taken over' })
       .option('exit-when-drained', { type: 'boolean', default: false, describe: 'Exit once nothing is waiting or running' }),
@@ -32,6 +39,8 @@ export const workerCommand: CliCommand = {
         redisUrl: args.redis,
         queue: args.queue,
         concurrency: args.concurrency,
+        isolate: args.isolate,
+        examMemoryMb: Math.max(64, args.examMemory),
         shareInference: args.shareInference,
         lockMs: Math.max(1, args.lock) * 1000,
         exitWhenDrained: args.exitWhenDrained,

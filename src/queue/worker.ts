@@ -6,34 +6,59 @@
  * (processExam): a result already there with the same hashes is kept, a partial
  * one is redone, the result is written atomically. A failure on bad input is a
  * result (the job completes); any other failure throws, so BullMQ retries the job
- * (attempts and backoff set at enqueue). A worker that dies mid-exam (SIGKILL,
- * power loss) stops renewing its lock: after `lockMs` the job is stalled and
- * another worker takes it. The exams a worker runs at once share one ONNX session
- * per model, with their windows batched together, as in `run --input`; the
- * pipeline's sinks write under `<run-dir>/exams/<key>/`.
+ * (attempts and backoff set at enqueue).
+ *
+ * A poison exam never stops the queue:
+ * - Isolated (the default): each exam runs in its own child process with a heap limit
+ *   (`examMemoryMb`, isolated-exam.ts). An exam that runs out of memory or crashes its
+ *   decoder ends that process only: it gets a failed result naming the reason, the
+ *   job completes (a rerun would crash the same way), and the worker goes on.
+ * - In-process (`isolate: false`): the exams a worker runs at once share one ONNX
+ *   session per model, their windows batched together. A crash kills the worker; its
+ *   job stops renewing its lock and, after `lockMs`, is *stalled* and taken by another
+ *   worker. A job whose worker died twice (`maxStalledCount` 1) is failed by BullMQ,
+ *   and the worker that sees it fail writes the failed result.
+ * Either way a job that ends failed without a result (its tries ran out before
+ * processExam wrote one) gets a failed result with BullMQ's reason. A worker that
+ * dies mid-exam (SIGKILL, power loss) loses the exam's process with it; another
+ * worker redoes the exam. The pipeline's sinks write under `<run-dir>/exams/<key>/`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { preparePipeline, type PreparedPipeline } from '../batch/prepare.js';
 import { skippedSinks, skippedSinksWarning } from '../batch/exam-sinks.js';
-import { processExam } from '../batch/process-exam.js';
+import { processExam, type ProcessedExam } from '../batch/process-exam.js';
 import { RunDir } from '../batch/run-dir.js';
 import { AutodvtError } from '../errors.js';
 import { SharedInference } from '../model/shared-inference.js';
-import type { TextOut } from '../context.js';
 import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
+import type { TextOut } from '../context.js';
+import type { ResumeDecision } from '../batch/resume.js';
+import { givenUpResult } from './given-up-result.js';
 import { resolveHeaderReferences } from './header-references.js';
+import { runIsolatedExam } from './isolated-exam.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
+
+/** Heap limit of an isolated exam's process (MB): far above a normal exam, far below a machine. */
+export const DEFAULT_EXAM_MEMORY_MB = 4096;
+/** How often a job may lose its worker (stall) before BullMQ fails it: one crash is a mishap, two a pattern. */
+export const MAX_STALLED = 1;
 
 export interface WorkerOptions {
   redisUrl?: string;
   queue?: string;
   concurrency?: number;
+  /** Each exam in its own process with a heap limit (default true). */
+  isolate?: boolean;
+  /** Heap limit of an isolated exam's process, MB (default 4096). */
+  examMemoryMb?: number;
+  /** The isolated exam process's entry module (tests pass a stand-in). */
+  examProcessEntry?: string;
   /**
-   * One ONNX session per model for the exams this worker runs at once, their windows
-   * batched together (default true; false: a session per exam).
+   * In-process exams only: one ONNX session per model for the exams this worker runs at
+   * once, their windows batched together (default true; false: a session per exam).
    */
   shareInference?: boolean;
   /** Lock on a running job; a dead worker's job is taken over after this (default 30 s). */
@@ -60,40 +85,69 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const pipelines = new Map<string, PreparedPipeline>();
   const summary: WorkerSummary = { ok: 0, failed: 0, skipped: 0, retried: 0 };
   const lockMs = o.lockMs ?? 30_000;
+  const isolate = o.isolate ?? true;
+  const memoryMb = o.examMemoryMb ?? DEFAULT_EXAM_MEMORY_MB;
   // Jobs of any run share sessions by model file and options; released when the worker stops.
-  const inference = (o.shareInference ?? true) ? new SharedInference() : undefined;
+  const inference = !isolate && (o.shareInference ?? true) ? new SharedInference() : undefined;
   const warnedSinks = new Set<string>();
+
+  const pipelineOf = (data: ExamJobData): PreparedPipeline => {
+    const cacheKey = JSON.stringify([data.pipelineFile, data.set]);
+    let pipeline = pipelines.get(cacheKey);
+    if (!pipeline) pipelines.set(cacheKey, (pipeline = preparePipeline(data.pipelineFile, data.set)));
+    const skipped = skippedSinksWarning(skippedSinks(pipeline.config.sinks));
+    if (skipped && !warnedSinks.has(cacheKey)) {
+      warnedSinks.add(cacheKey);
+      o.out.write(`${data.pipelineFile}: ${skipped}\n`);
+    }
+    return pipeline;
+  };
+  const headersOf = (data: ExamJobData) => (data.dicomwebHeaderRefs ? resolveHeaderReferences(data.dicomwebHeaderRefs, process.env, `worker ${id}`) : undefined);
 
   const worker = new Worker<ExamJobData>(
     queueName,
     async (job) => {
-      const { exam, runDir: dir, pipelineFile, set } = job.data;
-      const cacheKey = JSON.stringify([pipelineFile, set]);
-      let pipeline = pipelines.get(cacheKey);
-      if (!pipeline) pipelines.set(cacheKey, (pipeline = preparePipeline(pipelineFile, set)));
-      const skipped = skippedSinksWarning(skippedSinks(pipeline.config.sinks));
-      if (skipped && !warnedSinks.has(cacheKey)) {
-        warnedSinks.add(cacheKey);
-        o.out.write(`${pipelineFile}: ${skipped}\n`);
-      }
+      const { exam, runDir: dir } = job.data;
+      const pipeline = pipelineOf(job.data);
+      const dicomwebHeaders = headersOf(job.data);
       const runDir = new RunDir(dir);
       fs.mkdirSync(runDir.examsDir, { recursive: true });
       const attempt = job.attemptsMade + 1;
-      const outcome = await processExam(exam, {
-        pipeline,
-        runDir,
-        linksDir: path.join(dir, 'links'),
-        concurrency: o.concurrency ?? 1,
-        dicomwebHeaders: job.data.dicomwebHeaderRefs ? resolveHeaderReferences(job.data.dicomwebHeaderRefs, process.env, `worker ${id}`) : undefined,
-        inference,
-        worker: { id, attempt },
-        onStart: (d) => {
-          if (d.action === 'run' && d.reason !== 'new') {
-            summary.retried++;
-            o.out.write(`↻ ${exam.key}: ${d.reason}, running it again (attempt ${attempt})\n`);
-          }
-        },
-      });
+      const onStart = (d: ResumeDecision) => {
+        if (d.action === 'run' && d.reason !== 'new') {
+          summary.retried++;
+          o.out.write(`↻ ${exam.key}: ${d.reason}, running it again (attempt ${attempt})\n`);
+        }
+      };
+      let outcome: ProcessedExam;
+      if (isolate) {
+        const isolated = await runIsolatedExam({ data: job.data, dicomwebHeaders, worker: { id, attempt } }, { memoryMb, entry: o.examProcessEntry }, onStart);
+        if (isolated.kind === 'crashed') {
+          const result = await givenUpResult(exam, pipeline, {
+            message: isolated.reason,
+            category: 'input',
+            hint: 'the exam is recorded as failed and not retried; if it is sound, raise --exam-memory and run it again (a rerun with --retry-failed)',
+            worker: { id, attempt },
+            dicomwebHeaders,
+          });
+          await runDir.writeResult(result);
+          summary.failed++;
+          o.out.write(`✖ ${exam.key}: ${isolated.reason}\n`);
+          return { status: 'failed' };
+        }
+        outcome = isolated.outcome;
+      } else {
+        outcome = await processExam(exam, {
+          pipeline,
+          runDir,
+          linksDir: path.join(dir, 'links'),
+          concurrency: o.concurrency ?? 1,
+          dicomwebHeaders,
+          inference,
+          worker: { id, attempt },
+          onStart,
+        });
+      }
       if (outcome.status === 'interrupted') throw new AutodvtError(`${exam.key}: interrupted`, { scope: 'queue' });
       if (outcome.status === 'skipped') {
         summary.skipped++;
@@ -117,10 +171,40 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       concurrency: o.concurrency ?? 1,
       lockDuration: lockMs,
       stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
-      maxStalledCount: 3,
+      maxStalledCount: MAX_STALLED,
     },
   );
   worker.on('error', (err) => o.out.write(`[queue] ${redactUrlsIn(err.message)}\n`));
+  // A job BullMQ gives up on (tries used up, or its workers died too often) leaves a result behind.
+  const recording = new Set<Promise<void>>();
+  worker.on('failed', (job, err) => {
+    if (!job || !isFinalFailure(job, err)) return;
+    const p = recordGivenUp(job.data, err, job.attemptsMade).catch((e: Error) => {
+      o.out.write(`[queue] ${job.data.exam.key}: cannot record the failure: ${redactUrlsIn(e.message)}\n`);
+    });
+    recording.add(p);
+    void p.finally(() => recording.delete(p));
+  });
+  async function recordGivenUp(data: ExamJobData, err: Error, attempts: number): Promise<void> {
+    const runDir = new RunDir(data.runDir);
+    const existing = runDir.readResult(data.exam.key);
+    if (existing && !runDir.wasPartial(data.exam.key)) return; // processExam wrote it: it says why
+    const stalled = /stalled more than allowable limit/i.test(err.message);
+    const message = stalled
+      ? `the worker running this exam died ${MAX_STALLED + 1} times (a crash, out of memory, or killed); given up`
+      : `given up after ${attempts} tries: ${redactUrlsIn(err.message)}`;
+    const result = await givenUpResult(data.exam, pipelineOf(data), {
+      message,
+      category: stalled ? 'input' : 'runtime',
+      ...(stalled ? { hint: 'run the worker with isolated exams (the default) to get the reason; --retry-failed runs it again' } : {}),
+      worker: { id, attempt: attempts },
+    }).catch(() => undefined);
+    if (!result) return;
+    fs.mkdirSync(runDir.examsDir, { recursive: true });
+    await runDir.writeResult(result);
+    summary.failed++;
+    o.out.write(`✖ ${data.exam.key}: ${message}\n`);
+  }
 
   const stopped = new Promise<void>((resolve) => {
     // Running exams finish first (a second Ctrl-C quits at once: their jobs are then retried).
@@ -141,9 +225,16 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       }, 500);
     }
   });
-  o.out.write(`worker ${id} on ${queueName} at ${redactUrl(url)} (concurrency ${o.concurrency ?? 1}${inference ? ', inference shared across exams' : ''})\n`);
+  const mode = isolate ? `each exam in its own process, heap limit ${memoryMb} MB` : inference ? 'in-process, inference shared across exams' : 'in-process';
+  o.out.write(`worker ${id} on ${queueName} at ${redactUrl(url)} (concurrency ${o.concurrency ?? 1}, ${mode})\n`);
   await stopped;
+  await Promise.all(recording);
   await inference?.close();
   await redis.close();
   return summary;
+}
+
+/** BullMQ will not run this job again. */
+function isFinalFailure(job: { attemptsMade: number; opts: { attempts?: number } }, err: Error): boolean {
+  return err.name === 'UnrecoverableError' || /allowable limit/i.test(err.message) || job.attemptsMade >= (job.opts.attempts ?? 1);
 }

@@ -14,8 +14,8 @@ if (skip) console.warn(skip);
 
 /** Every key and value Redis holds, as one text. */
 async function redisDump(url: string): Promise<string> {
-  const { default: IORedis } = await import('ioredis');
-  const client = new IORedis(url, { lazyConnect: true });
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true });
   await client.connect();
   try {
     const parts: string[] = [];

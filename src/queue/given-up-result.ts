@@ -1,0 +1,46 @@
+/**
+ * The failed result of an exam the queue gave up on: its process crashed or ran out
+ * of memory, its workers died while running it more often than allowed, or its tries
+ * ran out before any result was written. The result names the reason and keeps the
+ * input hash, so the failure stands on a rerun (category `input`, for a crash: the
+ * same input would crash again; `--retry-failed` runs it anyway) or is retried
+ * (category `runtime`, for a failure that may pass, such as a missing environment
+ * variable).
+ */
+import { describeExam, type ExamInput } from '../batch/exam-input.js';
+import { RESULT_VERSION, type ExamResult } from '../batch/exam-result.js';
+import { inputHash } from '../batch/hashes.js';
+import { DISCLAIMER } from '../events.js';
+import type { ErrorCategory } from '../errors.js';
+import type { PreparedPipeline } from '../batch/prepare.js';
+
+export interface GiveUp {
+  message: string;
+  category: ErrorCategory;
+  hint?: string;
+  worker: { id: string; attempt: number };
+  dicomwebHeaders?: Record<string, string>;
+}
+
+export async function givenUpResult(exam: ExamInput, pipeline: PreparedPipeline, why: GiveUp): Promise<ExamResult> {
+  const now = new Date().toISOString();
+  const input = await inputHash(exam, why.dicomwebHeaders).catch(() => 'unreadable');
+  return {
+    version: RESULT_VERSION,
+    key: exam.key,
+    status: 'failed',
+    input: { uri: describeExam(exam), kind: exam.kind, source: exam.kind === 'dicomweb' ? 'dicomweb' : 'file' },
+    hashes: { input, model: pipeline.modelHash, pipeline: pipeline.pipelineHash },
+    models: pipeline.models,
+    examIds: [],
+    frames: 0,
+    predictions: 0,
+    mediaDurationMs: 0,
+    visits: [],
+    warnings: { count: 0, first: [] },
+    timing: { startedAt: now, finishedAt: now, wallMs: 0, framesPerSecond: 0 },
+    error: { message: why.message, category: why.category, ...(why.hint ? { hint: why.hint } : {}) },
+    worker: why.worker,
+    disclaimer: DISCLAIMER,
+  };
+}
