@@ -2,9 +2,10 @@
  * The summary `autodvt probe --json` prints for a DICOM file. Built from a fixed list
  * of technical fields, so no patient attribute can slip in.
  */
-import type { DicomInfo } from './types.js';
+import type { DicomHeaderInfo } from './read-dicom-header.js';
 
-export function describeDicom(info: DicomInfo): Record<string, unknown> {
+/** The summary of a file `openDicom` opened, or of a header `readDicomHeaderFile` read (absent fields are left out). */
+export function describeDicom(info: DicomHeaderInfo): Record<string, unknown> {
   const times = info.frameTimesMs;
   const durationMs = times.length > 1 ? times[times.length - 1] + (info.frameTimeMs ?? 0) : 0;
   return {
