@@ -5,6 +5,7 @@
  * stdout (its progress) are passed to `progress` line by line.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { AutodvtError, InputError } from '../errors.js';
 
@@ -17,6 +18,12 @@ export function pythonExecutable(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Throws an environment error naming what is missing; returns torch's version and whether CUDA is usable. */
 export function checkPythonTraining(python = pythonExecutable()): { torch: string; cuda: boolean } {
+  if (!fs.existsSync(path.join(TRAINING_DIR, 'train_own_data.py'))) {
+    throw new AutodvtError(`the Python training code is not here (${TRAINING_DIR})`, {
+      scope: 'train:python',
+      hint: 'the npm package leaves training/ out: run autodvt train from a clone of the repository',
+    });
+  }
   const probe = spawnSync(
     python,
     ['-c', 'import json, importlib\nmissing=[]\nfor m in ("torch","onnx","numpy"):\n    try: importlib.import_module(m)\n    except Exception: missing.append(m)\nif missing: print(json.dumps({"missing": missing}))\nelse:\n    import torch; print(json.dumps({"torch": torch.__version__, "cuda": bool(torch.cuda.is_available())}))'],
