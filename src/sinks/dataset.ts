@@ -6,8 +6,8 @@
  * Emits:    nothing (a sink).
  * Parameters:
  *   path       output folder (relative to the pipeline file)
- *   train/val  fractions of subjects for training and validation (default 0.6 / 0.2;
- *              the rest is the test split)
+ *   train, val  fractions of subjects for training and validation (0.6, 0.2); the
+ *              rest is the test split
  * Output (read by training/autodvt/data.py; see docs/dataset-format.md):
  *   index.json        {format: "autodvt-dataset", version: 1, frameSize: [H, W], exams: [
  *                       {examId, subjectId, split, file, frames, fps, landmark: [..], open: [..]}]}

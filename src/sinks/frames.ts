@@ -6,7 +6,7 @@
  *   path     a folder for a PNG sequence (`frame-000000.png`, ...), or a file ending
  *            in .mp4/.mkv/.avi/.mov for a video (needs native ffmpeg)
  *   every    write every Nth frame (default 1)
- *   maxFrames stop writing after this many frames (default: no limit)
+ *   maxFrames  stop writing after this many frames (default: no limit)
  *   fps      frame rate of a video output (default 30)
  * Notes: frames may carry burned-in patient text; put text-removal upstream.
  *

@@ -6,7 +6,7 @@
  *   path      output file (relative to the pipeline file); `-` for standard output
  *   kinds     which event kinds to write (default: all but `window`)
  *   append    append to an existing file instead of replacing it (default false)
- *   exposeText write text recognised by text removal (patient data!) (default false)
+ *   exposeText  write text recognised by text removal (patient data!) (default false)
  * Notes: each line is written with one synchronous write, so every line in the file
  *   is complete even if the process is killed; the first line is a header naming the
  *   schema and its version. Pixels and tensors are never written.

@@ -15,9 +15,11 @@
  *   pixelFormat     the device's pixel format (`yuyv422`, `mjpeg`, `nv12`, ...)
  *   inputOptions    more ffmpeg input options, e.g. [-rtsp_transport, tcp]
  *   lowLatency      ffmpeg input flags that avoid buffering (default true)
- *   stallTimeoutMs, openTimeoutMs, reconnect { attempts, backoffMs, maxBackoffMs }, onEnd
- *                   see docs/live.md (defaults 2000, 10000, { 3, 500, 10000 }; onEnd
+ *   stallTimeoutMs, openTimeoutMs, reconnect, onEnd   see docs/live.md (defaults 2000,
+ *                   10000, reconnect { attempts 3, backoffMs 500, maxBackoffMs 10000 }; onEnd
  *                   `reconnect`, `finish` for lavfi)
+ *   examId          the exam's id (default: `live-<UTC time of start>`)
+ *   maxFrames       stop after this many frames (tests, rehearsals)
  * Notes: a live source never waits: the pipeline's `flow.policy` (latest by default)
  *   drops frames the stages cannot keep up with, and counts them. `autodvt devices` lists
  *   the devices ffmpeg can see.

@@ -14,6 +14,7 @@
  *   size         raw input: WIDTHxHEIGHT of each frame (required for rawvideo)
  *   fps          raw input: frame rate the producer runs at (default 30; gives ptsMs)
  *   stallTimeoutMs, openTimeoutMs, reconnect, onEnd, maxFrames   see docs/live.md
+ *   examId       the exam's id (default: `live-<UTC time of start>`)
  * Notes: standard input cannot be reopened: a stall there only warns (the producer may
  *   resume) and end of input finishes the exam. A named pipe can: with `onEnd: reconnect`
  *   a producer that goes away is waited for again (reconnect policy), then the exam ends

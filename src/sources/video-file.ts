@@ -9,7 +9,7 @@
  *   onError   `fail` (default) or `skip` an unreadable file (warn and go on)
  *   labels    read labels sidecars (default true)
  *   realtime  pace frames at their timestamps, like a live capture (default false)
- *   maxFrames stop each file after this many frames
+ *   maxFrames  stop each file after this many frames
  * Notes: frames stream as they decode (native: a pipe from ffmpeg; nothing holds the
  *   whole file); a truncated file yields every frame that decodes, then fails (or is
  *   skipped) with a message naming the file.

@@ -8,7 +8,7 @@
  * Parameters:
  *   size         frames per window (default 9, the paper's stack)
  *   step         frames between windows (default 1)
- *   maxGapFrames largest run of missing seqs (dropped frames) a window may span (default 2)
+ *   maxGapFrames  largest run of missing seqs (dropped frames) a window may span (default 2)
  *   onGap        `reset`: a larger gap starts a fresh window (a warning says so);
  *                `error`: a larger gap fails the run (default reset)
  * Notes: windows never span two exams; `window.seqs` lists the frames it covers, so a
