@@ -8,7 +8,8 @@
  *     only where the first found nothing, periodic keyframes in the background).
  * For each:
  *   - file mode: wall time per frame including every wait for OCR, over all frames and
- *     at steady state (after the first mask), and the OCR jobs and pixels sent;
+ *     at steady state (after the first mask), CPU time per frame of the whole process
+ *     (OCR worker threads included), and the OCR jobs and pixels sent;
  *   - live mode, frames paced at the clip's rate: main-thread cost per frame (what the
  *     stage adds to the event loop; OCR runs in tesseract's worker threads).
  *
@@ -62,19 +63,34 @@ for (const mode of modes) {
     if (mode === 'file') {
       // As fast as the stage goes: the time at which each frame comes out.
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const outAt: number[] = [];
+      // Steady state: after the frames held back for the first mask came out together.
+      const from0 = config.warmupFrames;
+      let cpuAtFirstMask: NodeJS.CpuUsage | undefined;
       await new Promise<void>((resolve, reject) =>
         from(frames as PipelineEvent[])
           .pipe(textRemovalOperator(config, ctx(false), engine))
-          .subscribe({ next: () => outAt.push(performance.now() - t0), error: reject, complete: resolve }),
+          .subscribe({
+            next: () => {
+              outAt.push(performance.now() - t0);
+              if (outAt.length === from0) cpuAtFirstMask = process.cpuUsage();
+            },
+            error: reject,
+            complete: resolve,
+          }),
       );
       const total = outAt.at(-1)!;
-      // Steady state: after the frames held back for the first mask came out together.
-      const from0 = config.warmupFrames;
       const steady = (total - outAt[from0 - 1]!) / (outAt.length - from0);
+      // CPU time of the whole process (main thread and tesseract's worker threads): what
+      // the stage costs the machine, much less sensitive to other load than wall time.
+      const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+      const cpuEnd = process.cpuUsage();
+      const cpuSteady = cpuAtFirstMask ? (cpuMs(cpuEnd) - cpuMs(cpuAtFirstMask)) / (outAt.length - from0) : NaN;
       console.log(
         `file ${name}: ${(total / frames.length).toFixed(2)} ms/frame amortised over ${frames.length} (${total.toFixed(0)} ms, worker start included); ` +
-          `steady state from frame ${from0}: ${steady.toFixed(2)} ms/frame; ${ocrJobs} OCR jobs, ${(ocrPixels / 1e6).toFixed(2)} Mpx sent; load ${load()}`,
+          `steady state from frame ${from0}: ${steady.toFixed(2)} ms/frame; CPU (all threads) ${(cpuMs(process.cpuUsage(cpu0)) / frames.length).toFixed(2)} ms/frame amortised, ` +
+          `${cpuSteady.toFixed(2)} ms/frame steady; ${ocrJobs} OCR jobs, ${(ocrPixels / 1e6).toFixed(2)} Mpx sent; load ${load()}`,
       );
     } else {
       // Live: pace at the clip's frame rate, time each synchronous push.
