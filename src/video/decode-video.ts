@@ -1,7 +1,8 @@
 /**
  * decodeVideo: a video file as an async iterable of 8-bit gray frames with
- * presentation times, from native ffmpeg or the embedded wasm build (same frames,
- * same timestamps). Lazy: nothing runs until the first next(); frames stream as they
+ * presentation times, from native ffmpeg or the embedded wasm build (byte-identical
+ * frames on the fixture clips, since both decode bit-exactly: decode-args.ts; same
+ * timestamps). Lazy: nothing runs until the first next(); frames stream as they
  * decode; breaking out of the loop (or aborting `signal`) stops the decoder.
  *
  * Errors (InputError, scope `video`, naming the file): missing, empty or not-a-file

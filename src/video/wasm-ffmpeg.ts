@@ -1,7 +1,8 @@
 /**
  * The wasm decoder: ffmpeg 5.1 compiled to WebAssembly (@ffmpeg/core), run in a
- * worker thread (wasm-worker.mjs, lent by wasm-worker-pool.ts). Same command line and
- * same frame/timestamp logic as the native decoder, so both give the same frames.
+ * worker thread (wasm-worker.mjs, lent by wasm-worker-pool.ts). Same command line
+ * (decode-args.ts, bit-exact decoding included) and same frame/timestamp logic as the
+ * native decoder, so both give byte-identical frames on the fixture clips.
  *
  * Memory: the whole input file is copied into the worker's MEMFS (the wasm heap, which
  * never shrinks; a fresh worker replaces a crashed one). Decoded output is not stored:
