@@ -20,7 +20,8 @@ def run(data, out, work, epochs, *extra):
 
     return train_own_data.main(["--data", data, "--out", out, "--work", work, "--init", INIT,
                                 "--epochs", str(epochs), "--windows-per-epoch", "8", "--batch", "4",
-                                "--threads", "1", "--max-val-windows", "16", "--no-in-distribution", *extra])
+                                "--threads", "1", "--max-val-windows", "16", "--no-in-distribution",
+                                "--result", os.path.join(work, "result.json"), *extra])
 
 
 def weights(path):
