@@ -5,7 +5,7 @@
  * epoch, the result runs in pipelines/archive.yaml with nothing changed but the model
  * path, and `autodvt eval --compare` puts both models side by side on the same windows.
  * A short fine-tune is not expected to be better here; docs/your-own-data.md has the curve.
- * CPU time: about 4 minutes on 2 idle cores (synth, one epoch of 48 windows, two eval passes).
+ * Took 12.5 min wall on the shared 2-core development machine at load ~20 (not measured idle).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
