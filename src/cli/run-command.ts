@@ -34,7 +34,7 @@ export const runCommand: CliCommand = {
       })
       .option('retry-failed', { type: 'boolean', default: false, describe: 'Batch run: run exams again that failed on bad input' })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
-      .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable)' })
+      .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable; ${VAR} in the value is read from the environment)' })
       .option('isolate', {
         choices: ['suspects', 'every', 'none'] as const,
         default: 'suspects' as const,
@@ -49,7 +49,10 @@ export const runCommand: CliCommand = {
         const { runBatch } = await import('../batch/index.js');
         const { parseHeaders } = await import('../dicomweb/headers.js');
         const { moveUrlCredentialsToHeaders } = await import('../dicomweb/url-credentials.js');
-        const { inputs, headers } = moveUrlCredentialsToHeaders(args.input, parseHeaders(args.header ?? []));
+        const { resolveHeaderReferences } = await import('../queue/header-references.js');
+        // `${VAR}` in a header value is filled from the environment, as for `enqueue`.
+        const given = resolveHeaderReferences(parseHeaders(args.header ?? []), process.env, 'the environment');
+        const { inputs, headers } = moveUrlCredentialsToHeaders(args.input, given);
         await runBatch({
           pipelineFile: args.pipeline,
           set: args.set,

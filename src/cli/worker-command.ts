@@ -2,7 +2,7 @@
  * `autodvt worker [--concurrency N]`: run queued exams (from `autodvt enqueue`) until
  * stopped — Ctrl-C lets running exams finish — or, with `--exit-when-drained`, until
  * the queue is empty. Start as many as you like, on any machine (docs/batch.md).
- * Each exam runs in its own process (`--exam-memory` MB of heap) unless `--no-isolate`.
+ * Each exam runs in its own process (at most `--exam-memory-mb` MiB) unless `--no-isolate`.
  */
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
@@ -20,9 +20,9 @@ export const workerCommand: CliCommand = {
       .option('isolate', {
         type: 'boolean',
         default: true,
-        describe: 'Each exam in its own process with a heap limit: one that crashes or runs out of memory fails alone (--no-isolate: in this process)',
+        describe: 'Each exam in its own process with a memory limit: one that crashes or runs out of memory fails alone (--no-isolate: in this process)',
       })
-      .option('exam-memory', { type: 'number', default: 4096, describe: 'Heap limit of an isolated exam, MB' })
+      .option('exam-memory-mb', { type: 'number', default: 4096, describe: "Memory limit of an isolated exam's process, MiB" })
       .option('share-inference', {
         type: 'boolean',
         default: true,
@@ -40,7 +40,7 @@ export const workerCommand: CliCommand = {
         queue: args.queue,
         concurrency: args.concurrency,
         isolate: args.isolate,
-        examMemoryMb: Math.max(64, args.examMemory),
+        examMemoryMb: Math.max(64, args.examMemoryMb),
         shareInference: args.shareInference,
         lockMs: Math.max(1, args.lock) * 1000,
         exitWhenDrained: args.exitWhenDrained,

@@ -25,7 +25,7 @@ export function checkHeaderReferences(headers: Record<string, string>): void {
   }
 }
 
-/** The headers with every `${VAR}` filled from `env`; names what is missing, never a value. */
+/** The headers with every `${VAR}` filled from `env` (text without one is kept); names what is missing, never a value. */
 export function resolveHeaderReferences(headers: Record<string, string>, env: Record<string, string | undefined>, where: string): Record<string, string> {
   const missing = new Set<string>();
   const resolved = Object.fromEntries(

@@ -9,18 +9,20 @@
  * (attempts and backoff set at enqueue).
  *
  * A poison exam never stops the queue:
- * - Isolated (the default): each exam runs in its own child process with a heap limit
- *   (`examMemoryMb`, isolated-exam.ts). An exam that runs out of memory or crashes its
- *   decoder ends that process only: it gets a failed result naming the reason, the
- *   job completes (a rerun would crash the same way), and the worker goes on.
+ * - Isolated (the default): each exam runs in its own child process with a memory limit
+ *   (`examMemoryMb`; processExam with `isolate: 'every'`, src/batch/run-exam-isolated.ts).
+ *   An exam that runs out of memory or crashes its decoder ends that process only: it
+ *   gets a failed result naming the reason (category input), the job completes (a rerun
+ *   would crash the same way), and the worker goes on.
  * - In-process (`isolate: false`): the exams a worker runs at once share one ONNX
  *   session per model, their windows batched together. A crash kills the worker; its
  *   job stops renewing its lock and, after `lockMs`, is *stalled* and taken by another
- *   worker. A job whose worker died twice (`maxStalledCount` 1) is failed by BullMQ,
+ *   worker, which runs it alone in a child process (an exam a worker died on is a
+ *   suspect). A job whose workers died twice (`maxStalledCount` 1) is failed by BullMQ,
  *   and the worker that sees it fail writes the failed result.
  * Either way a job that ends failed without a result (its tries ran out before
  * processExam wrote one) gets a failed result with BullMQ's reason. A worker that
- * dies mid-exam (SIGKILL, power loss) loses the exam's process with it; another
+ * dies mid-exam (SIGKILL, power loss) takes the exam's process with it; another
  * worker redoes the exam. The pipeline's sinks write under `<run-dir>/exams/<key>/`.
  */
 import fs from 'node:fs';
@@ -28,7 +30,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { preparePipeline, type PreparedPipeline } from '../batch/prepare.js';
 import { skippedSinks, skippedSinksWarning } from '../batch/exam-sinks.js';
-import { processExam, type ProcessedExam } from '../batch/process-exam.js';
+import { processExam } from '../batch/process-exam.js';
+import { DEFAULT_EXAM_MEMORY_MB } from '../batch/run-exam-isolated.js';
 import { RunDir } from '../batch/run-dir.js';
 import { AutodvtError } from '../errors.js';
 import { SharedInference } from '../model/shared-inference.js';
@@ -37,12 +40,9 @@ import type { TextOut } from '../context.js';
 import type { ResumeDecision } from '../batch/resume.js';
 import { givenUpResult } from './given-up-result.js';
 import { resolveHeaderReferences } from './header-references.js';
-import { runIsolatedExam } from './isolated-exam.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
 
-/** Heap limit of an isolated exam's process (MB): far above a normal exam, far below a machine. */
-export const DEFAULT_EXAM_MEMORY_MB = 4096;
 /** How often a job may lose its worker (stall) before BullMQ fails it: one crash is a mishap, two a pattern. */
 export const MAX_STALLED = 1;
 
@@ -50,12 +50,10 @@ export interface WorkerOptions {
   redisUrl?: string;
   queue?: string;
   concurrency?: number;
-  /** Each exam in its own process with a heap limit (default true). */
+  /** Each exam in its own process with a memory limit (default true). */
   isolate?: boolean;
-  /** Heap limit of an isolated exam's process, MB (default 4096). */
+  /** Memory limit of an isolated exam's process, MiB (default 4096). */
   examMemoryMb?: number;
-  /** The isolated exam process's entry module (tests pass a stand-in). */
-  examProcessEntry?: string;
   /**
    * In-process exams only: one ONNX session per model for the exams this worker runs at
    * once, their windows batched together (default true; false: a session per exam).
@@ -119,35 +117,18 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
           o.out.write(`↻ ${exam.key}: ${d.reason}, running it again (attempt ${attempt})\n`);
         }
       };
-      let outcome: ProcessedExam;
-      if (isolate) {
-        const isolated = await runIsolatedExam({ data: job.data, dicomwebHeaders, worker: { id, attempt } }, { memoryMb, entry: o.examProcessEntry }, onStart);
-        if (isolated.kind === 'crashed') {
-          const result = await givenUpResult(exam, pipeline, {
-            message: isolated.reason,
-            category: 'input',
-            hint: 'the exam is recorded as failed and not retried; if it is sound, raise --exam-memory and run it again (a rerun with --retry-failed)',
-            worker: { id, attempt },
-            dicomwebHeaders,
-          });
-          await runDir.writeResult(result);
-          summary.failed++;
-          o.out.write(`✖ ${exam.key}: ${isolated.reason}\n`);
-          return { status: 'failed' };
-        }
-        outcome = isolated.outcome;
-      } else {
-        outcome = await processExam(exam, {
-          pipeline,
-          runDir,
-          linksDir: path.join(dir, 'links'),
-          concurrency: o.concurrency ?? 1,
-          dicomwebHeaders,
-          inference,
-          worker: { id, attempt },
-          onStart,
-        });
-      }
+      const outcome = await processExam(exam, {
+        pipeline,
+        runDir,
+        linksDir: path.join(dir, 'links'),
+        concurrency: o.concurrency ?? 1,
+        dicomwebHeaders,
+        inference,
+        isolate: isolate ? 'every' : 'suspects',
+        examMemoryMb: memoryMb,
+        worker: { id, attempt },
+        onStart,
+      });
       if (outcome.status === 'interrupted') throw new AutodvtError(`${exam.key}: interrupted`, { scope: 'queue' });
       if (outcome.status === 'skipped') {
         summary.skipped++;
@@ -196,7 +177,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     const result = await givenUpResult(data.exam, pipelineOf(data), {
       message,
       category: stalled ? 'input' : 'runtime',
-      ...(stalled ? { hint: 'run the worker with isolated exams (the default) to get the reason; --retry-failed runs it again' } : {}),
+      ...(stalled ? { hint: 'run the workers with isolated exams (the default) to get the reason; a batch rerun with --retry-failed runs it again' } : {}),
       worker: { id, attempt: attempts },
     }).catch(() => undefined);
     if (!result) return;
@@ -225,7 +206,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       }, 500);
     }
   });
-  const mode = isolate ? `each exam in its own process, heap limit ${memoryMb} MB` : inference ? 'in-process, inference shared across exams' : 'in-process';
+  const mode = isolate ? `each exam in its own process, memory limit ${memoryMb} MiB` : inference ? 'in-process, inference shared across exams' : 'in-process';
   o.out.write(`worker ${id} on ${queueName} at ${redactUrl(url)} (concurrency ${o.concurrency ?? 1}, ${mode})\n`);
   await stopped;
   await Promise.all(recording);

@@ -103,6 +103,18 @@ describe('DICOMweb credentials written in the URL', () => {
     expect(bad.stderr).not.toContain(PASSWORD);
   }, 120_000);
 
+  it('a --header value may name an environment variable, as for enqueue', async () => {
+    const runDir = path.join(tmpDir('autodvt-dicomweb-env-'), 'run');
+    process.env.AUTODVT_TEST_PACS_BASIC = Buffer.from(`reader:${PASSWORD}`).toString('base64');
+    try {
+      const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', pacs.url, '--header', 'Authorization: Basic ${AUTODVT_TEST_PACS_BASIC}', '--run-dir', runDir, '--progress-interval', '0');
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    } finally {
+      delete process.env.AUTODVT_TEST_PACS_BASIC;
+    }
+  }, 120_000);
+
   it('a --header without a name is refused without echoing it', async () => {
     const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', pacs.url, '--header', `Bearer${PASSWORD}`);
     expect(r.code).toBe(2);
