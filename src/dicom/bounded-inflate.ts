@@ -23,11 +23,14 @@ export interface InflateLimits {
   what: string;
 }
 
+/** Output chunk of zlib's inflater: large, so a bomb's hundreds of MiB arrive in few callbacks. */
+const ZLIB_CHUNK = 1024 * 1024;
+
 /** Inflates raw DEFLATE data, refusing output beyond `limits.budget`. */
 export async function inflateRawBounded(compressed: Uint8Array, uri: string, limits: InflateLimits): Promise<Uint8Array> {
   const guard = new BudgetGuard(uri, limits, compressed.length);
   const chunks: Uint8Array[] = [];
-  const inflater = zlib.createInflateRaw();
+  const inflater = zlib.createInflateRaw({ chunkSize: ZLIB_CHUNK });
   guard.onStop(() => inflater.destroy());
   const done = new Promise<void>((resolve) => {
     inflater.on('data', (chunk: Buffer) => {
@@ -63,7 +66,7 @@ export async function unzipBounded(zip: Uint8Array, uri: string, limits: Inflate
     file.start();
   });
   // Decoders made here so that this call can see which members never got their end.
-  unzip.register(memberDecoder(8, decoders, () => zlib.createInflateRaw()));
+  unzip.register(memberDecoder(8, decoders, () => zlib.createInflateRaw({ chunkSize: ZLIB_CHUNK })));
   unzip.register(memberDecoder(0, decoders, () => new PassThrough()));
   try {
     unzip.push(zip, true);

@@ -69,7 +69,10 @@ function truncatedFrameReader(ds: DataSet, pixel: Element, frames: number, uri: 
   if (bot.length === frames) {
     const prefix = bot.findIndex((o) => !known.has(o));
     table = prefix < 0 ? bot : bot.slice(0, prefix);
-    whole = Math.max(0, table.length - 1); // the last listed frame may lack its later fragments
+    // The last frame listed may lack later fragments, unless every frame before it took
+    // exactly one (the usual layout), so it took one too and that one is whole.
+    const oneEach = table.every((o, i) => i === 0 || fragments[i]?.offset === o);
+    whole = oneEach ? table.length : Math.max(0, table.length - 1);
   } else {
     table = fragments.map((f) => f.offset);
     whole = table.length;

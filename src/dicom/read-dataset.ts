@@ -83,7 +83,7 @@ export function readDataset(input: Uint8Array, uri: string, readOptions: ReadDat
     const salvaged = salvageTruncatedPixelData(bytes, options);
     if (!salvaged) throw diagnoseParseFailure(bytes, options, err, uri);
     dataSet = salvaged.dataSet;
-    truncated = true;
+    truncated = salvaged.truncated;
     warnings.push(salvaged.warning);
   }
 
