@@ -201,6 +201,20 @@ def choose_windows(index: dict, split: str, limit: int, rng: np.random.Generator
     return {k: np.asarray(v) for k, v in by_exam.items()}
 
 
+def subjects_of(index: dict, split: str, ends_by_exam) -> np.ndarray:
+    return np.asarray([ex["subjectId"] for ex in index["exams"] if ex["split"] == split
+                       for _ in ends_by_exam.get(ex["examId"], [])])
+
+
+def held_out_scores(features: np.ndarray, classes: np.ndarray, subjects: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Each subject's windows scored by statistics fitted on the other subjects (leave one subject out)."""
+    out = np.zeros(len(features))
+    for s in np.unique(subjects):
+        held = subjects == s
+        out[held] = scores(features[held], fit_statistics(features[~held], classes[~held], shrinkage=shrinkage))
+    return out
+
+
 def labels_of(index: dict, split: str, ends_by_exam) -> np.ndarray:
     return np.asarray([int(ex["landmark"][e]) for ex in index["exams"] if ex["split"] == split
                        for e in ends_by_exam.get(ex["examId"], [])])
@@ -256,11 +270,12 @@ def main(argv: Optional[List[str]] = None) -> dict:
     ap.add_argument("--data", required=True, help="a dataset sink folder (index.json + frames/) with train/val/test splits")
     ap.add_argument("--fit-windows", type=int, default=2000, help="windows of the train split used for the fit (sampled evenly)")
     ap.add_argument("--heldout-windows", type=int, default=1200, help="windows of the val (threshold) and test (report) splits each")
-    ap.add_argument("--percentile", type=float, default=99.5, help="threshold = this percentile of the val split's scores")
-    ap.add_argument("--shrinkage", type=float, default=0.01, help="covariance + shrinkage * mean variance * I")
+    ap.add_argument("--percentile", type=float, default=99.5, help="threshold = this percentile of the held-out (leave-one-subject-out) scores")
+    ap.add_argument("--shrinkage", type=float, default=0.3, help="covariance + shrinkage * mean variance * I")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    ap.add_argument("--features-cache", help="an .npz file: features are read from it when it exists, else computed and saved to it")
     a = ap.parse_args(argv)
 
     import torch
@@ -275,22 +290,37 @@ def main(argv: Optional[List[str]] = None) -> dict:
     rng = np.random.default_rng(a.seed)
     result: Dict[str, dict] = {}
     feats: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}
+    subjects: Dict[str, np.ndarray] = {}
+    cached = np.load(a.features_cache) if a.features_cache and os.path.exists(a.features_cache) else None
     with tempfile.TemporaryDirectory() as work:
         fm = os.path.join(work, "features.onnx")
         feature_model(a.model, fm)
         for split_name, limit in (("train", a.fit_windows), ("val", a.heldout_windows), ("test", a.heldout_windows)):
             chosen = choose_windows(index, split_name, limit, rng)
-            f = window_features(fm, a.data, index, split_name, chosen, norm, work, a.threads)
+            if cached is not None:
+                f = cached[split_name]
+            else:
+                f = window_features(fm, a.data, index, split_name, chosen, norm, work, a.threads)
             feats[split_name] = (f, labels_of(index, split_name, chosen))
+            subjects[split_name] = subjects_of(index, split_name, chosen)
             exams = sum(1 for ex in index["exams"] if ex["split"] == split_name)
             result[split_name] = {"exams": exams, "windows": int(len(f))}
             print(f"{split_name}: {exams} exams, {len(f)} windows, {time.time() - t0:.0f} s", flush=True)
-    if len(feats["val"][0]) == 0:
-        raise SystemExit("the data set has no val split: the threshold is set on held-out subjects")
-    stats = fit_statistics(*feats["train"], shrinkage=a.shrinkage)
-    val_scores = scores(feats["val"][0], stats)
-    threshold = float(np.percentile(val_scores, a.percentile))
-    report = {}
+    if a.features_cache and cached is None:
+        np.savez(a.features_cache, **{k: v[0] for k, v in feats.items()}, **{k + "_labels": v[1] for k, v in feats.items()})
+    if len(np.unique(np.concatenate([subjects["train"], subjects["val"]]))) < 3:
+        raise SystemExit("the train and val splits hold fewer than 3 subjects: the threshold is set on held-out subjects")
+    # Fit on train + val; the threshold comes from held-out scores: each train/val subject scored
+    # by statistics fitted without it (one subject's windows are far more alike than two subjects').
+    fit_f = np.concatenate([feats["train"][0], feats["val"][0]])
+    fit_y = np.concatenate([feats["train"][1], feats["val"][1]])
+    fit_s = np.concatenate([subjects["train"], subjects["val"]])
+    held = held_out_scores(fit_f, fit_y, fit_s, a.shrinkage)
+    threshold = float(np.percentile(held, a.percentile))
+    stats = fit_statistics(fit_f, fit_y, shrinkage=a.shrinkage)
+    report = {"leaveOneSubjectOut": {"subjects": int(len(np.unique(fit_s))), "windows": int(len(held)),
+                                     "unknownFraction": float((held > threshold).mean()),
+                                     "median": float(np.median(held))}}
     for split_name, (f, _) in feats.items():
         if len(f) == 0:
             continue
@@ -307,8 +337,9 @@ def main(argv: Optional[List[str]] = None) -> dict:
         "classes": ["BG", "LM1", "LM2"],
         "shrinkage": a.shrinkage,
         "percentile": a.percentile,
-        "fit": {"split": "train", "data": os.path.abspath(a.data), "dataFingerprint": fp, "seed": a.seed},
-        "thresholdSplit": "val",
+        "fit": {"splits": ["train", "val"], "data": os.path.abspath(a.data), "dataFingerprint": fp, "seed": a.seed},
+        "thresholdFrom": f"the {a.percentile}th percentile of leave-one-subject-out scores over the train and val "
+                         "subjects; the test split is scored with the final statistics and reported",
         "heldOut": report,
         "command": "training/fit_in_distribution.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "rule": "docs/training-runs/2026-12-07-in-distribution-rule.md",
