@@ -345,4 +345,10 @@ def _sha256_file(path: str) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except SystemExit as stop:  # a message (bad settings, unusable data) is the user's to fix: exit 2
+        if isinstance(stop.code, str):
+            log(f"error: {stop.code}")
+            sys.exit(2)
+        raise
