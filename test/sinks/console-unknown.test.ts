@@ -13,7 +13,8 @@ const prediction = (seq: number, unknown: boolean): PipelineEvent => ({
 describe('console sink: unknown windows', () => {
   it('the live line says unknown instead of a landmark, the exam line gives the reason and the count', async () => {
     let t = 0;
-    const ctx = testContext({ clock: { now: () => t, monotonic: () => (t += 600) } });
+    const base = testContext();
+    const ctx = testContext({ clock: { ...base.clock, now: () => t, monotonic: () => (t += 600) } });
     const events: PipelineEvent[] = [
       prediction(1, false),
       prediction(2, true),
