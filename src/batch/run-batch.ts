@@ -14,6 +14,7 @@
  * (Ctrl-C) to stop: running exams stop, leave no result, and are redone next time.
  */
 import path from 'node:path';
+import { moveUrlCredentialsToHeaders } from '../dicomweb/url-credentials.js';
 import { table2Markdown } from '../evaluation/classification-metrics.js';
 import { systemClock, type Clock, type TextOut } from '../context.js';
 import { DISCLAIMER } from '../events.js';
@@ -85,7 +86,10 @@ export interface BatchSummary {
   inference?: InferenceStats;
 }
 
-export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  // Credentials written in an input URL become the run's header before anything is listed or written.
+  const moved = moveUrlCredentialsToHeaders(options.inputs, options.dicomwebHeaders);
+  const o: BatchOptions = { ...options, inputs: moved.inputs, dicomwebHeaders: Object.keys(moved.headers).length ? moved.headers : options.dicomwebHeaders };
   const clock = o.clock ?? systemClock;
   const concurrency = Math.max(1, o.concurrency ?? 1);
   const pipeline = preparePipeline(o.pipelineFile, o.set);

@@ -59,7 +59,7 @@ export async function openDicom(bytes: Uint8Array, uri: string, options: OpenDic
   }
   const pm = readPixelModule(ds, uri, warnings);
   checkPhotometric(pm, uri);
-  const palette = pm.photometric === 'PALETTE COLOR' ? readPaletteGrayLut(ds, pm.pixelRepresentation === 1, uri) : undefined;
+  const palette = pm.photometric === 'PALETTE COLOR' ? readPaletteGrayLut(ds, pm.pixelRepresentation === 1, uri, warnings) : undefined;
 
   const sopClassUid = (ds.string('x00080016') ?? '').replace(/\0/g, '');
   const modality = ds.string('x00080060');

@@ -103,6 +103,23 @@ describe('DICOMweb credentials written in the URL', () => {
     expect(bad.stderr).not.toContain(PASSWORD);
   }, 120_000);
 
+  it('never reach the run directory when runBatch is called directly with them in the URL', async () => {
+    const { runBatch } = await import('../../src/batch/index.js');
+    const runDir = path.join(tmpDir('autodvt-dicomweb-api-'), 'run');
+    const out: string[] = [];
+    const summary = await runBatch({
+      pipelineFile: path.join(root, 'pipelines/archive.yaml'),
+      inputs: [`${withPassword}?modality=US`],
+      runDir,
+      progressIntervalMs: 0,
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => out.push(s) },
+    });
+    expect(summary.failed).toBe(0);
+    expect(allText(runDir)).not.toContain(PASSWORD);
+    expect(out.join('')).not.toContain(PASSWORD);
+  }, 120_000);
+
   it('a --header value may name an environment variable, as for enqueue', async () => {
     const runDir = path.join(tmpDir('autodvt-dicomweb-env-'), 'run');
     process.env.AUTODVT_TEST_PACS_BASIC = Buffer.from(`reader:${PASSWORD}`).toString('base64');
