@@ -23,7 +23,7 @@ export interface ExamSummary {
 }
 
 /** Run one pipeline whose source is `source` (YAML lines) and return a summary per exam. */
-export async function runClips(source: string, opts: { model?: string } = {}): Promise<Map<string, ExamSummary>> {
+export async function runClips(source: string, opts: { model?: string; compressibility?: string } = {}): Promise<Map<string, ExamSummary>> {
   const yaml = `
 source:
 ${source}
@@ -36,7 +36,7 @@ stages:
     mode: streaming
     threads: 1
 ${opts.model ? `    model: ${opts.model}\n` : ''}  - type: compressibility
-sinks:
+${opts.compressibility ?? ''}sinks:
   - type: console
     intervalMs: 0
     warnings: false
