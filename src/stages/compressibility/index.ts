@@ -31,6 +31,10 @@
  *   levelS, cycleDelta    pClosed level that counts cycles            (0.2, 0.15)
  *   uncertainBand, maxUncertainFraction   "too noisy"                 (0.1, 0.5)
  *   maxGapS               longest frame interval used for smoothing   (0.5)
+ *   notCompressibleNeedsOpen  not-compressible only after the vein was seen open (true)
+ *
+ * Unknown predictions (`inDistribution.unknown`) are frames that never came; an exam whose
+ * scored windows are mostly unknown ends `incomplete`, "images unlike the model's training data".
  *
  * Example
  *   stages:

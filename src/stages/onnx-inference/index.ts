@@ -7,7 +7,9 @@
  * Emits:    a `prediction` per window (landmark probabilities BG/LM1/LM2, pClosed,
  *           model id, latency) in the window's place (streaming: after the frame that
  *           completes it); every other event passes through in order. Windows are
- *           consumed (their tensors are freed).
+ *           consumed (their tensors are freed). With a model fitted by
+ *           training/fit_in_distribution.py, each prediction carries `inDistribution`
+ *           (score, threshold, unknown, image-quality flags; in-distribution.ts).
  * Parameters:
  *   model       path to an .onnx file (default: the shipped models/autodvt.onnx)
  *   mode        `window` (recompute the 9-frame stack each time) or `streaming` (continual
