@@ -22,8 +22,12 @@ export interface DicomwebClientOptions {
   headers?: Record<string, string>;
   /** Per request (default 60 s). */
   timeoutMs?: number;
+  /** Largest answer read, in bytes (default 512 MiB): a bigger one is refused before it fills memory. */
+  maxResponseBytes?: number;
   fetch?: typeof fetch;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 
 export interface StudyQuery {
   patientId?: string;
@@ -135,7 +139,7 @@ export class DicomwebClient {
       let body: Uint8Array;
       try {
         res = (await fetchFollowingRedirects({ url, accept, headers: this.headers, signal: combined, fetch: this.fetchImpl, scope: SCOPE })).res;
-        body = new Uint8Array(await res.arrayBuffer());
+        body = await readBodyWithLimit(res, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, url);
       } catch (err) {
         if (signal?.aborted || err instanceof AutodvtError) throw err;
         if (!timeout.aborted && attempt < ATTEMPTS) {
@@ -165,6 +169,45 @@ export class DicomwebClient {
 }
 
 const ATTEMPTS = 3;
+
+/**
+ * The whole body, refused as soon as it passes `limit` bytes (by its Content-Length
+ * when the server sends one, else while reading): a huge or endless answer never
+ * fills memory.
+ */
+async function readBodyWithLimit(res: Response, limit: number, url: string): Promise<Uint8Array> {
+  const tooBig = (size: string) =>
+    new InputError(`${url}: the answer is ${size}, more than the limit of ${Math.round(limit / 1024 / 1024)} MiB`, {
+      scope: SCOPE,
+      hint: 'raise maxInstanceMB on the dicomweb source if such instances are expected',
+    });
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig(`${Math.round(declared / 1024 / 1024)} MiB`);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig('larger');
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    body.set(c, offset);
+    offset += c.byteLength;
+  }
+  return body;
+}
 
 function numberOrUndefined(s: string | undefined): number | undefined {
   const n = s === undefined ? NaN : Number(s);

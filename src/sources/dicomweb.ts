@@ -17,6 +17,8 @@
  *   labelsDir   folder of labels sidecars named after SOP Instance UIDs
  *   onError     fail (default) | skip an unreadable instance
  *   allowNonUltrasound, timeoutMs
+ *   maxInstanceMB  largest instance read (default 512): a bigger answer is refused, by its
+ *               Content-Length or while it streams, before it fills memory
  * Notes: the exam id is the SOP Instance UID; patient attributes are never read into
  *   events. A study, series or instance the server lists more than once (one study
  *   under two patient ids) is read once, with a warning. Credentials in the url (`https://user:pass@host/...`) are sent as Basic
@@ -55,6 +57,7 @@ const schema = z
     onError: z.enum(['fail', 'skip']).default('fail').describe('An unreadable instance: fail the run, or warn, end that exam early and go on.'),
     allowNonUltrasound: z.boolean().default(false).describe('Accept non-ultrasound images (CT, MR, ...) instead of refusing them.'),
     timeoutMs: z.number().int().min(1).default(60_000).describe('Timeout of each HTTP request, in milliseconds.'),
+    maxInstanceMB: z.number().int().min(1).max(16_384).default(512).describe('Largest instance read, in MiB: a bigger answer is refused before it fills memory.'),
   })
   .strict();
 
@@ -78,7 +81,7 @@ export const dicomwebSource = defineSource({
       const { selectSeries } = await import('../dicomweb/select-series.js');
       const { mergeDuplicates, mergedWarning } = await import('../dicomweb/merge-duplicates.js');
       const { openDicom } = await import('../dicom/open-dicom.js');
-      const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs });
+      const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs, maxResponseBytes: config.maxInstanceMB * 1024 * 1024 });
       const warn = (message: string) => ctx.warn(message);
       const series = await selectSeries(client, config, signal, warn);
       if (series.length === 0) throw new InputError(`${client.baseUrl}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
