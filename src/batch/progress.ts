@@ -40,7 +40,7 @@ export class BatchProgress {
   private ranDone = 0;
   private readonly started: number;
   private lastDraw = -Infinity;
-  private timer?: ReturnType<typeof setInterval>;
+  private stopTimer?: () => void;
   private readonly tty: boolean;
   private drawn = false;
 
@@ -49,8 +49,7 @@ export class BatchProgress {
     this.tty = opts.tty ?? Boolean(opts.out.isTTY);
     const interval = this.tty ? 250 : (opts.intervalMs ?? 10_000);
     if (interval > 0) {
-      this.timer = setInterval(() => (this.tty ? this.draw() : this.line()), interval);
-      this.timer.unref?.();
+      this.stopTimer = opts.clock.every(interval, () => (this.tty ? this.draw() : this.line()));
     }
   }
 
@@ -112,7 +111,7 @@ export class BatchProgress {
   }
 
   finish(): void {
-    clearInterval(this.timer);
+    this.stopTimer?.();
     if (this.tty) {
       this.draw();
       this.opts.out.write('\n');

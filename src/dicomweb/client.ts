@@ -8,6 +8,7 @@
  * (`https://user:pass@host/dicom-web`) become a Basic `Authorization` header and are
  * never shown. Errors name the URL and what to do (`[dicomweb] ...`).
  */
+import { sleep, systemClock, type Clock } from '../context.js';
 import { AutodvtError, InputError } from '../errors.js';
 import { splitUrlCredentials } from '../secrets/redact-url.js';
 import { fetchFollowingRedirects } from './fetch-following-redirects.js';
@@ -25,6 +26,8 @@ export interface DicomwebClientOptions {
   /** Largest answer read, in bytes (default 512 MiB): a bigger one is refused before it fills memory. */
   maxResponseBytes?: number;
   fetch?: typeof fetch;
+  /** Times the back-off between retries (default: the system clock). */
+  clock?: Pick<Clock, 'after'>;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
@@ -143,7 +146,7 @@ export class DicomwebClient {
       } catch (err) {
         if (signal?.aborted || err instanceof AutodvtError) throw err;
         if (!timeout.aborted && attempt < ATTEMPTS) {
-          await new Promise((r) => setTimeout(r, 100 * attempt));
+          await sleep(this.opts.clock ?? systemClock, 100 * attempt, signal);
           continue;
         }
         const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
@@ -160,7 +163,7 @@ export class DicomwebClient {
       }
       if (res.status === 404) throw new InputError(`${url}: not found (HTTP 404)`, { scope: SCOPE, hint: 'check the url and the UIDs' });
       if (res.status >= 500 && attempt < ATTEMPTS) {
-        await new Promise((r) => setTimeout(r, 200 * attempt));
+        await sleep(this.opts.clock ?? systemClock, 200 * attempt, signal);
         continue;
       }
       throw new AutodvtError(`${url}: HTTP ${res.status} ${res.statusText}${more}`, { scope: SCOPE });
