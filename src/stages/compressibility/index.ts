@@ -26,12 +26,16 @@
  *   commitS               minimum dwell before a state is reported    (0.2)
  *   minVisitS, graceS     visit starts / ends                         (0.5, 1)
  *   minClosedS            closure that makes a visit compressible     (0.3)
- *   notCompressibleAfterS held time without closure -> not compressible (5)
+ *   notCompressibleAfterS  held time without closure -> not compressible (3)
  *   minCycles             compression cycles without closure -> not compressible (2)
- *   levelS, cycleDelta    pClosed level that counts cycles            (0.2, 0.15)
- *   uncertainBand, maxUncertainFraction   "too noisy"                 (0.1, 0.5)
- *   maxGapS               longest frame interval used for smoothing   (0.5)
+ *   levelS, cycleDelta    pClosed level that counts cycles            (0.2, 0.2)
+ *   uncertainBand, maxUncertainFraction   "too noisy"                 (0.25, 0.7)
+ *   closedLevel, closedHoldLevel   pClosed a closure must reach, and stay at (two-level) (0.9, 0.7)
+ *   closedLevelHold       how a closure's level counts: peak | sustained | two-level (two-level)
+ *   unclearClosure        a closure that never reached its level: not-closed | inconclusive (not-closed)
+ *   openBeforeClosure     a closure counts only after the vein was seen open at the visit (true)
  *   notCompressibleNeedsOpen  not-compressible only after the vein was seen open (true)
+ *   maxGapS               longest frame interval used for smoothing   (0.5)
  *
  * Unknown predictions (`inDistribution.unknown`) are frames that never came; an exam whose
  * scored windows are mostly unknown ends `incomplete`, "images unlike the model's training data".

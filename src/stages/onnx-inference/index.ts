@@ -20,6 +20,7 @@
  *   threads     intra-op threads (default 0 = onnxruntime's choice)
  *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
  *   warmup      run the model once before the first frame (default true)
+ *   maxGapFrames  streaming mode: a longer run of missing frames restarts the cached state (default 2)
  * Notes: input size and intensity normalisation come from the model's metadata;
  *   `validate` fails when the upstream window does not match the model input. In a
  *   batch run (`ctx.inference`), window mode uses the run's shared session and batches
