@@ -13,7 +13,7 @@
  *   - live mode, frames paced at the clip's rate: main-thread cost per frame (what the
  *     stage adds to the event loop; OCR runs in tesseract's worker threads).
  *
- *   npx tsx bench/text-removal.ts [--clip test/fixtures/video/ge_logiqbooke_brachial_color.mov] [--frames 300] [--pool 2] [--modes file,live]
+ *   npx tsx bench/text-removal.ts [--clip test/fixtures/video/ge_logiqbooke_brachial_color.mov] [--frames 300] [--pool 2] [--modes file,live] [--configs before,after]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,7 @@ const clip = path.resolve(root, arg('clip', 'test/fixtures/video/ge_logiqbooke_b
 const n = Number(arg('frames', '300'));
 const pool = Number(arg('pool', '2'));
 const modes = arg('modes', 'file,live').split(',');
+const configNames = arg('configs', 'before,after').split(',');
 
 const frames: FrameEvent[] = [];
 for await (const f of decodeVideo(clip, { maxFrames: n })) {
@@ -57,7 +58,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`${path.basename(clip)}: ${frames.length} frames ${frames[0]!.width}x${frames[0]!.height}, pool ${pool}, ${os.cpus().length} cores, load average ${load()}`);
 
 for (const mode of modes) {
-  for (const [name, config] of Object.entries(configs)) {
+  for (const [name, config] of Object.entries(configs).filter(([name]) => configNames.includes(name))) {
     ocrJobs = 0;
     ocrPixels = 0;
     if (mode === 'file') {

@@ -92,9 +92,11 @@ export class StaticOverlayTracker {
    * had not moved before and now differ from the keyframe snapshot (text that appeared
    * or disappeared, or a cell of the image moving for the first time), as pixel boxes
    * padded by one cell (the grid samples every `step`-th pixel). Empty before the first
-   * keyframe. A cell that moves again counts as moving and leaves the set.
+   * keyframe. A cell that moves again counts as moving and leaves the set. A cell counts
+   * when it differs by more than `minChange` gray levels (the contrast of ink: tissue
+   * drifting past the tracker's tolerance for the first time mostly does not).
    */
-  changedSinceKeyframe(): Box[] {
+  changedSinceKeyframe(minChange = this.tolerance): Box[] {
     const snap = this.snapshot;
     if (!snap) return [];
     const { gridWidth: gw, gridHeight: gh, step } = this;
@@ -102,7 +104,7 @@ export class StaticOverlayTracker {
     const boxes: Box[] = [];
     const stack: number[] = [];
     for (let k = 0; k < gw * gh; k++) {
-      if (!this.changedCell(k, snap) || label?.[k]) continue;
+      if (!this.changedCell(k, snap, minChange) || label?.[k]) continue;
       label ??= new Int32Array(gw * gh);
       // Flood fill one cluster of changed cells, keeping its bounding cells.
       let gx0 = gw, gy0 = gh, gx1 = -1, gy1 = -1;
@@ -123,7 +125,7 @@ export class StaticOverlayTracker {
             const x = cx + dx;
             if (x < 0 || x >= gw) continue;
             const n = y * gw + x;
-            if (!label[n] && this.changedCell(n, snap)) {
+            if (!label[n] && this.changedCell(n, snap, minChange)) {
               label[n] = 1;
               stack.push(n);
             }
@@ -137,10 +139,10 @@ export class StaticOverlayTracker {
     return boxes;
   }
 
-  private changedCell(k: number, snap: Uint8Array): boolean {
+  private changedCell(k: number, snap: Uint8Array, minChange: number): boolean {
     if (this.events[k]! >= MOVING) return false;
     const d = this.reference[k]! - snap[k]!;
-    return d > this.tolerance || d < -this.tolerance;
+    return d > minChange || d < -minChange;
   }
 
   /** Fraction of the grid that has moved so far (0 for a still image). */

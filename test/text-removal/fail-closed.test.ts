@@ -136,15 +136,15 @@ describe('text removal fails closed', () => {
   });
 
   it('lets the image go again once OCR has answered for a change that held no text', async () => {
-    // The panel brightens a little in a spot at frame 12 (no text: too faint for ink, and
-    // the fake reads only bright blocks);
+    // The panel brightens in a 22 px spot at frame 12 (no text: taller than maxTextHeight,
+    // and the fake reads only bright blocks);
     // it is masked until the change keyframe (frame 35) has answered, then no longer.
     const spot = (x: number, y: number) => x >= 4 && x < 26 && y >= 24 && y < 46;
     const frames = Array.from({ length: 50 }, (_, i) =>
-      grayFrame(i, W, H, (x, y) => (inBlock(x, y, 5) ? TEXT : i >= 12 && spot(x, y) ? 40 : x < 30 ? PANEL : (x * 3 + y * 5 + i * 17) % 120)),
+      grayFrame(i, W, H, (x, y) => (inBlock(x, y, 5) ? TEXT : i >= 12 && spot(x, y) ? 80 : x < 30 ? PANEL : (x * 3 + y * 5 + i * 17) % 120)),
     );
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine))) as FrameEvent[];
+    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, maxTextHeight: 16 }), testContext(), () => blockReader().engine))) as FrameEvent[];
     expect(out[20]!.pixels[35 * W + 12]).toBe(0);
-    expect(out[49]!.pixels[35 * W + 12]).toBe(40);
+    expect(out[49]!.pixels[35 * W + 12]).toBe(80);
   });
 });

@@ -132,9 +132,9 @@ export async function fixtureFrames(clip: FixtureClip): Promise<FrameEvent[]> {
 }
 
 /** The first `count` frames of a phantom exam: its screen (vendor header, fake patient name, ID, date, settings) and no region, so removal rests on OCR. */
-export function phantomFrames(seed: number, count: number): FrameEvent[] {
+export function phantomFrames(seed: number, count: number): { frames: FrameEvent[]; image: Box } {
   const exam = createPhantomExam({ seed });
-  return Array.from({ length: count }, (_, i) => {
+  const frames = Array.from({ length: count }, (_, i) => {
     const f = exam.frame(i);
     return {
       kind: 'frame',
@@ -147,6 +147,7 @@ export function phantomFrames(seed: number, count: number): FrameEvent[] {
       meta: {},
     } satisfies FrameEvent;
   });
+  return { frames, image: exam.usRegion };
 }
 
 /** Run an operator over frames (file input) and return the output frames in order. */
@@ -171,10 +172,17 @@ export interface ClipLeaks {
 /**
  * Read the sampled frames before and after removal and count the after-words that
  * match a before-word of the same frame. `inputs` and `outputs` are index-aligned.
+ * `image`: where the ultrasound image is known to be (the phantom's ground truth),
+ * blanked in both reads like the moving pixels: the phantom's speckle moves slowly, and
+ * the engine reads the same "words" into it before and after.
  */
-export async function measureLeaks(name: string, inputs: readonly GrayImage[], outputs: readonly GrayImage[], samples: number): Promise<ClipLeaks> {
+export async function measureLeaks(name: string, inputs: readonly GrayImage[], outputs: readonly GrayImage[], samples: number, image?: Box): Promise<ClipLeaks> {
   if (inputs.length !== outputs.length) throw new Error(`${name}: ${inputs.length} frames in, ${outputs.length} out`);
   const moving = movingPixels(inputs);
+  if (image) {
+    const w = inputs[0]!.width;
+    for (let y = image.y; y < image.y + image.height; y++) moving.fill(1, y * w + image.x, y * w + image.x + image.width);
+  }
   const result: ClipLeaks = { name, frames: inputs.length, sampled: 0, beforeWords: 0, leaked: 0, leakingFrames: [] };
   for (const k of sampleIndices(inputs.length, samples)) {
     const [before, after] = await Promise.all([tesseractCliWords(blank(inputs[k]!, moving)), tesseractCliWords(blank(outputs[k]!, moving))]);

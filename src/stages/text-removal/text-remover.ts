@@ -397,13 +397,15 @@ export class TextRemover {
   }
 
   /**
-   * Overlay changes since the last keyframe, padded like word boxes, inside the OCR area.
-   * Once the tracker can tell, a change that lies mostly among moving cells is the image
-   * (tissue moving for the first time), not the overlay, and is left out.
+   * Overlay changes since the last keyframe (by at least `inkContrast` gray levels),
+   * padded like word boxes, inside the OCR area. Once the tracker can tell, a change
+   * that lies mostly among moving cells is the image (tissue moving for the first
+   * time), not the overlay, and is left out.
    */
   private changedBoxes(state: ExamState, frame: FrameEvent): MaskBox[] {
     const tracker = state.tracker;
-    const changed = tracker.changedSinceKeyframe();
+    // A change of ink contrast: text appearing or going (tissue drifting for the first time mostly changes less).
+    const changed = tracker.changedSinceKeyframe(this.options.inkContrast);
     if (!changed.length) return [];
     const area = this.ocrArea(frame);
     const moving = tracker.mature(Math.min(this.options.warmupFrames, LIVE_FIRST_AFTER)) ? tracker.movingMap() : undefined;
