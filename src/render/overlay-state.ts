@@ -7,7 +7,7 @@
  * Per landmark the most cautious visit verdict wins (as the exam verdict does);
  * an `exam` event's `landmarks` replace them. State resets on `exam-start`.
  */
-import { mergeVisitVerdict } from '../stages/compressibility/exam-verdict.js';
+import { mergeVisitVerdict } from '../verdict/exam-verdict.js';
 import type { ExamVerdict, FrameLabels, Landmark, LandmarkProbabilities, PipelineEvent, VerdictEvent, VisitVerdict } from '../events.js';
 import type { BadgeVerdict } from './palette.js';
 import { saliencyOf, type SaliencyMap } from './saliency-map.js';

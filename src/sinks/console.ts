@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { DISCLAIMER, type PipelineEvent } from '../events.js';
 import { defineSink } from '../unit.js';
 import { sinkOperator } from './sink-operator.js';
-import { UNLIKE_TRAINING } from '../stages/compressibility/reducer.js';
+import { UNLIKE_TRAINING } from '../verdict/incomplete-reasons.js';
 import type { BuildContext } from '../context.js';
 
 const schema = z

@@ -1,13 +1,16 @@
 /**
- * From visit verdicts to a per-landmark verdict and the exam verdict.
+ * The verdict rules shared by the compressibility stage and everything that shows
+ * verdicts (overlays, reports): from visit verdicts to a per-landmark verdict and the exam verdict.
  *
  * Per landmark, the most cautious verdict wins: one `not-compressible` visit makes
  * the landmark not compressible even if another visit closed the vein (a closure
  * the model imagined must not hide a vein that did not close), then `compressible`,
  * then `inconclusive`; a landmark with no visit is `not-examined`.
  */
-import type { ExamVerdict, VisitVerdict } from '../../events.js';
-import type { VisitLandmark } from './visit.js';
+import type { ExamVerdict, Landmark, VisitVerdict } from '../events.js';
+
+/** The landmarks a visit (and a verdict) can be at. */
+export type VisitLandmark = Exclude<Landmark, 'BG'>;
 
 export type LandmarkVerdicts = Partial<Record<VisitLandmark, VisitVerdict>>;
 export type LandmarkSummary = Record<VisitLandmark, VisitVerdict | 'not-examined'>;

@@ -82,4 +82,4 @@ export { compressibilitySchema, defaultCompressibilityParams } from './params.js
 export type { CompressibilityParams } from './params.js';
 export { createCompressibility } from './reducer.js';
 export type { Compressibility, CompressibilityState, LiveExamVerdict } from './reducer.js';
-export { examVerdict, mergeVisitVerdict } from './exam-verdict.js';
+export { examVerdict, mergeVisitVerdict } from '../../verdict/exam-verdict.js';

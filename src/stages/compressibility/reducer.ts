@@ -23,8 +23,9 @@ import type {
   VerdictEvent,
 } from '../../events.js';
 import { DISCLAIMER, LANDMARKS } from '../../events.js';
-import type { LandmarkSummary, LandmarkVerdicts } from './exam-verdict.js';
-import { examVerdict, mergeVisitVerdict } from './exam-verdict.js';
+import type { LandmarkSummary, LandmarkVerdicts } from '../../verdict/exam-verdict.js';
+import { examVerdict, mergeVisitVerdict } from '../../verdict/exam-verdict.js';
+import { UNLIKE_TRAINING } from '../../verdict/incomplete-reasons.js';
 import type { CompressibilityParams } from './params.js';
 import { defaultCompressibilityParams } from './params.js';
 import type { CycleState } from './compression-cycles.js';
@@ -379,7 +380,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
 }
 
 /** The exam's incomplete reason when most of its windows were unknown. */
-export const UNLIKE_TRAINING = "images unlike the model's training data";
+export { UNLIKE_TRAINING };
 
 /** More than half of the exam's scored windows were unknown (unlike the training data). */
 function mostlyUnknown(track: ExamTrack | undefined): boolean {

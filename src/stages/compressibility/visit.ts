@@ -9,7 +9,8 @@
 import type { VisitVerdict } from '../../events.js';
 import type { CompressibilityParams } from './params.js';
 
-export type VisitLandmark = 'LM1' | 'LM2';
+export type { VisitLandmark } from '../../verdict/exam-verdict.js';
+import type { VisitLandmark } from '../../verdict/exam-verdict.js';
 
 export interface Visit {
   landmark: VisitLandmark;
