@@ -26,9 +26,9 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchInputs } from '../src/bench/bench-input.js';
-import { endedChildrenCpuMs } from '../src/bench/child-cpu.js';
-import { measureRun } from '../src/bench/measure-run.js';
+import { benchInputs } from '../src/measurement/bench-input.js';
+import { endedChildrenCpuMs } from '../src/measurement/child-cpu.js';
+import { measureRun } from '../src/measurement/measure-run.js';
 import { cpuThreadSessionOptions } from '../src/model/cpu-thread-options.js';
 import { readModelInfo } from '../src/model/model-info.js';
 import { SHIPPED_MODEL } from '../src/model/shipped-models.js';

@@ -15,7 +15,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resizeGray } from '../src/image/resize.js';
+import { resizeGray } from '../src/image/area-resize.js';
 import { readModelInfo } from '../src/model/model-info.js';
 import { WindowInput } from '../src/stages/onnx-inference/window-model.js';
 import { cropPadFrame } from '../src/stages/crop-pad.js';

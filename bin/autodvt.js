@@ -10,8 +10,8 @@
 // flag, because V8 reads heap sizes only at start (NODE_OPTIONS does not allow this one).
 import fs from 'node:fs';
 
-const source = new URL('../src/cli.ts', import.meta.url);
-const compiled = new URL('../dist/cli.js', import.meta.url);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 let cli;
 if (process.env.AUTODVT_USE_DIST !== '1' && fs.existsSync(source)) {
   const { register } = await import('tsx/esm/api');

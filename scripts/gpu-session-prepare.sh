@@ -6,7 +6,7 @@ set -euo pipefail
 grep -qx '/.devcarry/' .git/info/exclude || echo '/.devcarry/' >> .git/info/exclude
 grep -qx '/.gl/' .git/info/exclude || echo '/.gl/' >> .git/info/exclude
 rm -rf .devcarry && mkdir -p .devcarry/x/y .gl
-printf "import { main } from '%s/src/cli.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n" "$PWD" > .devcarry/entry.mjs
+printf "import { main } from '%s/src/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n" "$PWD" > .devcarry/entry.mjs
 node_modules/.bin/esbuild .devcarry/entry.mjs --bundle --platform=node --format=esm --target=node20 \
   --outfile=.devcarry/x/y/autodvt.mjs --external:onnxruntime-node --external:playwright-core --log-level=error \
   --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"

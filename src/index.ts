@@ -14,6 +14,6 @@ export type { UnitKind, UnitSpec, SourceSpec, StageSpec, SinkSpec } from './unit
 export { allUnits, findUnit, unitsOf } from './registry.js';
 export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT } from './errors.js';
 export type { ConfigProblem } from './errors.js';
-export { main } from './cli.js';
+export { main } from './cli/main.js';
 export type { BuildContext, Clock } from './context.js';
 export * from './events.js';

@@ -29,8 +29,8 @@ export const benchCommand: CliCommand = {
       .option('out', { type: 'string', describe: 'Also write the Markdown report to this file' }),
   async handler(args, io) {
     try {
-      const { runBench } = await import('../bench/run-bench.js');
-      const { benchMarkdown } = await import('../bench/bench-report.js');
+      const { runBench } = await import('../measurement/run-bench.js');
+      const { benchMarkdown } = await import('../measurement/bench-report.js');
       const result = await runBench({
         scenarios: args.scenario === 'all' ? ['archive', 'live'] : [args.scenario],
         provider: args.provider,

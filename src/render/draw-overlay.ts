@@ -13,7 +13,7 @@
  *   │ ~~~~ timeline strip ~~~~~~~~ │
  *   └──────────────────────────────┘
  */
-import { resizeGray } from '../image/resize.js';
+import { resizeGray } from '../image/area-resize.js';
 import { drawTextRgb, textSize } from './bitmap-text.js';
 import { LANDMARK_COLORS, VEIN_COLORS, VERDICT_COLORS, type Rgb } from './palette.js';
 import { blitGray, createRgb, fillRect, type RgbImage } from './rgb-image.js';

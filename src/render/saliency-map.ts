@@ -3,7 +3,7 @@
  * them: `prediction.saliency = { width, height, data }` with data in [0, 1]
  * (Float32Array) or 0..255 (Uint8Array). Predictions without one draw nothing.
  */
-import { resizeGray } from '../image/resize.js';
+import { resizeGray } from '../image/area-resize.js';
 import type { PipelineEvent } from '../events.js';
 import type { RgbImage } from './rgb-image.js';
 

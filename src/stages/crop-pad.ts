@@ -18,7 +18,7 @@
  * ```
  */
 import { z } from 'zod';
-import { cropPad } from '../image/crop-pad.js';
+import { cropPad } from '../image/crop-or-pad.js';
 import { defineStage } from '../unit.js';
 import { mapFrames } from './map-frames.js';
 import type { Box, FrameEvent } from '../events.js';

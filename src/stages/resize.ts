@@ -14,7 +14,7 @@
  * ```
  */
 import { z } from 'zod';
-import { resizeGray } from '../image/resize.js';
+import { resizeGray } from '../image/area-resize.js';
 import { defineStage } from '../unit.js';
 import { mapFrames } from './map-frames.js';
 import type { Box } from '../events.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/index.js';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import type { ExamResult } from '../../src/batch/index.js';
 import { phantomExamFolder } from './phantom-exams.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { eventFlowProblems, resultKindOf } from '../../src/config/event-flow.js';
 import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
 import { allUnits } from '../../src/registry.js';

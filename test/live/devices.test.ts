@@ -70,7 +70,7 @@ describe('autodvt devices', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-dev-'));
     const listing = await listCaptureDevices({ platform: 'linux', devDir: dir, run: async () => ({ code: 1, stderr: '' }) });
     expect(listing).toMatchObject({ backend: 'v4l2', devices: [] });
-    const { main } = await import('../../src/cli.js');
+    const { main } = await import('../../src/cli/main.js');
     if (fs.readdirSync('/dev').some((n) => /^video\d+$/.test(n))) return; // a machine with a camera lists it instead
     const out: string[] = [];
     const code = await main(['devices'], { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: () => true } as never });

@@ -37,7 +37,7 @@ afterAll(() => {
 describe('npm package', () => {
   it('packs the compiled code, the shipped models and the docs, and no tests, sources, fixtures or training code', () => {
     const paths = packed.map((f) => f.path);
-    for (const needed of ['bin/autodvt.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/video/wasm-worker.mjs', 'models/autodvt.onnx', 'models/autodvt.streaming.onnx', 'pipelines/demo.yaml', 'schema/pipeline.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const needed of ['bin/autodvt.js', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/video/wasm-worker.mjs', 'models/autodvt.onnx', 'models/autodvt.streaming.onnx', 'pipelines/demo.yaml', 'schema/pipeline.schema.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(paths, needed).toContain(needed);
     }
     for (const prefix of ['src/', 'test/', 'training/', '.ci/', 'bench/', 'scripts/', 'tmp/', 'node_modules/']) {

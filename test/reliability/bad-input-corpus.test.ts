@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { buildCorpus, CORPUS_SEED, type BadInputCase } from './bad-input-corpus.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { loadPipelineFile, requireValid } from '../../src/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
 

@@ -10,7 +10,7 @@
  */
 import type WebSocket from 'ws';
 import { DISCLAIMER, type FrameEvent, type InDistribution, type PipelineEvent } from '../../events.js';
-import { resizeGray } from '../../image/resize.js';
+import { resizeGray } from '../../image/area-resize.js';
 import { encodeGrayPng } from '../../render/encode-png.js';
 import { OverlayState } from '../../render/overlay-state.js';
 import { cssPalette } from '../../render/palette.js';

@@ -24,7 +24,7 @@
  */
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
-import { resizeGray } from '../../image/resize.js';
+import { resizeGray } from '../../image/area-resize.js';
 import { drawOverlay, overlayLayout, type OverlayLayout } from '../../render/draw-overlay.js';
 import { OverlayState, type OverlaySnapshot, type TimelineSample } from '../../render/overlay-state.js';
 import type { SaliencyMap } from '../../render/saliency-map.js';

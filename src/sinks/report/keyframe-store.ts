@@ -5,7 +5,7 @@
  * dropped and the interval doubles, so a long exam costs the same memory as a
  * short one.
  */
-import { resizeGray } from '../../image/resize.js';
+import { resizeGray } from '../../image/area-resize.js';
 import type { FrameEvent } from '../../events.js';
 
 export interface Keyframe {

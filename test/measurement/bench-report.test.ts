@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { benchMarkdown } from '../../src/bench/bench-report.js';
-import { endedChildrenCpuMs } from '../../src/bench/child-cpu.js';
-import type { RunMeasurement } from '../../src/bench/measure-run.js';
-import type { BenchResult } from '../../src/bench/run-bench.js';
+import { benchMarkdown } from '../../src/measurement/bench-report.js';
+import { endedChildrenCpuMs } from '../../src/measurement/child-cpu.js';
+import type { RunMeasurement } from '../../src/measurement/measure-run.js';
+import type { BenchResult } from '../../src/measurement/run-bench.js';
 
 const run = (fps: number, cpu: number, ffmpeg?: number): RunMeasurement => ({
   frames: 300,

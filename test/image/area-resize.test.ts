@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resizeGray } from '../../src/image/resize.js';
+import { resizeGray } from '../../src/image/area-resize.js';
 
 const dims = fc.integer({ min: 1, max: 70 });
 

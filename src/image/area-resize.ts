@@ -5,7 +5,7 @@
  * so no aliasing. Upscaling uses bilinear interpolation (pixel centres aligned).
  * Weights are computed once per (input size, output size) and cached.
  */
-import type { GrayImage } from './crop-pad.js';
+import type { GrayImage } from './crop-or-pad.js';
 
 interface AxisWeights {
   /** For each output index: first source index and the weights of consecutive sources. */

@@ -7,9 +7,9 @@
  * them, and a command's handler does nothing when there is one.
  */
 import yargs from 'yargs';
-import { reportError } from './cli/report-error.js';
-import { EXIT_BAD_INPUT, EXIT_OK } from './errors.js';
-import { commands } from './cli/commands.js';
+import { reportError } from './report-error.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
+import { commands } from './commands.js';
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = EXIT_OK;

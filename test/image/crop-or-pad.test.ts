@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cropPad } from '../../src/image/crop-pad.js';
+import { cropPad } from '../../src/image/crop-or-pad.js';
 
 const image = fc
   .record({ width: fc.integer({ min: 1, max: 64 }), height: fc.integer({ min: 1, max: 64 }), seed: fc.integer() })

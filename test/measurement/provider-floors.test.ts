@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { measureProviderFloors } from '../../src/bench/provider-floors.js';
+import { measureProviderFloors } from '../../src/measurement/provider-floors.js';
 import { AutodvtError } from '../../src/errors.js';
 
 const model = path.resolve('models/test/tiny-random.onnx');
