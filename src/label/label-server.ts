@@ -1,6 +1,6 @@
 /**
  * The labeller's HTTP server, bound to 127.0.0.1. Every request passes the request
- * guard (token, Origin, Host: request-guard.ts). It serves only:
+ * guard (token, Origin, Host: src/local-web/request-guard.ts). It serves only:
  *   GET  /                              the page
  *   GET  /api/loops                     the loops it was given: [{ id, name, labelled, uncertainty? }]
  *   GET  /api/loops/<id>                one loop (prepared on first open): timing, labels, revision
@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AutodvtError } from '../errors.js';
 import { LANDMARKS } from '../events.js';
-import { checkRequest, cspHash, securityHeaders } from './request-guard.js';
+import { checkRequest, cspHash, securityHeaders } from '../local-web/request-guard.js';
 import { SaveConflict } from './loop-labels-store.js';
 import { labelPage } from './page.js';
 import type { LabelChange, LabelSession } from './label-session.js';
@@ -72,7 +72,7 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
   const json = (res: http.ServerResponse, status: number, body: unknown) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const check = checkRequest(req, options.token);
+    const check = checkRequest(req, { token: options.token, loopbackOnly: true, printedBy: 'autodvt label' });
     if (!check.ok) return send(res, check.status, 'text/plain; charset=utf-8', check.message);
     const parts = check.url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && (check.url.pathname === '/' || check.url.pathname === '/index.html')) {

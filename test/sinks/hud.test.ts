@@ -75,6 +75,7 @@ describe('hud server', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain('unsafe-inline'); // the page's own script and style are allowed by hash
   });
 
   it('refuses requests naming another host (DNS rebinding) on a loopback address', async () => {

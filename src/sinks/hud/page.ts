@@ -1,9 +1,23 @@
-/** The HUD page: one self-contained HTML document (style and script inlined). */
+/**
+ * The HUD page: one self-contained HTML document (style and script inlined; the server
+ * allows exactly these two by their hashes in its Content-Security-Policy).
+ */
 import { DISCLAIMER } from '../../events.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 
-export function hudPage(): string {
+export interface HudPage {
+  html: string;
+  /** The inline script and style, as they appear in `html`. */
+  script: string;
+  style: string;
+}
+
+export function hudPage(): HudPage {
+  return { html: hudHtml(), script: PAGE_SCRIPT, style: PAGE_STYLE };
+}
+
+function hudHtml(): string {
   return `<!doctype html>
 <html lang="en">
 <head>
