@@ -41,7 +41,8 @@ export function sidecarForExam(exam: PhantomExam): LabelsSidecar {
     source: 'autodvt phantom',
     closedAreaFraction: exam.closedAreaFraction,
     segments: segmentsFromFrames(frames),
-    visits: exam.truth.visits,
+    // The sidecar format has no clot age (scanner look only): keep the fields it defines.
+    visits: exam.truth.visits.map(({ landmark, startFrame, endFrame, thrombus }) => ({ landmark, startFrame, endFrame, thrombus })),
     verdict: exam.truth.verdict,
     textBoxes: textBoxes ?? [],
     usRegion: exam.usRegion,
