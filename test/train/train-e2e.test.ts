@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadPipelineFile, requireValid } from '../../src/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
@@ -43,6 +43,8 @@ describe.skipIf(!hasTorch)('autodvt train and eval --compare, end to end on phan
     expect(train.code, train.stderr).toBe(0);
     result = JSON.parse(train.stdout);
   }, 900_000);
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('names every input by sha256, splits the four patients 2 / 1 / 1 and reports progress on stderr', () => {
     expect(result.inputs).toHaveLength(4);
