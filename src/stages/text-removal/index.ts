@@ -9,10 +9,11 @@
  * Parameters (defaults in the schema):
  *   fill, fillValue            how boxes are filled
  *   useUsRegion                fill everything outside `meta.usRegion` without OCR, OCR inside only
- *   keyframeInterval, warmupFrames, overlayChangePixels   when OCR runs (keyframes); the mask is reused between
+ *   keyframeInterval, warmupFrames, overlayChangePixels, minKeyframeGap   when OCR runs (keyframes); the mask is reused between
  *   pool                       tesseract workers (each its own thread: OCR never blocks the event loop)
  *   psm, polarity, scale       tesseract page segmentation, white-on-black inversion, upscale
  *   minConfidence, minStaticConfidence, maxTextHeight, padding   which words become boxes
+ *   minStaticFraction, minFlatFraction, minTextHeight   how static and flat a word's box must be for the lower bar; shorter words are noise
  *   maxMaskFraction            a mask over this fraction of the frame is warned about (every box is still removed)
  *   staticInk, growToInk, inkContrast   ink found without OCR: static text on flat panels, glyph extents
  *   ocrScope, keyframeDelay    what OCR reads (tiles around new static ink), background periodic keyframes (file input)
