@@ -5,7 +5,8 @@
  * `--run-dir` (docs/batch.md).
  */
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { formatProblem, EXIT_OK } from '../errors.js';
+import { errorDetail, formatProblem, EXIT_OK } from '../errors.js';
+import { redactUrlsIn } from '../secrets/redact-url.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
 import { EXIT_INTERRUPTED, stopOnSignals } from './stop-on-signals.js';
@@ -82,8 +83,14 @@ export const runCommand: CliCommand = {
         signal: abort.signal,
       });
       for (const w of result.configWarnings) io.stderr.write(formatProblem(w) + '\n');
-      return EXIT_OK;
+      // Stopped by a signal: everything up to then was processed and flushed; the exit code says it was cut short.
+      return abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK;
     } catch (err) {
+      // A signal that cut a read short (a file being inflated, a request) is an interruption, not bad input.
+      if (abort.signal.aborted) {
+        io.stderr.write(`interrupted: ${redactUrlsIn(errorDetail(err))}\n`);
+        return EXIT_INTERRUPTED;
+      }
       return reportError(err, io.stderr, Boolean(args.verbose));
     } finally {
       stop.dispose();

@@ -1,7 +1,8 @@
 /**
- * Signals are answered at once whatever the input is doing: SIGTERM sent to a batch
- * run while it inflates a decompression bomb (a 1 GiB zip, a 1 GiB deflated dataset)
- * is acknowledged within a second, and the run stops with exit code 130.
+ * Signals are answered at once whatever the input is doing: SIGTERM sent to a run
+ * (a batch run, or a single pipeline run) while it inflates a decompression bomb (a
+ * 1 GiB zip, a 1 GiB deflated dataset) is acknowledged within a second, and the run
+ * stops with exit code 130.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,19 +22,22 @@ function residentMb(pid: number | undefined): number {
 }
 
 describe.skipIf(!fs.existsSync('/proc/self/status'))('signals while a bomb inflates', () => {
-  for (const [name, make] of [
-    ['bomb.zip', () => zipBomb('cine.dcm', 1024 ** 3)],
-    ['bomb.dcm', () => deflatedDatasetBomb(1024 ** 3)],
+  for (const [name, make, mode] of [
+    ['bomb.zip', () => zipBomb('cine.dcm', 1024 ** 3), 'batch'],
+    ['bomb.dcm', () => deflatedDatasetBomb(1024 ** 3), 'batch'],
+    ['bomb.dcm', () => deflatedDatasetBomb(1024 ** 3), 'single'],
   ] as const) {
-    it(`answers SIGTERM within a second while inflating ${name}, and exits 130`, async () => {
+    it(`answers SIGTERM within a second while a ${mode} run inflates ${name}, and exits 130`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-signal-'));
       fs.mkdirSync(path.join(dir, 'exams'));
       fs.writeFileSync(path.join(dir, 'exams', name), make());
-      const child = spawn(
-        process.execPath,
-        [path.join(root, 'bin/autodvt.js'), 'run', path.join(root, 'pipelines/archive.yaml'), '--input', path.join(dir, 'exams'), '--run-dir', path.join(dir, 'run')],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
+      const single = path.join(dir, 'single.yaml');
+      fs.writeFileSync(single, `source:\n  type: dicom-cine\n  path: exams/${name}\nsinks:\n  - type: json-log\n    path: events.ndjson\n`);
+      const args =
+        mode === 'batch'
+          ? ['run', path.join(root, 'pipelines/archive.yaml'), '--input', path.join(dir, 'exams'), '--run-dir', path.join(dir, 'run')]
+          : ['run', single];
+      const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       let answeredAt: number | undefined;
       child.stderr.on('data', (d) => {
