@@ -20,9 +20,9 @@ import path from 'node:path';
 import { from, Subject } from 'rxjs';
 import type { FrameEvent, PipelineEvent } from '../src/events.js';
 import { textRemovalOperator, textRemovalStage } from '../src/stages/text-removal/index.js';
-import { defaultLangPath } from '../src/text-removal/lang-data.js';
-import type { OcrEngine } from '../src/text-removal/ocr-engine.js';
-import { createTesseractPool } from '../src/text-removal/tesseract-pool.js';
+import { defaultLangPath } from '../src/redaction/lang-data.js';
+import type { OcrEngine } from '../src/redaction/ocr-engine.js';
+import { createTesseractPool } from '../src/redaction/tesseract-pool.js';
 import { decodeVideo } from '../src/video/index.js';
 
 const arg = (name: string, def: string) => {

@@ -4,13 +4,13 @@
  */
 import path from 'node:path';
 import type { Box } from '../src/events.js';
-import { clipBox, padBox } from '../src/text-removal/boxes.js';
-import type { GrayImage } from '../src/text-removal/fill.js';
-import { defaultLangPath } from '../src/text-removal/lang-data.js';
-import type { OcrEngine } from '../src/text-removal/ocr-engine.js';
-import { prepareOcrImage } from '../src/text-removal/ocr-image.js';
-import type { OcrWord } from '../src/text-removal/ocr-words.js';
-import { createTesseractPool } from '../src/text-removal/tesseract-pool.js';
+import { clipBox, padBox } from '../src/redaction/boxes.js';
+import type { GrayImage } from '../src/redaction/fill.js';
+import { defaultLangPath } from '../src/redaction/lang-data.js';
+import type { OcrEngine } from '../src/redaction/ocr-engine.js';
+import { prepareOcrImage } from '../src/redaction/ocr-image.js';
+import type { OcrWord } from '../src/redaction/ocr-words.js';
+import { createTesseractPool } from '../src/redaction/tesseract-pool.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 

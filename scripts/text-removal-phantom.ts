@@ -14,7 +14,7 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import type { FrameEvent, PipelineEvent } from '../src/events.js';
 import { createPhantomExam } from '../src/phantom/index.js';
 import { textRemovalStage } from '../src/stages/text-removal/index.js';
-import { intersectionArea } from '../src/text-removal/boxes.js';
+import { intersectionArea } from '../src/redaction/boxes.js';
 import { checker, hasAlnum, wordsIn } from './text-removal-ocr-check.js';
 import { systemClock } from '../src/context.js';
 

@@ -39,9 +39,9 @@ import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
 import type { PipelineEvent } from '../../events.js';
-import { defaultLangPath, DEFAULT_LANG, langFile } from '../../text-removal/lang-data.js';
-import type { OcrEngineFactory } from '../../text-removal/ocr-engine.js';
-import { createTesseractPool } from '../../text-removal/tesseract-pool.js';
+import { defaultLangPath, DEFAULT_LANG, langFile } from '../../redaction/lang-data.js';
+import type { OcrEngineFactory } from '../../redaction/ocr-engine.js';
+import { createTesseractPool } from '../../redaction/tesseract-pool.js';
 import { defineStage } from '../../unit.js';
 import { SCOPE, TextRemover, type TextRemoverOptions } from './text-remover.js';
 

@@ -19,14 +19,14 @@
 import type { BuildContext } from '../../context.js';
 import type { Box, FrameEvent, PipelineEvent } from '../../events.js';
 import { tagError } from '../../errors.js';
-import { applyMask } from '../../text-removal/apply-mask.js';
-import { boxArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../text-removal/boxes.js';
-import type { FillMode } from '../../text-removal/fill.js';
-import type { OcrEngine } from '../../text-removal/ocr-engine.js';
-import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../text-removal/ocr-image.js';
-import { flatFraction, selectTextWords, type WordRules } from '../../text-removal/ocr-words.js';
-import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, onStaticScreen, staticTextClusters, textPanelMotion, type InkComponent, type InkMap, type MovingGrid } from '../../text-removal/static-ink.js';
-import { StaticOverlayTracker } from '../../text-removal/static-overlay.js';
+import { applyMask } from '../../redaction/apply-mask.js';
+import { boxArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../redaction/boxes.js';
+import type { FillMode } from '../../redaction/fill.js';
+import type { OcrEngine } from '../../redaction/ocr-engine.js';
+import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../redaction/ocr-image.js';
+import { flatFraction, selectTextWords, type WordRules } from '../../redaction/ocr-words.js';
+import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, onStaticScreen, staticTextClusters, textPanelMotion, type InkComponent, type InkMap, type MovingGrid } from '../../redaction/static-ink.js';
+import { StaticOverlayTracker } from '../../redaction/static-overlay.js';
 
 export const SCOPE = 'stage:text-removal';
 const STAGE = 'text-removal';

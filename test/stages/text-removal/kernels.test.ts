@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMask } from '../../../src/text-removal/apply-mask.js';
-import { boxArea, intersectionArea, mergeBoxes, type MaskBox } from '../../../src/text-removal/boxes.js';
-import { fillBoxes, type GrayImage } from '../../../src/text-removal/fill.js';
+import { applyMask } from '../../../src/redaction/apply-mask.js';
+import { boxArea, intersectionArea, mergeBoxes, type MaskBox } from '../../../src/redaction/boxes.js';
+import { fillBoxes, type GrayImage } from '../../../src/redaction/fill.js';
 
 const W = 48;
 const H = 40;

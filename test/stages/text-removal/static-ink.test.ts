@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameBoxOf, prepareOcrMosaic } from '../../../src/text-removal/ocr-image.js';
-import { selectTextWords } from '../../../src/text-removal/ocr-words.js';
-import { findInk, growToInk, inkClusters, staticTextClusters, textPanelMotion } from '../../../src/text-removal/static-ink.js';
+import { frameBoxOf, prepareOcrMosaic } from '../../../src/redaction/ocr-image.js';
+import { selectTextWords } from '../../../src/redaction/ocr-words.js';
+import { findInk, growToInk, inkClusters, staticTextClusters, textPanelMotion } from '../../../src/redaction/static-ink.js';
 
 const W = 80;
 const H = 40;

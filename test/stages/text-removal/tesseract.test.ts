@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
 import { drawText } from '../../../src/phantom/font.js';
 import { textRemovalStage } from '../../../src/stages/text-removal/index.js';
-import { defaultLangPath } from '../../../src/text-removal/lang-data.js';
-import { prepareOcrImage } from '../../../src/text-removal/ocr-image.js';
-import { createTesseractPool } from '../../../src/text-removal/tesseract-pool.js';
+import { defaultLangPath } from '../../../src/redaction/lang-data.js';
+import { prepareOcrImage } from '../../../src/redaction/ocr-image.js';
+import { createTesseractPool } from '../../../src/redaction/tesseract-pool.js';
 import { grayFrame } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
 

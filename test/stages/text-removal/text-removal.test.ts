@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { AutodvtError } from '../../../src/errors.js';
 import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
 import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
-import type { OcrEngine } from '../../../src/text-removal/ocr-engine.js';
-import type { OcrImage, OcrMosaic } from '../../../src/text-removal/ocr-image.js';
-import type { OcrWord } from '../../../src/text-removal/ocr-words.js';
+import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
+import type { OcrImage, OcrMosaic } from '../../../src/redaction/ocr-image.js';
+import type { OcrWord } from '../../../src/redaction/ocr-words.js';
 import { grayFrame } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
 

@@ -9,13 +9,13 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Box, FrameEvent } from '../../src/events.js';
-import { textRemovalStage } from '../../src/stages/text-removal/index.js';
-import { testContext } from '../helpers/test-context.js';
+import type { Box, FrameEvent } from '../../../src/events.js';
+import { textRemovalStage } from '../../../src/stages/text-removal/index.js';
+import { testContext } from '../../helpers/test-context.js';
 import { clipsWithBurnedInText, fixtureFrames, measureLeaks, phantomFrames, removeText, type ClipLeaks } from './leak-measure.js';
 import { tesseractCliAvailable } from './tesseract-cli.js';
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures');
+const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
 /** Frames read per clip: the first, the middle and the last. */
 const SAMPLES = 3;
 const PHANTOM_SEEDS = [1, 2];

@@ -6,12 +6,12 @@
  */
 import { firstValueFrom, from, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { FrameEvent, PipelineEvent } from '../../src/events.js';
-import { textRemovalOperator, textRemovalStage } from '../../src/stages/text-removal/index.js';
-import type { OcrEngine } from '../../src/text-removal/ocr-engine.js';
-import type { OcrWord } from '../../src/text-removal/ocr-words.js';
-import { grayFrame } from '../helpers/frames.js';
-import { testContext } from '../helpers/test-context.js';
+import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
+import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
+import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
+import type { OcrWord } from '../../../src/redaction/ocr-words.js';
+import { grayFrame } from '../../helpers/frames.js';
+import { testContext } from '../../helpers/test-context.js';
 
 const W = 64;
 const H = 48;

@@ -5,8 +5,8 @@
  * nothing they say is logged by the tests (counts only).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import type { GrayImage } from '../../src/text-removal/fill.js';
-import { encodePgm, prepareOcrImage } from '../../src/text-removal/ocr-image.js';
+import type { GrayImage } from '../../../src/redaction/fill.js';
+import { encodePgm, prepareOcrImage } from '../../../src/redaction/ocr-image.js';
 
 /** Whether the `tesseract` binary is on PATH (the test skips, saying so, when not). */
 export function tesseractCliAvailable(): boolean {
