@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { systemClock } from '../context.js';
 import type { ExamChildJob, ExamChildMessage } from './exam-child.js';
 import type { ExamOutcome } from './run-exam.js';
 
@@ -24,7 +25,9 @@ export interface IsolationLimits {
 
 export const DEFAULT_EXAM_MEMORY_MB = 4096;
 const MEMORY_POLL_MS = 100;
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'exam-child.ts');
+// Beside this module: exam-child.ts under the TypeScript sources (run through tsx), exam-child.js in dist/.
+const RUNNING_SOURCES = fileURLToPath(import.meta.url).endsWith('.ts');
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), RUNNING_SOURCES ? 'exam-child.ts' : 'exam-child.js');
 
 export type IsolatedOutcome = ExamOutcome | { status: 'crashed'; reason: string };
 
@@ -35,7 +38,7 @@ export async function runExamIsolated(
   const memoryMb = o.limits?.memoryMb ?? DEFAULT_EXAM_MEMORY_MB;
   if (o.signal?.aborted) return { status: 'interrupted' };
   const child = fork(CHILD, [], {
-    execArgv: ['--import', tsxLoader(), `--max-old-space-size=${memoryMb}`],
+    execArgv: [...(RUNNING_SOURCES ? ['--import', tsxLoader()] : []), `--max-old-space-size=${memoryMb}`],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -52,19 +55,19 @@ export async function runExamIsolated(
     child.kill('SIGKILL');
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  const watchdog = setInterval(() => {
+  const stopWatchdog = systemClock.every(MEMORY_POLL_MS, () => {
     const rssMb = residentMb(child.pid);
     if (rssMb !== undefined && rssMb > memoryMb && !killedFor) {
       killedFor = `used more than ${memoryMb} MiB of memory (${Math.round(rssMb)} MiB resident when stopped)`;
       child.kill('SIGKILL');
     }
-  }, MEMORY_POLL_MS);
+  });
   child.send(job);
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.on('error', () => resolve({ code: null, signal: null }));
   });
-  clearInterval(watchdog);
+  stopWatchdog();
   o.signal?.removeEventListener('abort', onAbort);
   if (killedFor === 'interrupted') return { status: 'interrupted' };
   if (outcome) return outcome;

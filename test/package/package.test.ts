@@ -54,6 +54,20 @@ describe('npm package', () => {
     expect(run.stdout).toMatch(/exam .*(negative|refer|incomplete|not examined)/i);
   }, 180_000);
 
+  it('runs a batch with each exam in its own process from the installed package (no TypeScript loader there)', () => {
+    const fixture = path.join(root, 'test/fixtures/dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
+    const runDir = path.join(work, 'run');
+    const run = spawnSync(
+      process.execPath,
+      [path.join(installed, 'bin/autodvt.js'), 'run', path.join(installed, 'pipelines/archive.yaml'), '--input', fixture, '--isolate', 'every', '--run-dir', runDir, '--progress-interval', '0'],
+      { cwd: work, encoding: 'utf8', timeout: 170_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const results = fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'));
+    expect(results).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(runDir, 'exams', results[0]!), 'utf8')).status).toBe('ok');
+  }, 180_000);
+
   it("answers `import { runPipeline } from 'autodvt'` and runs a pipeline through the API", () => {
     const script = path.join(work, 'use-api.mjs');
     fs.writeFileSync(

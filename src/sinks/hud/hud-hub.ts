@@ -70,7 +70,7 @@ export class HudHub {
   private frameCount = 0;
   private lastEncodeAt = -Infinity;
   private pumpScheduled = false;
-  private pumpTimer?: ReturnType<typeof setTimeout>;
+  private cancelPump?: () => void;
   private fpsWindow: number[] = [];
   private dropped = 0;
   private latencyP99Ms?: number;
@@ -150,8 +150,8 @@ export class HudHub {
   }
 
   close(): void {
-    clearTimeout(this.pumpTimer);
-    this.pumpTimer = undefined;
+    this.cancelPump?.();
+    this.cancelPump = undefined;
     this.clients.clear();
   }
 
@@ -193,11 +193,11 @@ export class HudHub {
     const wait = this.lastEncodeAt + 1000 / this.options.maxFps - now;
     if (wait > 0) {
       // Too soon: come back for it (the newest frame then, whatever it is).
-      if (!this.pumpTimer) {
-        this.pumpTimer = setTimeout(() => {
-          this.pumpTimer = undefined;
+      if (!this.cancelPump) {
+        this.cancelPump = this.options.clock.after(Math.ceil(wait), () => {
+          this.cancelPump = undefined;
           this.pumpNow();
-        }, Math.ceil(wait));
+        });
       }
       return this.encodedFrame;
     }
