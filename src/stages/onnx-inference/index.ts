@@ -35,7 +35,7 @@
  * ```
  */
 import path from 'node:path';
-import { concat, concatMap, defer, finalize, from, mergeMap, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
@@ -45,6 +45,7 @@ import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { sessionId, type SharedInference } from '../../model/shared-inference.js';
 import { errorDetail } from '../../errors.js';
+import { statefulOperator } from '../stateful-operator.js';
 import { SHIPPED_MODEL } from '../../model/shipped-models.js';
 import { defineStage, type ContextProblem } from '../../unit.js';
 import { SharedWindowBatcher } from './shared-window-batcher.js';
@@ -115,30 +116,21 @@ export const onnxInferenceStage = defineStage({
     const { session, provider } = await openSession(info.file, { ...sessionChoiceOf(config), warn: (m) => ctx.warn(m), scope });
     ctx.logger.info(`[${scope}] ${info.modelId} on ${provider}`);
     if (config.mode === 'streaming') {
-      return (source) =>
-        defer(() => {
-          const model = new StreamingModel(session, info, ctx.clock, config.maxGapFrames);
-          return source.pipe(
-            concatMap(async (event): Promise<PipelineEvent[]> => {
-              if (event.kind === 'window') return []; // not needed in streaming mode
-              if (event.kind !== 'frame') return [event];
-              const prediction = await model.push(event);
-              return prediction ? [event, prediction] : [event];
-            }),
-            mergeMap((events) => from(events)),
-          );
-        });
+      return statefulOperator(() => {
+        const model = new StreamingModel(session, info, ctx.clock, config.maxGapFrames);
+        return {
+          async push(event): Promise<PipelineEvent[]> {
+            if (event.kind === 'window') return []; // not needed in streaming mode
+            if (event.kind !== 'frame') return [event];
+            const prediction = await model.push(event);
+            return prediction ? [event, prediction] : [event];
+          },
+        };
+      });
     }
     const runner = new WindowModel(session, info, batchSize, ctx.clock);
     if (config.warmup) await runner.run([]);
-    return (source) =>
-      defer(() => {
-        const batcher = new WindowBatcher(batchSize, (windows) => runner.run(windows));
-        return concat(
-          source.pipe(concatMap((event) => batcher.push(event))),
-          defer(() => batcher.flush()),
-        ).pipe(mergeMap((events) => from(events)));
-      });
+    return statefulOperator(() => new WindowBatcher(batchSize, (windows) => runner.run(windows)));
   },
 });
 
@@ -164,15 +156,5 @@ async function sharedWindowOperator(
     if (config.warmup) await model.run([]);
     return new CrossExamBatcher(batchSize, (windows) => model.run(windows), onBatch);
   });
-  return (source) =>
-    defer(() => {
-      const exam = new SharedWindowBatcher(batchSize, () => batcher.attach(), (w) => checkWindowFits(info, w));
-      return concat(
-        source.pipe(concatMap((event) => exam.push(event))),
-        defer(() => exam.flush()),
-      ).pipe(
-        mergeMap((events) => from(events)),
-        finalize(() => exam.close()),
-      );
-    });
+  return statefulOperator(() => new SharedWindowBatcher(batchSize, () => batcher.attach(), (w) => checkWindowFits(info, w)));
 }

@@ -34,7 +34,7 @@
  * ```
  */
 import fs from 'node:fs';
-import { concat, concatMap, defer, EMPTY, finalize, from, mergeMap, Observable, type OperatorFunction } from 'rxjs';
+import { defer, finalize, Observable, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
@@ -43,6 +43,7 @@ import { defaultLangPath, DEFAULT_LANG, langFile } from '../../redaction/lang-da
 import type { OcrEngineFactory } from '../../redaction/ocr-engine.js';
 import { createTesseractPool } from '../../redaction/tesseract-pool.js';
 import { defineStage } from '../../unit.js';
+import { statefulOperator } from '../stateful-operator.js';
 import { SCOPE, TextRemover, type TextRemoverOptions } from './text-remover.js';
 
 const schema = z
@@ -203,27 +204,29 @@ export function textRemovalOperator(
   ctx: Pick<BuildContext, 'live' | 'warn' | 'frameDropped'>,
   createEngine: OcrEngineFactory,
 ): OperatorFunction<PipelineEvent, PipelineEvent> {
+  if (!ctx.live) {
+    return statefulOperator(() => {
+      const remover = new TextRemover(config, createEngine(), ctx);
+      return { push: (event) => remover.pushFile(event), flush: () => remover.flushFile(), close: () => remover.close() };
+    });
+  }
+  // Live input never waits for OCR: each frame goes out at once (or is held back only
+  // before the first mask), and an OCR failure reported later ends the stream.
   return (source) =>
     defer(() => {
       const engine = createEngine();
-      if (ctx.live) engine.warm?.();
+      engine.warm?.();
       const remover = new TextRemover(config, engine, ctx);
-      const body: Observable<PipelineEvent> = ctx.live
-        ? new Observable<PipelineEvent>((subscriber) => {
-            remover.onError = (err) => subscriber.error(err);
-            return source.subscribe({
-              next: (event) => {
-                const out = remover.pushLive(event);
-                if (out) subscriber.next(out);
-              },
-              error: (err) => subscriber.error(err),
-              complete: () => subscriber.complete(),
-            });
-          })
-        : concat(
-            source.pipe(concatMap((event) => remover.pushFile(event))),
-            defer(() => remover.flushFile()),
-          ).pipe(mergeMap((events) => (events.length ? from(events) : EMPTY)));
-      return body.pipe(finalize(() => remover.close()));
+      return new Observable<PipelineEvent>((subscriber) => {
+        remover.onError = (err) => subscriber.error(err);
+        return source.subscribe({
+          next: (event) => {
+            const out = remover.pushLive(event);
+            if (out) subscriber.next(out);
+          },
+          error: (err) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        });
+      }).pipe(finalize(() => remover.close()));
     });
 }
