@@ -16,7 +16,7 @@ describe.runIf(findUnit('stage', 'text-removal') !== undefined)('live text remov
   it('drops only the frames before the first mask: the stages never fall behind the source', async () => {
     const dir = tmpDir();
     const stdin = new PassThrough();
-    produceFrames({ frames: 60, size: '320x240', realtime: true }).stdout!.pipe(stdin);
+    produceFrames({ frames: 150, size: '320x240', realtime: true }).stdout!.pipe(stdin);
     const yaml = [
       'source:\n  type: stdin\n  size: 320x240\n  fps: 30\n  examId: live-start',
       'stages:\n  - type: text-removal',
@@ -40,6 +40,6 @@ describe.runIf(findUnit('stage', 'text-removal') !== undefined)('live text remov
     expect(dropped).toHaveLength(1);
     const n = Number(/dropped (\d+) frames/.exec(dropped[0]!)![1]);
     expect(n).toBeGreaterThanOrEqual(5);
-    expect(framesOut).toBe(60 - n);
+    expect(framesOut).toBe(150 - n);
   }, 60_000);
 });
