@@ -5,28 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExamResult } from '../../src/batch/index.js';
 import { phantomExamFolder } from '../batch/phantom-exams.js';
+import { spawnCli, waitFor as waitUntil } from './cli-process.js';
 import { redisUnavailable, startRedis, type RedisServer } from './redis-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const skip = redisUnavailable();
 if (skip) console.warn(skip);
 
-function cli(args: string[]) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => resolve({ code, out })));
-  return { child, done, output: () => out };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const cli = spawnCli;
+const waitFor = (cond: () => boolean, timeoutMs = 120_000) => waitUntil(cond, timeoutMs);
 
 describe.skipIf(Boolean(skip))('queue (BullMQ on a real redis-server)', () => {
   let redis: RedisServer;

@@ -5,28 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExamResult } from '../../src/batch/index.js';
 import { phantomExamFolder } from '../batch/phantom-exams.js';
 import { tmpDir } from '../helpers/run-cli.js';
+import { spawnCli, waitFor as waitUntil } from './cli-process.js';
 import { redisUnavailable, startRedis, type RedisServer } from './redis-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const skip = redisUnavailable();
 if (skip) console.warn(skip);
 
-function worker(args: string[]) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => resolve({ code, out })));
-  return { child, done };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs = 150_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const worker = (args: string[]) => spawnCli(['worker', ...args]);
+const waitFor = (cond: () => boolean, timeoutMs = 150_000) => waitUntil(cond, timeoutMs);
 
 describe.skipIf(Boolean(skip))('a job that kills its workers (in-process exams)', () => {
   let redis: RedisServer;
