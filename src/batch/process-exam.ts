@@ -12,12 +12,13 @@
  * `isolate: 'every'` runs every exam that way (no inference shared across exams).
  */
 import { describeExam, type ExamInput } from './exam-input.js';
-import { RESULT_VERSION, type ExamResult } from './exam-result.js';
+import { failedWithoutRun } from './failed-result.js';
+import type { ExamResult } from './exam-result.js';
 import { inputHash } from './hashes.js';
 import { decideResume, type ResumeDecision } from './resume.js';
 import { describeError, runExam } from './run-exam.js';
 import { runExamIsolated } from './run-exam-isolated.js';
-import { DISCLAIMER, type PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 import type { Clock } from '../context.js';
 import type { SharedInference } from '../model/shared-inference.js';
 import type { PreparedPipeline } from './prepare.js';
@@ -129,24 +130,6 @@ function crashed(exam: ExamInput, pipeline: PreparedPipeline, hashes: ExamResult
 }
 
 function unreadable(exam: ExamInput, pipeline: PreparedPipeline, err: unknown): ExamResult {
-  const now = new Date().toISOString();
-  const error = describeError(err);
-  return {
-    version: RESULT_VERSION,
-    key: exam.key,
-    status: 'failed',
-    input: { uri: describeExam(exam), kind: exam.kind, source: exam.kind === 'dicomweb' ? 'dicomweb' : 'file' },
-    // A runtime category makes the next run try again (the file may be back).
-    hashes: { input: 'unreadable', model: pipeline.modelHash, pipeline: pipeline.pipelineHash },
-    models: pipeline.models,
-    examIds: [],
-    frames: 0,
-    predictions: 0,
-    mediaDurationMs: 0,
-    visits: [],
-    warnings: { count: 0, first: [] },
-    timing: { startedAt: now, finishedAt: now, wallMs: 0, framesPerSecond: 0 },
-    error: { ...error, category: 'runtime' },
-    disclaimer: DISCLAIMER,
-  };
+  // A runtime category makes the next run try again (the file may be back).
+  return failedWithoutRun(exam, pipeline, { inputHash: 'unreadable', error: { ...describeError(err), category: 'runtime' } });
 }

@@ -7,10 +7,10 @@
  * (category `runtime`, for a failure that may pass, such as a missing environment
  * variable).
  */
-import { describeExam, type ExamInput } from '../batch/exam-input.js';
-import { RESULT_VERSION, type ExamResult } from '../batch/exam-result.js';
+import type { ExamInput } from '../batch/exam-input.js';
+import type { ExamResult } from '../batch/exam-result.js';
+import { failedWithoutRun } from '../batch/failed-result.js';
 import { inputHash } from '../batch/hashes.js';
-import { DISCLAIMER } from '../events.js';
 import type { ErrorCategory } from '../errors.js';
 import type { PreparedPipeline } from '../batch/prepare.js';
 
@@ -23,24 +23,10 @@ export interface GiveUp {
 }
 
 export async function givenUpResult(exam: ExamInput, pipeline: PreparedPipeline, why: GiveUp): Promise<ExamResult> {
-  const now = new Date().toISOString();
   const input = await inputHash(exam, why.dicomwebHeaders).catch(() => 'unreadable');
-  return {
-    version: RESULT_VERSION,
-    key: exam.key,
-    status: 'failed',
-    input: { uri: describeExam(exam), kind: exam.kind, source: exam.kind === 'dicomweb' ? 'dicomweb' : 'file' },
-    hashes: { input, model: pipeline.modelHash, pipeline: pipeline.pipelineHash },
-    models: pipeline.models,
-    examIds: [],
-    frames: 0,
-    predictions: 0,
-    mediaDurationMs: 0,
-    visits: [],
-    warnings: { count: 0, first: [] },
-    timing: { startedAt: now, finishedAt: now, wallMs: 0, framesPerSecond: 0 },
+  return failedWithoutRun(exam, pipeline, {
+    inputHash: input,
     error: { message: why.message, category: why.category, ...(why.hint ? { hint: why.hint } : {}) },
     worker: why.worker,
-    disclaimer: DISCLAIMER,
-  };
+  });
 }
