@@ -11,7 +11,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import type { UltrasoundRegion } from '../events.js';
 import { unzipBounded } from './bounded-inflate.js';
 import { readFrameTiming } from './frame-timing.js';
 import { inflateDeflatedDataset } from './inflate-deflated-dataset.js';
@@ -20,30 +19,14 @@ import { readDataset } from './read-dataset.js';
 import { inflationBudget } from './size-limits.js';
 import { isUltrasoundSopClass, sopClassName } from './sop-classes.js';
 import { transferSyntax } from './transfer-syntaxes.js';
+import type { DicomInfo } from './types.js';
 import { readUltrasoundRegions } from './ultrasound-regions.js';
 
+/** The image fields of `DicomInfo`, which a damaged header may lack. */
+type ImageFields = 'rows' | 'columns' | 'frames' | 'samplesPerPixel' | 'photometric' | 'bitsAllocated' | 'bitsStored';
+
 /** The header fields of `DicomInfo`, any of the image ones possibly missing. */
-export interface DicomHeaderInfo {
-  sopClassUid: string;
-  sopClassName: string;
-  isUltrasound: boolean;
-  transferSyntaxUid: string;
-  transferSyntaxName: string;
-  rows?: number;
-  columns?: number;
-  frames?: number;
-  samplesPerPixel?: number;
-  photometric?: string;
-  bitsAllocated?: number;
-  bitsStored?: number;
-  frameTimeMs?: number;
-  frameTimesMs: number[];
-  ultrasoundRegions: UltrasoundRegion[];
-  manufacturer?: string;
-  modelName?: string;
-  modality?: string;
-  warnings: string[];
-}
+export type DicomHeaderInfo = Omit<DicomInfo, ImageFields> & Partial<Pick<DicomInfo, ImageFields>>;
 
 export async function readDicomHeaderFile(path: string, signal?: AbortSignal): Promise<{ uri: string; info: DicomHeaderInfo }> {
   let bytes: Uint8Array;
