@@ -137,7 +137,12 @@ export interface InDistribution {
   score: number;
   /** Windows scoring above this are unknown (from the model's metadata). */
   threshold: number;
-  /** score > threshold, or a flag that makes a window unknown (`frozen-frame`). */
+  /**
+   * The image-statistics score of the window's newest frame (src/model/image-statistics.ts),
+   * when the model file carries its fitted statistics (`autodvt.image_statistics`).
+   */
+  image?: { score: number; threshold: number };
+  /** Either score above its threshold, or a flag that makes a window unknown (`frozen-frame`). */
   unknown: boolean;
   /** Image-quality flags, when any. */
   flags?: QualityFlag[];

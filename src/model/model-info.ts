@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { parseImageStatistics, type ImageStatisticsSpec } from './image-statistics.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
 
 /**
@@ -47,6 +48,8 @@ export interface ModelInfo {
   streaming?: StreamingSpec;
   /** Present when the model was fitted with an in-distribution score (`autodvt.in_distribution`). */
   inDistribution?: InDistributionSpec;
+  /** Present when the model file carries fitted image statistics (`autodvt.image_statistics`). */
+  imageStatistics?: ImageStatisticsSpec;
   metadata: Record<string, string>;
 }
 
@@ -86,6 +89,15 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     }
     inDistribution = { output, threshold, fitted };
   }
+  const imageRecord = json<unknown>('autodvt.image_statistics', undefined);
+  let imageStatistics: ImageStatisticsSpec | undefined;
+  if (imageRecord !== undefined) {
+    const parsed = parseImageStatistics(imageRecord);
+    if (typeof parsed === 'string') {
+      throw new InputError(`${file}: metadata autodvt.image_statistics ${parsed}`, { scope, hint: 'refit it with training/fit_image_statistics.py' });
+    }
+    imageStatistics = parsed;
+  }
   return {
     file,
     modelId: metadata['autodvt.model_id'] ?? `${path.basename(file, '.onnx')}@${hash}`,
@@ -99,6 +111,7 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     veinClasses: json('autodvt.classes.vein', ['open', 'closed']),
     streaming,
     ...(inDistribution ? { inDistribution } : {}),
+    ...(imageStatistics ? { imageStatistics } : {}),
     metadata,
   };
 }

@@ -18,6 +18,7 @@ import { defineSink } from '../unit.js';
 import { sinkOperator } from './sink-operator.js';
 import { UNLIKE_TRAINING } from '../verdict/incomplete-reasons.js';
 import type { BuildContext } from '../context.js';
+import { unknownReason } from '../model/unknown-reason.js';
 
 const schema = z
   .object({
@@ -106,7 +107,7 @@ class ConsoleWriter {
     const parts = [`[${fmtS(now - this.startedAt)}] frames ${this.frames} (${fps.toFixed(1)} fps)`];
     if (this.lastPrediction?.inDistribution?.unknown) {
       const d = this.lastPrediction.inDistribution;
-      parts.push(`model unknown (${Number.isFinite(d.score) ? `score ${d.score.toFixed(0)} > ${d.threshold.toFixed(0)}` : (d.flags ?? []).join(', ')})`);
+      parts.push(`model unknown (${unknownReason(d, 0)})`);
     } else if (this.lastPrediction) {
       const p = this.lastPrediction.landmark;
       const top = (Object.keys(p) as (keyof typeof p)[]).reduce((a, b) => (p[a] >= p[b] ? a : b));

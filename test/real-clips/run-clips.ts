@@ -13,7 +13,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface ExamSummary {
   uri: string;
   predictions: number;
-  /** Unknown by the score alone (score > threshold). */
+  /** Unknown by the scores alone (the model's or the image statistics' above its threshold). */
   unknownByScore: number;
   /** Unknown for any reason (score or a frozen frame). */
   unknown: number;
@@ -56,7 +56,7 @@ ${opts.compressibility ?? ''}sinks:
       s.predictions++;
       const d = e.inDistribution;
       if (d?.unknown) s.unknown++;
-      if (d && !(d.score <= d.threshold)) s.unknownByScore++;
+      if (d && (!(d.score <= d.threshold) || (d.image !== undefined && !(d.image.score <= d.image.threshold)))) s.unknownByScore++;
       if (d?.flags?.includes('frozen-frame')) s.frozen++;
     } else if (e.kind === 'verdict') of(e.examId).verdicts.push(`${e.landmark}:${e.verdict}`);
     else if (e.kind === 'exam' && e.verdict !== undefined) of(e.examId, e.uri).exam = e;

@@ -104,7 +104,10 @@ export const PAGE_SCRIPT = `
   function showUnknown(d) {
     document.body.dataset.unknown = d && d.unknown ? '1' : '';
     if (!d || !d.unknown) return;
-    var why = isFinite(d.score) ? 'score ' + Math.round(d.score) + ' > ' + Math.round(d.threshold) : (d.flags || []).join(', ');
+    var why = [];
+    if (isFinite(d.score) && d.score > d.threshold) why.push('model score ' + Math.round(d.score) + ' > ' + Math.round(d.threshold));
+    if (d.image && !(d.image.score <= d.image.threshold)) why.push('image statistics ' + Math.round(d.image.score) + ' > ' + Math.round(d.image.threshold));
+    why = why.concat(d.flags || []).join(', ');
     $('landmark').textContent = 'unknown'; $('landmark').style.color = '';
     $('vein').textContent = 'image unlike the training data (' + why + ')'; $('vein').style.color = '';
     $('chip-lm').textContent = 'unknown'; $('chip-lm').style.color = '';

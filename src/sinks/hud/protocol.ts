@@ -37,7 +37,7 @@ export interface UpdateMessage {
   /** The stream has ended; the server stays up for keepOpenS. */
   ended?: boolean;
   /** The latest prediction's in-distribution score, when the model has one: an unknown window shows as `unknown`. */
-  inDistribution?: { unknown: boolean; score: number; threshold: number; flags?: string[] };
+  inDistribution?: { unknown: boolean; score: number; threshold: number; image?: { score: number; threshold: number }; flags?: string[] };
 }
 
 export interface HudStreamStats {

@@ -34,6 +34,7 @@ import type { TrackerState } from './smoothing/tracker.js';
 import { createTracker } from './smoothing/tracker.js';
 import type { LevelRun, Visit, VisitLandmark } from './visit.js';
 import { formatS, judgeVisit, markLost, nextLevelRun, note, observeHeld, regain, startHold } from './visit.js';
+import { unknownReason } from '../../model/unknown-reason.js';
 
 const VEIN = ['open', 'closed'] as const;
 
@@ -140,7 +141,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     let { visit, hold, landmarks, holdFloorMs } = track;
     if (!track.inUnknownRun) {
       const d = ev.inDistribution!;
-      const why = Number.isFinite(d.score) && d.score > d.threshold ? `score ${d.score.toFixed(1)} > threshold ${d.threshold.toFixed(1)}` : (d.flags ?? []).join(', ');
+      const why = unknownReason(d);
       reasons.push(`window unlike the model's training data (${why}): not counted`);
     }
     hold = undefined;

@@ -1,12 +1,15 @@
 /**
  * The in-distribution part of a prediction: the model's score against its fitted
- * threshold, plus cheap image-quality flags (models/README.md, "In-distribution score";
- * the rule: docs/training-runs/2026-12-07-in-distribution-rule.md).
+ * threshold, the image-statistics score of the window's newest frame against its own,
+ * plus cheap image-quality flags (models/README.md, "In-distribution score"; the rules:
+ * docs/training-runs/2026-12-07-in-distribution-rule.md and
+ * docs/training-runs/2026-12-08-image-statistics-rule.md).
  *
- * A window is `unknown` when its score is above the threshold or its newest frame is a
+ * A window is `unknown` when either score is above its threshold or its newest frame is a
  * frozen copy of the one before; the other flags are reported but do not decide alone.
  */
 import type { Box, FrameMeta, InDistribution, QualityFlag } from '../../events.js';
+import { frameStatistics, imageScore } from '../../model/image-statistics.js';
 import type { ModelInfo } from '../../model/model-info.js';
 
 /** Flags that make a window unknown by themselves. */
@@ -15,13 +18,24 @@ const UNKNOWN_FLAGS: ReadonlySet<QualityFlag> = new Set<QualityFlag>(['frozen-fr
 /** Colour flow covering at least this fraction of the B-mode region counts as filling it. */
 const COLOUR_FILL_FRACTION = 0.5;
 
-/** The prediction's `inDistribution`, or undefined when the model has no score (an older model file). */
-export function inDistributionOf(info: Pick<ModelInfo, 'inDistribution'>, score: number | undefined, flags: QualityFlag[]): InDistribution | undefined {
+/**
+ * The prediction's `inDistribution`, or undefined when the model has no score (an older
+ * model file). `newest` is the window's newest frame (the model's input size), for the
+ * image statistics when the model carries them.
+ */
+export function inDistributionOf(
+  info: Pick<ModelInfo, 'inDistribution' | 'imageStatistics'>,
+  score: number | undefined,
+  flags: QualityFlag[],
+  newest?: { pixels: Uint8Array; width: number; height: number },
+): InDistribution | undefined {
   const spec = info.inDistribution;
   if (!spec || score === undefined) return undefined;
+  const stats = info.imageStatistics;
+  const image = stats && newest ? { score: imageScore(stats, frameStatistics(newest.pixels, newest.width, newest.height)), threshold: stats.threshold } : undefined;
   // A score that is not a number (a broken input) is unknown too.
-  const unknown = !(score <= spec.threshold) || flags.some((f) => UNKNOWN_FLAGS.has(f));
-  return { score, threshold: spec.threshold, unknown, ...(flags.length > 0 ? { flags } : {}) };
+  const unknown = !(score <= spec.threshold) || (image !== undefined && !(image.score <= image.threshold)) || flags.some((f) => UNKNOWN_FLAGS.has(f));
+  return { score, threshold: spec.threshold, ...(image ? { image } : {}), unknown, ...(flags.length > 0 ? { flags } : {}) };
 }
 
 /** True when two frames are byte-identical (a frozen or duplicated frame). */

@@ -84,7 +84,7 @@ export class StreamingModel {
     const li = (name: string) => info.landmarkClasses.indexOf(name);
     const score = info.inDistribution ? (out[info.inDistribution.output]?.data as Float32Array | undefined)?.[0] : undefined;
     const flags: QualityFlag[] = [...(frozen ? (['frozen-frame'] as const) : []), ...regionFlags(frame.meta)];
-    const inDistribution = inDistributionOf(info, score, flags);
+    const inDistribution = inDistributionOf(info, score, flags, frame);
     return {
       kind: 'prediction',
       seq: frame.seq,

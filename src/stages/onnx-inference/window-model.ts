@@ -55,7 +55,7 @@ export class WindowModel {
     const li = (name: string) => info.landmarkClasses.indexOf(name);
     const closedIdx = info.veinClasses.indexOf('closed');
     return windows.map((w, i) => {
-      const inDistribution = inDistributionOf(info, score?.[i], frozenNewest(w) ? ['frozen-frame'] : []);
+      const inDistribution = inDistributionOf(info, score?.[i], frozenNewest(w) ? ['frozen-frame'] : [], info.imageStatistics ? { pixels: newestFrame(w), width: info.width, height: info.height } : undefined);
       return {
       kind: 'prediction',
       seq: w.seq,
@@ -87,6 +87,18 @@ export function frozenNewest(w: WindowEvent): boolean {
   const b = w.data.subarray((t - 2) * plane, (t - 1) * plane);
   for (let k = 0; k < plane; k++) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/** The window's newest frame as 8-bit pixels (its own plane when sliding-window made it, else from `data`, which holds pixel / 255). */
+export function newestFrame(w: WindowEvent): Uint8Array {
+  const frames = windowFrames(w);
+  if (frames) return frames[frames.length - 1]!;
+  const t = w.shape[2];
+  const plane = w.data.length / t;
+  const px = new Uint8Array(plane);
+  const from = (t - 1) * plane;
+  for (let k = 0; k < plane; k++) px[k] = Math.round(w.data[from + k]! * 255);
+  return px;
 }
 
 /** Throws (a config error) when the window does not fit the model input. */
