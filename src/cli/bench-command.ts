@@ -2,12 +2,10 @@
 import fs from 'node:fs';
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 import { PROVIDERS, type Provider } from '../model/open-session.js';
 
-export const benchCommand: CliCommand = {
-  name: 'bench',
-  describe: 'Measure the pipeline end to end beside decode-only and model-only floors, in one run',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .option('scenario', {

@@ -2,11 +2,9 @@
 import { EXIT_OK } from '../errors.js';
 import { listCaptureDevices } from '../live/list-devices.js';
 import { reportError } from './report-error.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const devicesCommand: CliCommand = {
-  name: 'devices',
-  describe: 'List the capture devices ffmpeg can see (V4L2, AVFoundation, DirectShow)',
+export const command: CommandModule = {
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
   async handler(args, io) {
     try {

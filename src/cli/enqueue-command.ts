@@ -5,11 +5,9 @@
  */
 import { EXIT_OK, formatProblem, InputError } from '../errors.js';
 import { reportError } from './report-error.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const enqueueCommand: CliCommand = {
-  name: 'enqueue <pipeline> <exams..>',
-  describe: 'Queue exams for `autodvt worker` processes (BullMQ on Redis)',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('pipeline', { type: 'string', demandOption: true, describe: 'Pipeline YAML file (a path the workers can read)' })

@@ -13,13 +13,11 @@ import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { EXIT_OK, InputError } from '../errors.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
-import type { CliCommand, CliIo } from './commands.js';
+import type { CliIo, CommandModule } from './commands.js';
 
 const PIPELINE_FILE = /\.ya?ml$/i;
 
-export const evalCommand: CliCommand = {
-  name: 'eval <inputs..>',
-  describe: 'Print precision/recall/F1 as in the paper\'s Table 2: of a pipeline over labelled input, or of models on your labelled files (--compare A B)',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'A pipeline file, or labelled media files / folders' })

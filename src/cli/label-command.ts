@@ -8,7 +8,7 @@ import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
 import { startLabelling } from '../label/index.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
 function defaultLabeller(): string {
   try {
@@ -18,9 +18,7 @@ function defaultLabeller(): string {
   }
 }
 
-export const labelCommand: CliCommand = {
-  name: 'label <input>',
-  describe: 'Label cine loops in the browser (a DICOM or video file, a folder of them, or a pipeline file); saves <file>.labels.json',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('input', { type: 'string', demandOption: true, describe: 'A DICOM or video file, a folder of them, or a pipeline .yaml (its source and text-removal stage)' })

@@ -2,11 +2,9 @@
 import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
 import { allUnits } from '../registry.js';
 import { listUnitsJson, listUnitsText } from './list-units.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const listCommand: CliCommand = {
-  name: 'list [type]',
-  describe: 'List sources, stages and sinks with their parameters (give a type for its example)',
+export const command: CommandModule = {
   builder: (y) => y.positional('type', { type: 'string' }).option('json', { type: 'boolean', default: false }),
   async handler(args, io) {
     if (args.type && !allUnits().some((u) => u.type === args.type)) {

@@ -6,7 +6,7 @@
  * exit 2 before any command runs: yargs reports them through `fail`, which records
  * them, and a command's handler does nothing when there is one.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { reportError } from './report-error.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
 import { commands } from './commands.js';
@@ -33,11 +33,13 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     parser = parser.command(
       command.name,
       command.describe,
-      command.builder as never,
+      // The command's module loads only when it is the one given (yargs awaits a builder's
+      // promise), so `--help` and each command load no other command's code.
+      (async (y: Argv) => (await command.load()).command.builder(y)) as never,
       async (args: Record<string, unknown>) => {
         // yargs calls the handler even after `fail` (exitProcess(false)): nothing may run then.
         if (usageErrors.length > 0) return;
-        exitCode = await command.handler(args, io);
+        exitCode = await (await command.load()).command.handler(args, io);
       },
     );
   }

@@ -8,14 +8,9 @@
 import { EXIT_OK } from '../errors.js';
 import { probeMedia } from '../probe/probe-media.js';
 import { reportError } from './report-error.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const probeCommand: CliCommand = {
-  name: 'probe <file>',
-  describe:
-    'Describe a DICOM or video file (SOP class, transfer syntax, size, frames, timing, regions / codec, fps). ' +
-    'Exit 0: described (and, for DICOM, its first and last frames decode); 2: bad input, or a DICOM file whose pixels cannot be decoded ' +
-    '(its header is still printed, with pixels.decodable false and the reason)',
+export const command: CommandModule = {
   builder: (y) =>
     y.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
   async handler(args, io) {

@@ -10,13 +10,11 @@ import { redactUrlsIn } from '../secrets/redact-url.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
 import { EXIT_INTERRUPTED, stopOnSignals } from './stop-on-signals.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
 export { EXIT_INTERRUPTED };
 
-export const runCommand: CliCommand = {
-  name: 'run <pipeline>',
-  describe: 'Run a pipeline file (with --input: over many archived exams)',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('pipeline', { type: 'string', describe: 'Pipeline YAML file', demandOption: true })

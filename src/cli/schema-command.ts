@@ -2,11 +2,9 @@
 import fs from 'node:fs';
 import { pipelineJsonSchema } from '../config/pipeline-schema.js';
 import { EXIT_OK } from '../errors.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const schemaCommand: CliCommand = {
-  name: 'schema',
-  describe: 'Print the JSON Schema of pipeline files (point editors at it with # yaml-language-server: $schema=...)',
+export const command: CommandModule = {
   builder: (y) => y.option('out', { type: 'string', describe: 'Write to this file instead of standard output' }),
   async handler(args, io) {
     const text = JSON.stringify(pipelineJsonSchema(), null, 2) + '\n';

@@ -5,11 +5,9 @@
  */
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const synthCommand: CliCommand = {
-  name: 'synth',
-  describe: 'Write phantom compression exams (mp4 and/or DICOM) with labels sidecars',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .option('out', { type: 'string', demandOption: true, describe: 'Output folder' })

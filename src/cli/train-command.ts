@@ -8,11 +8,9 @@
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const trainCommand: CliCommand = {
-  name: 'train <inputs..>',
-  describe: 'Train a model on your labelled exams (DICOM / video files with .labels.json sidecars), split by patient',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Labelled media files or folders of them' })

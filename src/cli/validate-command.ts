@@ -2,11 +2,9 @@
 import { loadPipelineFile } from '../config/load-pipeline.js';
 import { EXIT_BAD_INPUT, EXIT_OK, formatProblem, type ConfigProblem } from '../errors.js';
 import { validateContext } from '../pipeline.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const validateCommand: CliCommand = {
-  name: 'validate <files..>',
-  describe: 'Check pipeline files (structure, then inputs, models and shapes) without running them',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('files', { type: 'string', array: true, describe: 'Pipeline YAML files', demandOption: true })

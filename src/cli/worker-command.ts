@@ -7,11 +7,9 @@
 import { EXIT_OK } from '../errors.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';
-import type { CliCommand } from './commands.js';
+import type { CommandModule } from './commands.js';
 
-export const workerCommand: CliCommand = {
-  name: 'worker',
-  describe: 'Run queued exams from Redis (BullMQ), with retries',
+export const command: CommandModule = {
   builder: (y) =>
     y
       .option('redis', { type: 'string', describe: 'Redis URL (default $AUTODVT_REDIS_URL or redis://127.0.0.1:6379)' })

@@ -19,10 +19,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PNG } from 'pngjs';
 import { z } from 'zod';
 import { resolvePath } from '../context.js';
 import { AutodvtError } from '../errors.js';
+import { encodeGrayPng } from '../render/encode-png.js';
 import { defineSink } from '../unit.js';
 import { sinkOperator } from './sink-operator.js';
 import type { FrameEvent } from '../events.js';
@@ -71,10 +71,7 @@ function pngWriter(dir: string): { write(f: FrameEvent): void; close(): void } {
   let n = 0;
   return {
     write(frame) {
-      const png = new PNG({ width: frame.width, height: frame.height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
-      png.data = Buffer.from(frame.pixels.buffer, frame.pixels.byteOffset, frame.pixels.byteLength);
-      const buf = PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-      fs.writeFileSync(path.join(dir, `frame-${String(n++).padStart(6, '0')}.png`), buf);
+      fs.writeFileSync(path.join(dir, `frame-${String(n++).padStart(6, '0')}.png`), encodeGrayPng(frame.pixels, frame.width, frame.height));
     },
     close() {},
   };

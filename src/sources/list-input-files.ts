@@ -3,12 +3,18 @@
  * in a stable (sorted) order. Nothing matching is a clear input error.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { InputError } from '../errors.js';
+
+// Required when a listing runs, not when the file sources are registered: `validate` and
+// `--help` need no glob library (bench/cli-start.ts).
+const require = createRequire(import.meta.url);
+const fastGlob = (): typeof import('fast-glob') => require('fast-glob');
 
 export function listInputFiles(pattern: string, opts: { extensions: RegExp; scope: string }): string[] {
   let files: string[];
+  const fg = fastGlob();
   if (fg.isDynamicPattern(pattern)) {
     files = fg.sync(pattern, { onlyFiles: true, absolute: true, dot: false });
   } else if (!fs.existsSync(pattern)) {
