@@ -1,44 +1,17 @@
 /**
- * Image statistics of every frame of a data set (src/model/image-statistics.ts, the same
- * code inference runs), for training/fit_image_statistics.py.
+ * Image statistics of every frame of a data set, for training/fit_image_statistics.py
+ * (src/train/image-features.ts; the statistics: src/model/image-statistics.ts).
  *
  *   node --import tsx training/image_features.ts DATASET OUT_PREFIX
  *
  * DATASET is a folder the `dataset` sink wrote (index.json, frames/*.npy). Writes
- * OUT_PREFIX.f64 (raw little-endian float64 [frames, D], exams in index order, frames in
- * order) and OUT_PREFIX.json ({ features: names, exams: [{ examId, subjectId, split,
- * frames }] }).
+ * OUT_PREFIX.f64 and OUT_PREFIX.json.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { readNpy } from '../src/dataset/read-npy.js';
-import { frameStatistics, IMAGE_STATISTICS } from '../src/model/image-statistics.js';
-
-interface DatasetExam {
-  examId: string;
-  subjectId: string;
-  file: string;
-  frames: number;
-  split: string;
-}
+import { writeImageFeatures } from '../src/train/image-features.js';
 
 const [dataset, outPrefix] = process.argv.slice(2);
 if (!dataset || !outPrefix) {
   process.stderr.write('usage: node --import tsx training/image_features.ts DATASET OUT_PREFIX\n');
   process.exit(2);
 }
-const index = JSON.parse(fs.readFileSync(path.join(dataset, 'index.json'), 'utf8')) as { exams: DatasetExam[] };
-const out = fs.openSync(`${outPrefix}.f64`, 'w');
-const exams: Omit<DatasetExam, 'file'>[] = [];
-for (const [i, exam] of index.exams.entries()) {
-  const { shape, data } = readNpy(path.join(dataset, exam.file));
-  if (!(data instanceof Uint8Array) || shape.length !== 3) throw new Error(`${exam.file}: expected uint8 frames [N, H, W], got shape [${shape.join(', ')}]`);
-  const [n, h, w] = shape as [number, number, number];
-  const rows = new Float64Array(n * IMAGE_STATISTICS.length);
-  for (let f = 0; f < n; f++) rows.set(frameStatistics(data.subarray(f * h * w, (f + 1) * h * w), w, h), f * IMAGE_STATISTICS.length);
-  fs.writeSync(out, new Uint8Array(rows.buffer));
-  exams.push({ examId: exam.examId, subjectId: exam.subjectId, split: exam.split, frames: n });
-  process.stderr.write(`image statistics: exam ${i + 1}/${index.exams.length} (${n} frames)\n`);
-}
-fs.closeSync(out);
-fs.writeFileSync(`${outPrefix}.json`, JSON.stringify({ features: IMAGE_STATISTICS, exams }));
+writeImageFeatures(dataset, outPrefix, (line) => process.stderr.write(`${line}\n`));

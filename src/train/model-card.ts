@@ -25,8 +25,12 @@ export interface ModelCardData {
   val?: { table2: Table2Row; windows?: number };
   initialOnTest?: { modelId?: string; table2: Table2Row; windows?: number };
   inDistribution: { fitted: true; threshold?: number } | { fitted: false; reason: string };
+  /** The image-statistics score (training/fit_image_statistics.py); absent on cards made before it existed. */
+  imageStatistics?: ImageStatisticsFit;
   files: string[];
 }
+
+export type ImageStatisticsFit = { fitted: true; threshold: number; testUnknown?: number } | { fitted: false; reason: string };
 
 const COLUMNS = ['O/C', 'LM1', 'LM2', 'BG'] as const;
 const SPLITS: Split[] = ['train', 'val', 'test'];
@@ -109,6 +113,7 @@ export function renderModelCard(d: ModelCardData): string {
     `- Epochs: ${s.epochsRun} of ${s.epochs} run, best validation epoch ${s.bestEpoch + 1} kept; ${s.windowsPerEpoch} windows per epoch, batch ${s.batch}, Adam lr ${s.lr}, seed ${s.seed}`,
     `- Device: ${s.device}, torch ${s.torch}, ${s.trainSeconds.toFixed(0)} s of training`,
     `- In-distribution score: ${d.inDistribution.fitted ? `fitted (threshold ${d.inDistribution.threshold?.toFixed(2) ?? '?'}; training/fit_in_distribution.py)` : `not fitted: ${d.inDistribution.reason}`}`,
+    ...(d.imageStatistics ? [`- Image statistics: ${imageStatisticsLine(d.imageStatistics)}`] : []),
     '',
     '## Files',
     '',
@@ -118,4 +123,10 @@ export function renderModelCard(d: ModelCardData): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function imageStatisticsLine(s: ImageStatisticsFit): string {
+  if (!s.fitted) return `not fitted: ${s.reason}`;
+  const test = s.testUnknown === undefined ? '' : `, ${(s.testUnknown * 100).toFixed(1)}% of the test split's frames above it`;
+  return `fitted (threshold ${s.threshold.toFixed(2)}${test}; training/fit_image_statistics.py)`;
 }

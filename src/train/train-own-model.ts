@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { errorDetail, InputError } from '../errors.js';
 import { buildTrainingSet, type TrainingInputRecord } from './build-training-set.js';
 import { collectLabelledInputs } from './labelled-inputs.js';
 import { renderModelCard, type ModelCardData, type Table2Row } from './model-card.js';
@@ -23,6 +23,9 @@ import { resolvePatients } from './resolve-patients.js';
 import { splitPatients } from './split-patients.js';
 import { readSubjectManifest } from './subject-manifest.js';
 import type { Split } from '../dataset/split-by-subject.js';
+import { readModelInfo } from '../model/model-info.js';
+import { writeImageFeatures } from './image-features.js';
+import type { ImageStatisticsFit } from './model-card.js';
 
 export const SHIPPED_MODEL_FILE = path.resolve(import.meta.dirname, '../../models/autodvt.onnx');
 /** Keys the in-memory patient pseudonyms (dicom-patient-pseudonym.ts); they are never written. */
@@ -68,6 +71,7 @@ export interface TrainOwnModelResult {
   validation?: Table2Row;
   initialModelOnTest?: { modelId?: string; table2: Table2Row; windows?: number };
   inDistribution: ModelCardData['inDistribution'];
+  imageStatistics: ImageStatisticsFit;
   files: string[];
   seconds: number;
 }
@@ -78,6 +82,31 @@ interface PythonResult {
   metrics: { test?: { table2: Table2Row; windows?: number; confusion?: { landmark?: number[][]; vein?: number[][] } }; val?: { table2: Table2Row; windows?: number } };
   initialModelOnTest: { model_id?: string; table2: Table2Row; windows?: number } | null;
   inDistribution: { fitted: boolean; reason?: string; threshold?: number };
+}
+
+/**
+ * Fits the image-statistics score on the training set's frames (train + val patients) and
+ * writes it into the exported forms; a failure (one patient only, for instance) is reported,
+ * not fatal: the model works without it.
+ */
+async function fitImageStatistics(dataset: string, model: string, workDir: string, progress: (line: string) => void, signal?: AbortSignal): Promise<ImageStatisticsFit> {
+  const prefix = path.join(workDir, 'image-features');
+  try {
+    writeImageFeatures(dataset, prefix, (line) => progress(`[image statistics] ${line}`));
+    await runTrainingScript({
+      script: 'fit_image_statistics.py',
+      args: ['--model', model, '--fit', prefix, '--report', `test=${prefix}:test`, '--data-note', 'autodvt train: the labelled exams of the train and val patients'],
+      progress: (line) => progress(`[image statistics] ${line}`),
+      signal,
+    });
+    const spec = readModelInfo(model, 'train').imageStatistics;
+    if (!spec) return { fitted: false, reason: 'the fit wrote no record' };
+    const test = (spec.fitted.heldOut as Record<string, { unknown?: number }> | undefined)?.test?.unknown;
+    return { fitted: true, threshold: spec.threshold, ...(test !== undefined ? { testUnknown: test } : {}) };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { fitted: false, reason: errorDetail(err) };
+  }
 }
 
 export function checkTrainOptions(o: Pick<TrainOwnModelOptions, 'out' | 'trainFraction' | 'valFraction' | 'epochs' | 'windowsPerEpoch' | 'batch' | 'fromScratch' | 'init' | 'inputs'>): void {
@@ -139,6 +168,8 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
   const files = [o.out, `${stem}.streaming.onnx`, `${stem}.reference.json`, `${stem}.reference.npy`, `${stem}.streaming.reference.json`, `${stem}.streaming.reference.npy`, `${stem}.pt`, `${stem}.metrics.json`, `${stem}.md`].filter(
     (f) => f.endsWith('.md') || fs.existsSync(f),
   );
+  const imageStatistics: ImageStatisticsFit =
+    o.inDistribution === false ? { fitted: false, reason: '--no-in-distribution' } : await fitImageStatistics(set.dir, path.resolve(o.out), workDir, o.progress, o.signal);
   const inDistribution: ModelCardData['inDistribution'] = r.inDistribution.fitted ? { fitted: true, threshold: r.inDistribution.threshold } : { fitted: false, reason: r.inDistribution.reason ?? 'unknown' };
   const t = r.training;
   const card: ModelCardData = {
@@ -156,6 +187,7 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
     val: r.metrics.val,
     initialOnTest: r.initialModelOnTest ? { modelId: r.initialModelOnTest.model_id, table2: r.initialModelOnTest.table2, windows: r.initialModelOnTest.windows } : undefined,
     inDistribution,
+    imageStatistics,
     files: files.map((f) => path.basename(f)),
   };
   const modelCard = `${stem}.md`;
@@ -172,6 +204,7 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
     validation: r.metrics.val?.table2,
     initialModelOnTest: card.initialOnTest,
     inDistribution,
+    imageStatistics,
     files,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };

@@ -51,6 +51,14 @@ describe('renderModelCard', () => {
     expect(md).toContain('fine-tuned from `autodvt.onnx` (autodvt-3d-dual-aug@old)');
   });
 
+  it('says whether the image statistics were fitted, with the threshold and the test split rate', () => {
+    expect(md).not.toContain('Image statistics');
+    expect(renderModelCard({ ...card, imageStatistics: { fitted: true, threshold: 12.345, testUnknown: 0.004 } })).toContain(
+      '- Image statistics: fitted (threshold 12.35, 0.4% of the test split\'s frames above it; training/fit_image_statistics.py)',
+    );
+    expect(renderModelCard({ ...card, imageStatistics: { fitted: false, reason: '--no-in-distribution' } })).toContain('- Image statistics: not fitted: --no-in-distribution');
+  });
+
   it('writes the confusion matrices of the test split', () => {
     expect(md).toContain('| LM1 | 2 | 20 | 0 |');
     expect(md).toContain('| closed | 3 | 17 |');

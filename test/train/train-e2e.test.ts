@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadPipelineFile, requireValid } from '../../src/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
+import { readModelInfo } from '../../src/model/model-info.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHIPPED = path.join(ROOT, 'models', 'autodvt.onnx');
@@ -64,6 +65,10 @@ describe.skipIf(!hasTorch)('autodvt train and eval --compare, end to end on phan
     const card = fs.readFileSync(path.join(dir, 'models', 'mine.md'), 'utf8');
     for (const r of result.inputs) expect(card).toContain(r.sha256);
     expect(card).toContain('| this model (test) |');
+    // The image statistics are fitted on the user's own frames and stored in both forms.
+    expect(result.imageStatistics.fitted, JSON.stringify(result.imageStatistics)).toBe(true);
+    expect(card).toContain(`- Image statistics: fitted (threshold ${result.imageStatistics.threshold.toFixed(2)}`);
+    for (const f of ['mine.onnx', 'mine.streaming.onnx']) expect(readModelInfo(path.join(dir, 'models', f)).imageStatistics?.threshold).toBe(result.imageStatistics.threshold);
   });
 
   it('runs in pipelines/archive.yaml with nothing changed but the model path', async () => {
