@@ -5,7 +5,7 @@
  */
 import type { Box, Redaction } from '../events.js';
 import { clipBox, outsideStrips, type MaskBox } from './boxes.js';
-import { fillBoxes, fillOutside, type FillMode, type GrayImage } from './fill.js';
+import { fillBoxes, fillOutside, type FillMode, type GrayImage, type InpaintCache } from './fill.js';
 
 export interface MaskToApply {
   /** Everything outside it is filled without OCR. */
@@ -19,6 +19,8 @@ export interface MaskToApply {
   exposeText: boolean;
   /** Name written into each redaction. */
   stage: string;
+  /** Reuse inpainted boxes whose surroundings did not change since the last frame (same output). */
+  fillCache?: InpaintCache;
 }
 
 export function applyMask(img: GrayImage, mask: MaskToApply): { pixels: Uint8Array; redactions: Redaction[] } {
@@ -29,7 +31,7 @@ export function applyMask(img: GrayImage, mask: MaskToApply): { pixels: Uint8Arr
   if (strips.length === 0 && boxes.length === 0) return { pixels: img.pixels, redactions: [] };
   const out: GrayImage = { width: img.width, height: img.height, pixels: img.pixels.slice() };
   if (region && strips.length) fillOutside(out, region, mask.fillValue);
-  fillBoxes(out, boxes, mask.fill, mask.fillValue);
+  fillBoxes(out, boxes, mask.fill, mask.fillValue, mask.fillCache);
   const redactions: Redaction[] = [
     ...strips.map((s) => ({ ...s, stage: mask.stage })),
     ...boxes.map((b) => ({

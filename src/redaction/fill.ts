@@ -30,8 +30,42 @@ export function fillOutside(img: GrayImage, region: Box, value = 0): void {
   }
 }
 
+/**
+ * Inpainted boxes of earlier frames, for reuse: an inpainted box depends only on the
+ * one-pixel ring around it, so where the ring holds the same pixels as last time (a box
+ * on a static overlay) the fill is copied instead of computed again. Entries not used in
+ * a frame are dropped. One cache per stream of frames of one size.
+ */
+export class InpaintCache {
+  private entries = new Map<string, { ring: Uint8Array; patch: Uint8Array }>();
+  private used = new Set<string>();
+  hits = 0;
+  misses = 0;
+
+  /** Start a frame: entries the previous frame did not use are dropped. */
+  beginFrame(): void {
+    if (this.entries.size > this.used.size) {
+      for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
+    }
+    this.used.clear();
+  }
+
+  /** @internal */
+  get(key: string) {
+    this.used.add(key);
+    return this.entries.get(key);
+  }
+
+  /** @internal */
+  set(key: string, ring: Uint8Array, patch: Uint8Array): void {
+    this.used.add(key);
+    this.entries.set(key, { ring, patch });
+  }
+}
+
 /** Fill each box (clipped to the image). Boxes must be disjoint and at least 2 px apart for `inpaint` to be idempotent. */
-export function fillBoxes(img: GrayImage, boxes: readonly Box[], mode: FillMode, value = 0): void {
+export function fillBoxes(img: GrayImage, boxes: readonly Box[], mode: FillMode, value = 0, cache?: InpaintCache): void {
+  cache?.beginFrame();
   for (const b of boxes) {
     const x0 = Math.max(0, b.x);
     const y0 = Math.max(0, b.y);
@@ -40,10 +74,46 @@ export function fillBoxes(img: GrayImage, boxes: readonly Box[], mode: FillMode,
     if (x1 <= x0 || y1 <= y0) continue;
     if (mode === 'black') {
       for (let y = y0; y < y1; y++) img.pixels.fill(value, y * img.width + x0, y * img.width + x1);
+    } else if (cache) {
+      inpaintCached(img, x0, y0, x1, y1, value, cache);
     } else {
       inpaintBox(img, x0, y0, x1, y1, value);
     }
   }
+}
+
+/** inpaintBox, or a copy of its last result when the ring around the box is unchanged. */
+function inpaintCached(img: GrayImage, x0: number, y0: number, x1: number, y1: number, value: number, cache: InpaintCache): void {
+  const { width, height, pixels } = img;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  // Every pixel inpaintBox reads: the rows above and below and the columns left and
+  // right, corners included, at clamped coordinates.
+  const ring = new Uint8Array(2 * (w + 2) + 2 * (h + 2));
+  const at = (x: number, y: number) => pixels[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!;
+  let r = 0;
+  for (let i = 0; i < w + 2; i++) ring[r++] = at(x0 - 1 + i, y0 - 1);
+  for (let i = 0; i < w + 2; i++) ring[r++] = at(x0 - 1 + i, y1);
+  for (let i = 0; i < h + 2; i++) ring[r++] = at(x0 - 1, y0 - 1 + i);
+  for (let i = 0; i < h + 2; i++) ring[r++] = at(x1, y0 - 1 + i);
+  const key = `${width}x${height}:${x0},${y0},${x1},${y1}:${value}`;
+  const hit = cache.get(key);
+  if (hit && equalBytes(hit.ring, ring)) {
+    cache.hits++;
+    for (let y = 0; y < h; y++) pixels.set(hit.patch.subarray(y * w, (y + 1) * w), (y0 + y) * width + x0);
+    return;
+  }
+  cache.misses++;
+  inpaintBox(img, x0, y0, x1, y1, value);
+  const patch = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) patch.set(pixels.subarray((y0 + y) * width + x0, (y0 + y) * width + x1), y * w);
+  cache.set(key, ring, patch);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -7,7 +7,9 @@
  * with none is static (overlay or background). The tracker tells
  *   - where text can be (static cells), once the image has moved enough to tell, and
  *   - whether the overlay changed since a keyframe (long-static cells that now differ).
- * Pure typed-array work, one pass per frame.
+ * Pure typed-array work, one pass per frame over the cells that have not moved yet
+ * (cells that moved are not looked at again); what it reports is kept until a cell
+ * changes (`version`).
  */
 import type { Box } from '../events.js';
 
@@ -27,11 +29,29 @@ export class StaticOverlayTracker {
   readonly gridHeight: number;
   /** Frames seen since the last reset. */
   frames = 0;
+  /**
+   * Bumped whenever what the tracker reports can change: a change event in a cell (the
+   * reference moves), or a new keyframe snapshot. Between two equal versions, moving map,
+   * static fractions and changes since the keyframe are the same: callers may reuse them.
+   */
+  version = 0;
   private readonly tolerance: number;
   private readonly reference: Uint8Array;
   private readonly events: Uint8Array;
   private snapshot: Uint8Array | undefined;
   private movingCells = 0;
+  /**
+   * The cells that have not moved yet (fewer than MOVING events), ascending, and their
+   * pixel offsets: only they are looked at. A moving cell stays moving, so its later
+   * values change nothing the tracker reports (work only where the screen can change).
+   */
+  private active: Int32Array;
+  private activeOffset: Int32Array;
+  private activeCount: number;
+  /** Cells with exactly one event: the only ones that can differ from the keyframe snapshot. */
+  private once = new Set<number>();
+  private movingMapCache: { version: number; map: Uint8Array } | undefined;
+  private changedCache: { version: number; minChange: number; boxes: Box[] } | undefined;
 
   constructor(
     readonly width: number,
@@ -42,49 +62,80 @@ export class StaticOverlayTracker {
     this.tolerance = options.tolerance ?? 16;
     this.gridWidth = Math.ceil(width / this.step);
     this.gridHeight = Math.ceil(height / this.step);
-    this.reference = new Uint8Array(this.gridWidth * this.gridHeight);
-    this.events = new Uint8Array(this.gridWidth * this.gridHeight);
+    const cells = this.gridWidth * this.gridHeight;
+    this.reference = new Uint8Array(cells);
+    this.events = new Uint8Array(cells);
+    this.active = new Int32Array(cells);
+    this.activeOffset = new Int32Array(cells);
+    for (let gy = 0, k = 0; gy < this.gridHeight; gy++) {
+      for (let gx = 0; gx < this.gridWidth; gx++, k++) {
+        this.active[k] = k;
+        this.activeOffset[k] = gy * this.step * width + gx * this.step;
+      }
+    }
+    this.activeCount = cells;
   }
 
   /** Feed the next frame; returns how many pixels of never-changed cells now differ from the keyframe snapshot. */
   update(pixels: Uint8Array): number {
-    const { step, width, gridWidth, gridHeight, reference, events, tolerance } = this;
+    const { reference, events, tolerance, active, activeOffset } = this;
+    const n = this.activeCount;
+    if (this.frames === 0) {
+      for (let i = 0; i < n; i++) reference[active[i]!] = pixels[activeOffset[i]!]!;
+      this.frames++;
+      this.version++;
+      return 0;
+    }
     const snap = this.snapshot;
-    const first = this.frames === 0;
     let changedSinceKey = 0;
-    let moving = 0;
-    for (let gy = 0; gy < gridHeight; gy++) {
-      const row = gy * step * width;
-      const g = gy * gridWidth;
-      for (let gx = 0; gx < gridWidth; gx++) {
-        const v = pixels[row + gx * step]!;
-        const k = g + gx;
-        if (first) {
-          reference[k] = v;
-          continue;
-        }
-        const d = v - reference[k]!;
+    let becameMoving = 0;
+    let changes = 0;
+    for (let i = 0; i < n; i++) {
+      const k = active[i]!;
+      const v = pixels[activeOffset[i]!]!;
+      const d = v - reference[k]!;
+      if (d > tolerance || d < -tolerance) {
+        changes++;
+        reference[k] = v;
         const e = events[k]!;
-        if (d > tolerance || d < -tolerance) {
-          reference[k] = v;
-          if (e < 255) events[k] = e + 1;
-          if (e + 1 >= MOVING) moving++;
+        events[k] = e + 1;
+        if (e === 0) {
+          this.once.add(k);
           // A cell static until now that differs from the keyframe: the overlay may have changed.
-          if (e === 0 && snap) {
+          if (snap) {
             const s = v - snap[k]!;
             if (s > tolerance || s < -tolerance) changedSinceKey++;
           }
-        } else if (e >= MOVING) moving++;
+        } else {
+          // Second event: the cell moves from now on and is not looked at again.
+          this.once.delete(k);
+          becameMoving++;
+        }
       }
     }
-    this.movingCells = moving;
+    if (becameMoving) {
+      // Keep only the cells that have not moved (the order stays ascending).
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        const k = active[i]!;
+        if (events[k]! < MOVING) {
+          active[j] = k;
+          activeOffset[j] = activeOffset[i]!;
+          j++;
+        }
+      }
+      this.activeCount = j;
+      this.movingCells += becameMoving;
+    }
+    if (changes) this.version++;
     this.frames++;
-    return changedSinceKey * step * step;
+    return changedSinceKey * this.step * this.step;
   }
 
   /** Remember the current frame as the keyframe the overlay is compared against. */
   markKeyframe(): void {
     this.snapshot = this.reference.slice();
+    this.version++;
   }
 
   /**
@@ -95,17 +146,24 @@ export class StaticOverlayTracker {
    * keyframe. A cell that moves again counts as moving and leaves the set. A cell counts
    * when it differs by more than `minChange` gray levels (the contrast of ink: tissue
    * drifting past the tracker's tolerance for the first time mostly does not).
+   * Only cells with exactly one event can differ from the snapshot (a cell without events
+   * still holds its first value), so only those are looked at; the answer is kept until
+   * the tracker's version changes. The returned array must not be modified.
    */
-  changedSinceKeyframe(minChange = this.tolerance): Box[] {
+  changedSinceKeyframe(minChange = this.tolerance): readonly Box[] {
     const snap = this.snapshot;
     if (!snap) return [];
+    const cached = this.changedCache;
+    if (cached && cached.version === this.version && cached.minChange === minChange) return cached.boxes;
     const { gridWidth: gw, gridHeight: gh, step } = this;
-    let label: Int32Array | undefined;
+    let label: Uint8Array | undefined;
     const boxes: Box[] = [];
     const stack: number[] = [];
-    for (let k = 0; k < gw * gh; k++) {
+    // Ascending, as a scan of the whole grid would find them (same boxes, same order).
+    const seeds = Int32Array.from(this.once).sort();
+    for (const k of seeds) {
       if (!this.changedCell(k, snap, minChange) || label?.[k]) continue;
-      label ??= new Int32Array(gw * gh);
+      label ??= new Uint8Array(gw * gh);
       // Flood fill one cluster of changed cells, keeping its bounding cells.
       let gx0 = gw, gy0 = gh, gx1 = -1, gy1 = -1;
       label[k] = 1;
@@ -136,6 +194,7 @@ export class StaticOverlayTracker {
       const y0 = Math.max(0, (gy0 - 1) * step);
       boxes.push({ x: x0, y: y0, width: Math.min(this.width, (gx1 + 2) * step) - x0, height: Math.min(this.height, (gy1 + 2) * step) - y0 });
     }
+    this.changedCache = { version: this.version, minChange, boxes };
     return boxes;
   }
 
@@ -159,9 +218,11 @@ export class StaticOverlayTracker {
    * The moving cells as a grid (1 = moving), with isolated static cells inside moving
    * areas (speckle that happened to hold still) counted as moving: a cell moves when
    * it moved, or when at least 5 of its 8 neighbours did. Text strokes on the static
-   * screen border keep their static neighbours.
+   * screen border keep their static neighbours. Kept until the tracker's version
+   * changes: the returned map must not be modified.
    */
   movingMap(): Uint8Array {
+    if (this.movingMapCache?.version === this.version) return this.movingMapCache.map;
     const { gridWidth: gw, gridHeight: gh, events } = this;
     const map = new Uint8Array(gw * gh);
     for (let gy = 0; gy < gh; gy++) {
@@ -183,6 +244,7 @@ export class StaticOverlayTracker {
         if (n >= 5) map[k] = 1;
       }
     }
+    this.movingMapCache = { version: this.version, map };
     return map;
   }
 

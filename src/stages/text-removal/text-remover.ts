@@ -21,7 +21,7 @@ import type { Box, FrameEvent, PipelineEvent } from '../../events.js';
 import { tagError } from '../../errors.js';
 import { applyMask } from '../../redaction/apply-mask.js';
 import { boxArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../redaction/boxes.js';
-import type { FillMode } from '../../redaction/fill.js';
+import { InpaintCache, type FillMode } from '../../redaction/fill.js';
 import type { OcrEngine } from '../../redaction/ocr-engine.js';
 import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../redaction/ocr-image.js';
 import { flatFraction, selectTextWords, type WordRules } from '../../redaction/ocr-words.js';
@@ -86,6 +86,15 @@ interface ExamState {
   released: boolean;
   /** File mode: the first frame, read as it is while the following frames are held. */
   lookAhead: FrameEvent | undefined;
+  /**
+   * Work done only when the screen changes: the overlay changes of the last frame, kept
+   * while the tracker saw no change (its version), the OCR area and maturity are the same;
+   * the boxes of the last frame, kept while mask and changes are the same objects; and
+   * the inpainted boxes, copied while the ring around each holds the same pixels.
+   */
+  changedMemo: { version: number; mature: boolean; area: string; boxes: MaskBox[] } | undefined;
+  boxesMemo: { mask: MaskBox[] | undefined; unconfirmed: MaskBox[]; changed: MaskBox[]; boxes: MaskBox[] } | undefined;
+  fillCache: InpaintCache;
 }
 
 /** What a keyframe found, before it is merged with the boxes that stay. */
@@ -94,6 +103,9 @@ interface KeyframeResult {
   /** The tracker could tell static from moving at the keyframe. */
   mature: boolean;
 }
+
+/** No overlay change (one array, so that an unchanged frame is recognised by identity). */
+const NO_BOXES: MaskBox[] = [];
 
 const inkKey = (c: InkComponent) => `${c.polarity}:${c.x},${c.y},${c.width}x${c.height}`;
 
@@ -239,6 +251,9 @@ export class TextRemover {
         unconfirmed: [],
         released: false,
         lookAhead: undefined,
+        changedMemo: undefined,
+        boxesMemo: undefined,
+        fillCache: new InpaintCache(),
       };
     }
     return this.exam;
@@ -406,13 +421,20 @@ export class TextRemover {
     const tracker = state.tracker;
     // A change of ink contrast: text appearing or going (tissue drifting for the first time mostly changes less).
     const changed = tracker.changedSinceKeyframe(this.options.inkContrast);
-    if (!changed.length) return [];
+    if (!changed.length) return NO_BOXES;
     const area = this.ocrArea(frame);
-    const moving = tracker.mature(Math.min(this.options.warmupFrames, LIVE_FIRST_AFTER)) ? tracker.movingMap() : undefined;
-    return changed
+    const mature = tracker.mature(Math.min(this.options.warmupFrames, LIVE_FIRST_AFTER));
+    // The same tracker state, maturity and area give the same boxes: reuse them.
+    const areaKey = `${area.x},${area.y},${area.width},${area.height}`;
+    const memo = state.changedMemo;
+    if (memo && memo.version === tracker.version && memo.mature === mature && memo.area === areaKey) return memo.boxes;
+    const moving = mature ? tracker.movingMap() : undefined;
+    const boxes = changed
       .filter((b) => !moving || tracker.staticFraction(b, moving) >= 0.5)
       .map((b) => clipBox(padBox({ ...b, confidence: 0 }, this.options.padding), area))
       .filter((b) => b.width > 0 && b.height > 0);
+    state.changedMemo = { version: tracker.version, mature, area: areaKey, boxes };
+    return boxes;
   }
 
   /**
@@ -422,8 +444,15 @@ export class TextRemover {
    * than maxMaskFraction of the frame.
    */
   private boxesFor(state: ExamState, frame: FrameEvent): MaskBox[] {
-    const provisional = [...state.unconfirmed, ...this.changedBoxes(state, frame)];
-    const boxes = provisional.length ? mergeBoxes([...(state.mask ?? []), ...provisional], 2) : (state.mask ?? []);
+    const changed = this.changedBoxes(state, frame);
+    const memo = state.boxesMemo;
+    let boxes: MaskBox[];
+    if (memo && memo.mask === state.mask && memo.unconfirmed === state.unconfirmed && memo.changed === changed) boxes = memo.boxes;
+    else {
+      const provisional = [...state.unconfirmed, ...changed];
+      boxes = provisional.length ? mergeBoxes([...(state.mask ?? []), ...provisional], 2) : (state.mask ?? []);
+      state.boxesMemo = { mask: state.mask, unconfirmed: state.unconfirmed, changed, boxes };
+    }
     const area = boxes.reduce((sum, b) => sum + boxArea(b), 0);
     const limit = this.options.maxMaskFraction * frame.width * frame.height;
     if (area > limit && !state.warnedCap) {
@@ -445,6 +474,7 @@ export class TextRemover {
       fillValue: this.options.fillValue,
       exposeText: this.options.exposeText,
       stage: STAGE,
+      fillCache: state.fillCache,
     });
     if (pixels === frame.pixels) return frame;
     return { ...frame, pixels, meta: { ...frame.meta, redactions: [...(frame.meta.redactions ?? []), ...redactions] } };
