@@ -4,6 +4,7 @@
  * inference), reports frames as they pass (for progress) and the outcome, then exits.
  * SIGTERM or the parent going away stops it.
  */
+import { systemClock } from '../context.js';
 import { runExam, type RunExamOptions } from './run-exam.js';
 import type { ExamInput } from './exam-input.js';
 
@@ -23,7 +24,8 @@ if (process.send) {
   process.on('disconnect', () => process.exit(1));
   process.once('message', (job: ExamChildJob) => {
     let frames = 0;
-    const timer = setInterval(() => flush(), FRAME_REPORT_MS);
+    // This process is the composition root: its clock is the system's.
+    const stopReports = systemClock.every(FRAME_REPORT_MS, () => flush());
     const flush = () => {
       if (frames > 0) process.send!({ type: 'frames', count: frames } satisfies ExamChildMessage);
       frames = 0;
@@ -36,7 +38,7 @@ if (process.send) {
         if (e.kind === 'frame') frames++;
       },
     }).then((outcome) => {
-      clearInterval(timer);
+      stopReports();
       flush();
       process.send!({ type: 'outcome', outcome } satisfies ExamChildMessage, () => process.disconnect());
     });

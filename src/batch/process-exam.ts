@@ -94,7 +94,7 @@ export async function processExam(exam: ExamInput, o: ProcessExamOptions): Promi
   const outcome = isolated
     ? await runExamIsolated(
         { exam, options: { ...runOptions, sharedInference: false } },
-        { limits: { memoryMb: o.examMemoryMb }, signal: o.signal, onFrames: (n) => o.onFrames?.(n) },
+        { limits: { memoryMb: o.examMemoryMb }, signal: o.signal, onFrames: (n) => o.onFrames?.(n), clock: o.clock },
       )
     : await runExam(exam, {
         ...runOptions,

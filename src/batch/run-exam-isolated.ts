@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { systemClock } from '../context.js';
+import { systemClock, type Clock } from '../context.js';
 import type { ExamChildJob, ExamChildMessage } from './exam-child.js';
 import type { ExamOutcome } from './run-exam.js';
 
@@ -33,7 +33,13 @@ export type IsolatedOutcome = ExamOutcome | { status: 'crashed'; reason: string 
 
 export async function runExamIsolated(
   job: ExamChildJob,
-  o: { limits?: IsolationLimits; signal?: AbortSignal; onFrames?: (count: number) => void },
+  o: {
+    limits?: IsolationLimits;
+    signal?: AbortSignal;
+    onFrames?: (count: number) => void;
+    /** Paces the memory watchdog; the system clock when absent. */
+    clock?: Clock;
+  },
 ): Promise<IsolatedOutcome> {
   const memoryMb = o.limits?.memoryMb ?? DEFAULT_EXAM_MEMORY_MB;
   if (o.signal?.aborted) return { status: 'interrupted' };
@@ -55,7 +61,7 @@ export async function runExamIsolated(
     child.kill('SIGKILL');
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  const stopWatchdog = systemClock.every(MEMORY_POLL_MS, () => {
+  const stopWatchdog = (o.clock ?? systemClock).every(MEMORY_POLL_MS, () => {
     const rssMb = residentMb(child.pid);
     if (rssMb !== undefined && rssMb > memoryMb && !killedFor) {
       killedFor = `used more than ${memoryMb} MiB of memory (${Math.round(rssMb)} MiB resident when stopped)`;

@@ -5,6 +5,7 @@
  * 50 ms.
  */
 import { parsePipeline, requireValid } from '../config/load-pipeline.js';
+import { systemClock, type Clock } from '../context.js';
 import { runPipeline } from '../pipeline.js';
 import { endedChildrenCpuMs } from './child-cpu.js';
 import type { MetricsEvent } from '../events.js';
@@ -25,7 +26,8 @@ export interface RunMeasurement {
   peakHeapMB: number;
 }
 
-export async function measureRun(pipeline: Record<string, unknown>, baseDir: string): Promise<RunMeasurement> {
+/** `clock` runs the pipeline, paces the memory samples and times the run (the system clock by default). */
+export async function measureRun(pipeline: Record<string, unknown>, baseDir: string, clock: Clock = systemClock): Promise<RunMeasurement> {
   const config = requireValid(parsePipeline(JSON.stringify(pipeline), { env: {}, baseDir }));
   let peakRss = 0;
   let peakHeap = 0;
@@ -34,15 +36,16 @@ export async function measureRun(pipeline: Record<string, unknown>, baseDir: str
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   };
-  const timer = setInterval(sample, 50);
+  const stopSampling = clock.every(50, sample);
   let predictions = 0;
   let metrics: MetricsEvent | undefined;
   const cpu0 = process.cpuUsage();
   const children0 = endedChildrenCpuMs();
-  const t0 = performance.now();
+  const t0 = clock.monotonic();
   try {
     await runPipeline(config, {
       baseDir,
+      clock,
       skipContextCheck: false,
       stdout: { write: () => true },
       stderr: { write: () => true },
@@ -52,10 +55,10 @@ export async function measureRun(pipeline: Record<string, unknown>, baseDir: str
       },
     });
   } finally {
-    clearInterval(timer);
+    stopSampling();
     sample();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (clock.monotonic() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const children1 = endedChildrenCpuMs();
   const counters = metrics?.counters ?? {};

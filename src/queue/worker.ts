@@ -36,7 +36,7 @@ import { RunDir } from '../batch/run-dir.js';
 import { AutodvtError } from '../errors.js';
 import { SharedInference } from '../model/shared-inference.js';
 import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
-import type { TextOut } from '../context.js';
+import { systemClock, type Clock, type TextOut } from '../context.js';
 import type { ResumeDecision } from '../batch/resume.js';
 import { givenUpResult } from './given-up-result.js';
 import { resolveHeaderReferences } from './header-references.js';
@@ -65,6 +65,8 @@ export interface WorkerOptions {
   exitWhenDrained?: boolean;
   out: TextOut;
   signal?: AbortSignal;
+  /** Paces the drained-queue poll (`exitWhenDrained`); the system clock when absent. */
+  clock?: Clock;
 }
 
 export interface WorkerSummary {
@@ -196,14 +198,14 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     o.signal?.addEventListener('abort', () => void stop(), { once: true });
     if (o.exitWhenDrained) {
       const queue = new Queue(queueName, { connection: redis.client });
-      const timer = setInterval(async () => {
+      const cancel = (o.clock ?? systemClock).every(500, async () => {
         const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized').catch(() => undefined);
         if (c && Object.values(c).every((n) => n === 0)) {
-          clearInterval(timer);
+          cancel();
           await queue.close();
           await stop();
         }
-      }, 500);
+      });
     }
   });
   const mode = isolate ? `each exam in its own process, memory limit ${memoryMb} MiB` : inference ? 'in-process, inference shared across exams' : 'in-process';

@@ -5,6 +5,7 @@
  * folder (gzip, no cache), so nothing is downloaded. Tesseract's logger is silenced:
  * recognised text never reaches a log.
  */
+import { systemClock, type CancelTimer, type Clock } from '../context.js';
 import { AutodvtError } from '../errors.js';
 import { encodePgm, type OcrImage } from './ocr-image.js';
 import type { OcrEngine } from './ocr-engine.js';
@@ -20,6 +21,8 @@ export interface TesseractPoolOptions {
   /** A job that takes longer than this fails the stream (a hung worker). */
   timeoutMs: number;
   scope: string;
+  /** Times `timeoutMs`; the system clock when absent. */
+  clock?: Clock;
 }
 
 type Job = { image: OcrImage; resolve: (w: OcrWord[]) => void; reject: (e: unknown) => void };
@@ -29,7 +32,8 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
   const idle: Worker[] = [];
   const queue: Job[] = [];
   const all: Promise<Worker>[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const clock = options.clock ?? systemClock;
+  const timers = new Set<CancelTimer>();
   let starting = 0;
   let closed = false;
 
@@ -64,7 +68,7 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
     while (queue.length && idle.length) run(idle.pop()!, queue.shift()!);
     while (wanted > starting && all.length < options.size) {
       starting++;
-      const p = withTimeout(startWorker(), options.timeoutMs, timers);
+      const p = withTimeout(startWorker());
       all.push(p);
       p.then(
         (w) => {
@@ -85,22 +89,26 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
   }
 
   function run(worker: Worker, job: Job): void {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-      timers.add(timer);
-    });
-    Promise.race([worker.recognize(Buffer.from(encodePgm(job.image)), {}, { blocks: true, text: false }), timeout])
+    withTimeout(worker.recognize(Buffer.from(encodePgm(job.image)), {}, { blocks: true, text: false }))
       .then((result) => {
         job.resolve(wordsOf(result.data.blocks));
         idle.push(worker);
         pump();
       })
-      .catch((err) => job.reject(fail('recognition', err)))
-      .finally(() => {
-        clearTimeout(timer);
-        timers.delete(timer!);
-      });
+      .catch((err) => job.reject(fail('recognition', err)));
+  }
+
+  /** A worker that cannot load its data, or a job that hangs, may never answer: give up after `timeoutMs`. */
+  function withTimeout<T>(p: Promise<T>): Promise<T> {
+    let cancel: CancelTimer = () => {};
+    const timeout = new Promise<never>((_, reject) => {
+      cancel = clock.after(options.timeoutMs, () => reject(new Error(`no answer within ${options.timeoutMs} ms`)));
+      timers.add(cancel);
+    });
+    return Promise.race([p, timeout]).finally(() => {
+      cancel();
+      timers.delete(cancel);
+    });
   }
 
   return {
@@ -118,25 +126,12 @@ export function createTesseractPool(options: TesseractPoolOptions): OcrEngine {
       if (closed) return;
       closed = true;
       queue.splice(0);
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of timers) cancel();
       timers.clear();
       const workers = await Promise.allSettled(all);
       await Promise.allSettled(workers.map((w) => (w.status === 'fulfilled' ? w.value.terminate() : undefined)));
     },
   };
-}
-
-/** A worker that cannot load its data may never answer: give up after `ms`. */
-function withTimeout<T>(p: Promise<T>, ms: number, timers: Set<NodeJS.Timeout>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    timers.add(timer);
-  });
-  return Promise.race([p, timeout]).finally(() => {
-    clearTimeout(timer);
-    timers.delete(timer);
-  });
 }
 
 type Blocks = NonNullable<Awaited<ReturnType<Worker['recognize']>>['data']['blocks']>;

@@ -13,6 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type WebSocket from 'ws';
+import { sleep, systemClock, type Clock } from '../../context.js';
 import { AutodvtError } from '../../errors.js';
 import { checkRequest, cspHash, isLoopbackHost, securityHeaders } from '../../local-web/request-guard.js';
 import type { HudPage } from './page.js';
@@ -26,6 +27,8 @@ export interface HudServerOptions {
   page: HudPage;
   onClient(ws: WebSocket): void;
   scope: string;
+  /** Times the grace given to close frames at `close()`; the system clock when absent. */
+  clock?: Clock;
 }
 
 export interface HudServer {
@@ -93,7 +96,7 @@ export async function startHudServer(options: HudServerOptions): Promise<HudServ
     async close() {
       for (const ws of wss.clients) ws.close(1001, 'the pipeline has ended');
       // Give close frames a moment, then cut whatever is left (a page that never reads).
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(options.clock ?? systemClock, 50);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -82,6 +82,7 @@ async function openHud(config: Config, ctx: BuildContext): Promise<SinkWriter> {
     page: hudPage(),
     onClient: (ws) => hub.add(ws),
     scope: SCOPE,
+    clock: ctx.clock,
   });
   if (!['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
     // Straight to stderr as well: a pipeline without a console sink would not show the warning event.

@@ -193,7 +193,7 @@ export const textRemovalStage = defineStage({
       throw new AutodvtError('tesseract.js cannot be loaded', { scope: SCOPE, category: 'config', hint: 'run npm ci', cause: err });
     }
     const engine: OcrEngineFactory = () =>
-      createTesseractPool({ size: config.pool, langPath, lang: DEFAULT_LANG, psm: config.psm, timeoutMs: config.ocrTimeoutMs, scope: SCOPE });
+      createTesseractPool({ size: config.pool, langPath, lang: DEFAULT_LANG, psm: config.psm, timeoutMs: config.ocrTimeoutMs, scope: SCOPE, clock: ctx.clock });
     return textRemovalOperator(config, ctx, engine);
   },
 });
