@@ -51,6 +51,14 @@ export function eventFlowProblems(config: Pick<PipelineConfig, 'source' | 'stage
   return problems;
 }
 
+/**
+ * Whether a stage, as configured, adds `kind` events: how code outside the units finds
+ * "the stage that makes windows" or "the model stage" without naming a unit type.
+ */
+export function stageAdds(stage: UnitConfig, kind: EventKind): boolean {
+  return eventFlowOf(findUnit('stage', stage.type), stage).adds?.includes(kind) ?? false;
+}
+
 /** The per-frame kinds, in the order a frame's path can end in them. */
 const FRAME_PATH: readonly EventKind[] = ['frame', 'window', 'prediction', 'state'];
 

@@ -11,6 +11,8 @@ import { LabelSession } from './label-session.js';
 import { readLoopFrames } from './loop-frames.js';
 import { predictLoop, validatePrelabelStages } from './loop-predictions.js';
 import path from 'node:path';
+import { stageAdds } from '../config/event-flow.js';
+import type { UnitConfig } from '../config/pipeline-schema.js';
 
 export interface StartLabellingOptions {
   /** A DICOM or video file, a folder of them, or a pipeline file. */
@@ -75,9 +77,9 @@ export async function startLabelling(options: StartLabellingOptions): Promise<La
 export { LabelSession } from './label-session.js';
 export { startLabelServer } from './label-server.js';
 
-/** The pre-label stages, with `--model` (an absolute path) in their onnx-inference stage. */
+/** The pre-label stages, with `--model` (an absolute path) in their model stage (the one that adds predictions). */
 function prelabelStagesOf(stages: Record<string, unknown>[] | undefined, model: string | undefined, cwd: string): Record<string, unknown>[] | undefined {
   if (!stages) return undefined;
   if (!model) return stages;
-  return stages.map((s) => (s.type === 'onnx-inference' ? { ...s, model: path.resolve(cwd, model) } : s));
+  return stages.map((s) => (stageAdds(s as UnitConfig, 'prediction') ? { ...s, model: path.resolve(cwd, model) } : s));
 }

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listExams } from '../batch/list-exams.js';
+import { stageAdds } from '../config/event-flow.js';
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { InputError, UnsupportedError } from '../errors.js';
 import { DEFAULT_PRELABEL_STAGES } from './loop-predictions.js';
@@ -71,7 +72,7 @@ async function fromPipeline(file: string): Promise<LabelInputs> {
   }
   const textRemoval = config.stages.find((s) => s.type === 'text-removal');
   const { id: _id, ...stage } = (textRemoval ?? DEFAULT_TEXT_REMOVAL) as Record<string, unknown>;
-  const inference = config.stages.findIndex((s) => s.type === 'onnx-inference');
+  const inference = config.stages.findIndex((s) => stageAdds(s, 'prediction'));
   const prelabelStages =
     inference < 0 ? undefined : (config.stages.slice(0, inference + 1).filter((s) => s.type !== 'text-removal' && s.type !== 'saliency') as Record<string, unknown>[]);
   return { loops: await loopsOf(path.resolve(loaded.baseDir, source.path), source.path), textRemoval: stage, baseDir: loaded.baseDir, prelabelStages };

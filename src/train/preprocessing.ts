@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { stageAdds } from '../config/event-flow.js';
 import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
 import { InputError } from '../errors.js';
 import type { UnitConfig } from '../config/pipeline-schema.js';
@@ -30,7 +31,8 @@ export function preprocessingFrom(pipelineFile: string | undefined): Preprocessi
   if (!pipelineFile) return withHash({ stages: DEFAULT_PREPROCESSING, baseDir: process.cwd(), from: 'default (crop-pad 600, resize 150; as pipelines/archive.yaml)' });
   const loaded = loadPipelineFile(pipelineFile);
   const config = requireValid(loaded);
-  const end = config.stages.findIndex((s) => s.type === 'sliding-window');
+  // The stage that stacks frames into windows (sliding-window) ends the preprocessing.
+  const end = config.stages.findIndex((s) => stageAdds(s, 'window'));
   if (end < 0) {
     throw new InputError(`${pipelineFile}: no sliding-window stage, so no preprocessing to train behind (the stages before sliding-window are used)`, {
       scope: 'train:pipeline',
