@@ -18,6 +18,12 @@ export interface StaticOverlayOptions {
   tolerance?: number;
   /** Subsampling step of the grid in pixels. */
   step?: number;
+  /**
+   * The `minChange` of `changedSinceKeyframe` the caller asks for every frame: the cells
+   * that differ from the keyframe by more are kept up to date as they change, so that the
+   * answer is computed again only when that set changes (default: `tolerance`).
+   */
+  watchChange?: number;
 }
 
 /** Change events from which a cell counts as moving. */
@@ -35,6 +41,10 @@ export class StaticOverlayTracker {
    * static fractions and changes since the keyframe are the same: callers may reuse them.
    */
   version = 0;
+  /** Bumped when a cell starts to move (the moving map changes). */
+  movingVersion = 0;
+  /** Bumped when the cells that differ from the keyframe by more than `watchChange` change (or a new keyframe). */
+  changeVersion = 0;
   private readonly tolerance: number;
   private readonly reference: Uint8Array;
   private readonly events: Uint8Array;
@@ -50,8 +60,15 @@ export class StaticOverlayTracker {
   private activeCount: number;
   /** Cells with exactly one event: the only ones that can differ from the keyframe snapshot. */
   private once = new Set<number>();
+  private readonly watchChange: number;
+  /** Cells with one event that differ from the keyframe snapshot by more than watchChange. */
+  private watched = new Set<number>();
+  /** Kept up to date as cells start to move: 1 = moving (see movingMap). */
+  private readonly moving: Uint8Array;
+  /** Moving neighbours (of 8) of each cell. */
+  private readonly movingAround: Uint8Array;
   private movingMapCache: { version: number; map: Uint8Array } | undefined;
-  private changedCache: { version: number; minChange: number; boxes: Box[] } | undefined;
+  private changedCache: { version: number; minChange: number; watching: boolean; boxes: Box[] } | undefined;
 
   constructor(
     readonly width: number,
@@ -65,6 +82,9 @@ export class StaticOverlayTracker {
     const cells = this.gridWidth * this.gridHeight;
     this.reference = new Uint8Array(cells);
     this.events = new Uint8Array(cells);
+    this.moving = new Uint8Array(cells);
+    this.movingAround = new Uint8Array(cells);
+    this.watchChange = options.watchChange ?? this.tolerance;
     this.active = new Int32Array(cells);
     this.activeOffset = new Int32Array(cells);
     for (let gy = 0, k = 0; gy < this.gridHeight; gy++) {
@@ -105,10 +125,16 @@ export class StaticOverlayTracker {
           if (snap) {
             const s = v - snap[k]!;
             if (s > tolerance || s < -tolerance) changedSinceKey++;
+            if (s > this.watchChange || s < -this.watchChange) {
+              this.watched.add(k);
+              this.changeVersion++;
+            }
           }
         } else {
           // Second event: the cell moves from now on and is not looked at again.
           this.once.delete(k);
+          if (this.watched.delete(k)) this.changeVersion++;
+          this.startMoving(k);
           becameMoving++;
         }
       }
@@ -126,6 +152,7 @@ export class StaticOverlayTracker {
       }
       this.activeCount = j;
       this.movingCells += becameMoving;
+      this.movingVersion++;
     }
     if (changes) this.version++;
     this.frames++;
@@ -135,7 +162,30 @@ export class StaticOverlayTracker {
   /** Remember the current frame as the keyframe the overlay is compared against. */
   markKeyframe(): void {
     this.snapshot = this.reference.slice();
+    // The snapshot equals the reference now: no cell differs from it.
+    this.watched.clear();
     this.version++;
+    this.changeVersion++;
+  }
+
+  /** Cell k moves from now on: it and the cells with 5 or more moving neighbours are moving in the map. */
+  private startMoving(k: number): void {
+    const { gridWidth: gw, gridHeight: gh, moving, movingAround } = this;
+    moving[k] = 1;
+    const gx = k % gw;
+    const gy = (k - gx) / gw;
+    for (let dy = -1; dy <= 1; dy++) {
+      const y = gy + dy;
+      if (y < 0 || y >= gh) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = gx + dx;
+        if ((!dx && !dy) || x < 0 || x >= gw) continue;
+        const n = y * gw + x;
+        const around = movingAround[n]! + 1;
+        movingAround[n] = around;
+        if (around >= 5) moving[n] = 1;
+      }
+    }
   }
 
   /**
@@ -153,14 +203,17 @@ export class StaticOverlayTracker {
   changedSinceKeyframe(minChange = this.tolerance): readonly Box[] {
     const snap = this.snapshot;
     if (!snap) return [];
+    const watching = minChange === this.watchChange;
+    // The watched threshold: computed again only when its cells changed; another one: when any cell did.
+    const version = watching ? this.changeVersion : this.version;
     const cached = this.changedCache;
-    if (cached && cached.version === this.version && cached.minChange === minChange) return cached.boxes;
+    if (cached && cached.version === version && cached.minChange === minChange && cached.watching === watching) return cached.boxes;
     const { gridWidth: gw, gridHeight: gh, step } = this;
     let label: Uint8Array | undefined;
     const boxes: Box[] = [];
     const stack: number[] = [];
     // Ascending, as a scan of the whole grid would find them (same boxes, same order).
-    const seeds = Int32Array.from(this.once).sort();
+    const seeds = Int32Array.from(watching ? this.watched : this.once).sort();
     for (const k of seeds) {
       if (!this.changedCell(k, snap, minChange) || label?.[k]) continue;
       label ??= new Uint8Array(gw * gh);
@@ -194,7 +247,7 @@ export class StaticOverlayTracker {
       const y0 = Math.max(0, (gy0 - 1) * step);
       boxes.push({ x: x0, y: y0, width: Math.min(this.width, (gx1 + 2) * step) - x0, height: Math.min(this.height, (gy1 + 2) * step) - y0 });
     }
-    this.changedCache = { version: this.version, minChange, boxes };
+    this.changedCache = { version, minChange, watching, boxes };
     return boxes;
   }
 
@@ -218,34 +271,14 @@ export class StaticOverlayTracker {
    * The moving cells as a grid (1 = moving), with isolated static cells inside moving
    * areas (speckle that happened to hold still) counted as moving: a cell moves when
    * it moved, or when at least 5 of its 8 neighbours did. Text strokes on the static
-   * screen border keep their static neighbours. Kept until the tracker's version
-   * changes: the returned map must not be modified.
+   * screen border keep their static neighbours. Kept until a cell starts to move
+   * (`movingVersion`): the returned map must not be modified.
    */
   movingMap(): Uint8Array {
-    if (this.movingMapCache?.version === this.version) return this.movingMapCache.map;
-    const { gridWidth: gw, gridHeight: gh, events } = this;
-    const map = new Uint8Array(gw * gh);
-    for (let gy = 0; gy < gh; gy++) {
-      for (let gx = 0; gx < gw; gx++) {
-        const k = gy * gw + gx;
-        if (events[k]! >= MOVING) {
-          map[k] = 1;
-          continue;
-        }
-        let n = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          const y = gy + dy;
-          if (y < 0 || y >= gh) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const x = gx + dx;
-            if ((dx || dy) && x >= 0 && x < gw && events[y * gw + x]! >= MOVING) n++;
-          }
-        }
-        if (n >= 5) map[k] = 1;
-      }
-    }
-    this.movingMapCache = { version: this.version, map };
-    return map;
+    // Kept up to date as cells start to move (cells never stop moving); a copy per change,
+    // since a keyframe holds on to its map while OCR runs.
+    if (this.movingMapCache?.version !== this.movingVersion) this.movingMapCache = { version: this.movingVersion, map: this.moving.slice() };
+    return this.movingMapCache.map;
   }
 
   /** Fraction of the cells under `box` that are static (in `map`, default: the cells' own history). */

@@ -88,11 +88,11 @@ interface ExamState {
   lookAhead: FrameEvent | undefined;
   /**
    * Work done only when the screen changes: the overlay changes of the last frame, kept
-   * while the tracker saw no change (its version), the OCR area and maturity are the same;
+   * while the changed cells and the moving map are the same (the tracker's versions), the OCR area and maturity are the same;
    * the boxes of the last frame, kept while mask and changes are the same objects; and
    * the inpainted boxes, copied while the ring around each holds the same pixels.
    */
-  changedMemo: { version: number; mature: boolean; area: string; boxes: MaskBox[] } | undefined;
+  changedMemo: { changeVersion: number; movingVersion: number; mature: boolean; area: string; boxes: MaskBox[] } | undefined;
   boxesMemo: { mask: MaskBox[] | undefined; unconfirmed: MaskBox[]; changed: MaskBox[]; boxes: MaskBox[] } | undefined;
   fillCache: InpaintCache;
 }
@@ -237,7 +237,7 @@ export class TextRemover {
     if (this.exam?.key !== key) {
       this.exam = {
         key,
-        tracker: new StaticOverlayTracker(frame.width, frame.height),
+        tracker: new StaticOverlayTracker(frame.width, frame.height, { watchChange: this.options.inkContrast }),
         mask: undefined,
         framesSinceKey: 0,
         inFlight: false,
@@ -427,13 +427,15 @@ export class TextRemover {
     // The same tracker state, maturity and area give the same boxes: reuse them.
     const areaKey = `${area.x},${area.y},${area.width},${area.height}`;
     const memo = state.changedMemo;
-    if (memo && memo.version === tracker.version && memo.mature === mature && memo.area === areaKey) return memo.boxes;
+    if (memo && memo.changeVersion === tracker.changeVersion && memo.movingVersion === tracker.movingVersion && memo.mature === mature && memo.area === areaKey) {
+      return memo.boxes;
+    }
     const moving = mature ? tracker.movingMap() : undefined;
     const boxes = changed
       .filter((b) => !moving || tracker.staticFraction(b, moving) >= 0.5)
       .map((b) => clipBox(padBox({ ...b, confidence: 0 }, this.options.padding), area))
       .filter((b) => b.width > 0 && b.height > 0);
-    state.changedMemo = { version: tracker.version, mature, area: areaKey, boxes };
+    state.changedMemo = { changeVersion: tracker.changeVersion, movingVersion: tracker.movingVersion, mature, area: areaKey, boxes };
     return boxes;
   }
 
