@@ -39,6 +39,9 @@
  *
  * Unknown predictions (`inDistribution.unknown`) are frames that never came; an exam whose
  * scored windows are mostly unknown ends `incomplete`, "images unlike the model's training data".
+ * Open and closed runs count only over held frames: an unknown window, or a frame on which the
+ * smoother already favours another landmark, ends a closure under way, and runs count again
+ * from the next held frame.
  *
  * Example
  *   stages:

@@ -33,7 +33,7 @@ import { cycleStep, initialCycles } from './compression-cycles.js';
 import type { TrackerState } from './smoothing/tracker.js';
 import { createTracker } from './smoothing/tracker.js';
 import type { LevelRun, Visit, VisitLandmark } from './visit.js';
-import { formatS, judgeVisit, markLost, nextLevelRun, note, observeHeld, regain, startHold } from './visit.js';
+import { formatS, interrupt, judgeVisit, markLost, nextLevelRun, note, observeHeld, regain, startHold } from './visit.js';
 import { unknownReason } from '../../model/unknown-reason.js';
 
 const VEIN = ['open', 'closed'] as const;
@@ -145,6 +145,11 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
       reasons.push(`window unlike the model's training data (${why}): not counted`);
     }
     hold = undefined;
+    if (visit && !visit.lost) {
+      const n = interrupt(visit, nowMs, 'window unlike the training data');
+      visit = n.visit;
+      reasons.push(...n.reasons);
+    }
     const since = track.lastMs ?? nowMs;
     if (visit && nowMs - since > graceMs) {
       const ended = endVisit(visit, ev.examId, since, `windows unlike the training data for ${formatS(nowMs - since)} (> graceS ${p.graceS} s)`);

@@ -18,8 +18,18 @@ export interface Visit {
   startMs: number;
   /** The last frame with the landmark held (ms). */
   lastHeldMs: number;
-  /** When the landmark was last (re)acquired: a closure only counts from here. */
+  /**
+   * When the landmark was last (re)acquired: after a loss (grace period) or an interruption
+   * (`interrupted`). Open and closed runs count only from here.
+   */
   heldSinceMs: number;
+  /**
+   * The landmark was not seen on the last frame though the visit goes on: the smoother favoured
+   * another landmark not reported yet (a slide off the landmark that may or may not become a
+   * loss), or the window was unknown (unlike the training data). The next steady frame
+   * re-acquires the landmark, as a regain after a loss does.
+   */
+  interrupted: boolean;
   /** The landmark is not held now; the grace period is running. */
   lost: boolean;
   /** Total time with the landmark held (ms), frame intervals summed. */
@@ -158,6 +168,7 @@ export function startHold(landmark: VisitLandmark, startMs: number, nowMs: numbe
     startMs,
     lastHeldMs: nowMs,
     heldSinceMs: startMs,
+    interrupted: false,
     lost: false,
     heldMs: nowMs - startMs,
     uncertainMs: 0,
@@ -187,6 +198,9 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     ? visit
     : {
         ...visit,
+        // Back after an interruption (the smoother favoured another landmark, or unknown windows):
+        // re-acquired now, so no open or closed run is dated from before or spans the interruption.
+        ...(visit.interrupted ? { interrupted: false, heldSinceMs: f.nowMs } : {}),
         lastHeldMs: f.nowMs,
         heldMs: visit.heldMs + f.addMs,
         uncertainMs: visit.uncertainMs + (uncertain ? f.addMs : 0),
@@ -244,6 +258,11 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     v = { ...v, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false };
     if (v.compressibleAtMs === undefined) push(`vein ${f.vein ?? 'unknown'} again after ${formatS(closedMs)} closed${ignored ? ' (ignored closure)' : ''}`);
   }
+  if (!f.steady) {
+    const n = interrupt(v, f.nowMs, 'no longer favoured by the smoother');
+    v = n.visit;
+    reasons.push(...n.reasons);
+  }
   if (f.steady && v.openSeenFromMs !== undefined) v = { ...v, heldAfterOpenMs: v.heldAfterOpenMs + f.addMs };
   if (f.steady && f.vein === 'open') {
     const openFromMs = Math.max(f.veinSinceMs, v.heldSinceMs);
@@ -260,6 +279,22 @@ export function observeHeld(visit: Visit, f: HeldFrame, p: CompressibilityParams
     push(`compression cycle ${v.cycles} (pClosed level rose and fell back by >= ${p.cycleDelta})`);
   }
   return { visit: v, reasons };
+}
+
+/**
+ * The landmark is not seen on this frame though the visit goes on: the smoother favours another
+ * landmark (not reported yet), or the window is unknown (unlike the training data). Whatever the
+ * vein does now is not seen at this landmark: a closure under way ends here (an ignored one stays
+ * ignored), and the next steady frame re-acquires the landmark (`heldSinceMs`), so no open or
+ * closed run spans this frame.
+ */
+export function interrupt(visit: Visit, nowMs: number, why: string): { visit: Visit; reasons: string[] } {
+  if (visit.interrupted) return { visit, reasons: [] };
+  const wasClosed = visit.closedSinceMs !== undefined && !visit.ignoringClosure;
+  const v: Visit = { ...visit, interrupted: true, ...(wasClosed ? { closedSinceMs: undefined, confidentSinceMs: undefined } : {}) };
+  if (!wasClosed || v.compressibleAtMs !== undefined) return { visit: v, reasons: [] };
+  const n = note(v, nowMs, `${why}: closure interrupted`);
+  return { visit: n.visit, reasons: [n.reason] };
 }
 
 /**
@@ -329,7 +364,7 @@ export function markLost(visit: Visit, nowMs: number, now: string): { visit: Vis
 /** The landmark came back within the grace period. */
 export function regain(visit: Visit, nowMs: number): { visit: Visit; reason: string } {
   return note(
-    { ...visit, lost: false, heldSinceMs: nowMs },
+    { ...visit, lost: false, heldSinceMs: nowMs, interrupted: false },
     nowMs,
     `back after ${formatS(nowMs - visit.lastHeldMs)} away`,
   );
