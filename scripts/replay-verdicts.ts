@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
 import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/events.js';
-import { verdictConfusion } from './verdict-confusion.js';
+import { scoreVerdicts, verdictConfusion, type VerdictScore } from './verdict-confusion.js';
 
 interface Truth {
   visits: { landmark: 'LM1' | 'LM2'; thrombus: boolean }[];
@@ -79,34 +79,14 @@ function reasonTable(exams: RecordedExam[], params: CompressibilityParams): stri
     .join('\n');
 }
 
-export function score(exams: RecordedExam[], params: CompressibilityParams) {
-  let agree = 0;
-  let dangerous = 0;
-  let dangerousVisits = 0;
-  let needlessReferral = 0;
-  let clotsFound = 0;
-  let clots = 0;
-  for (const exam of exams) {
-    const visitVerdicts: VerdictEvent[] = [];
-    const result = replayExam(exam, params, visitVerdicts);
-    if (result?.verdict === exam.truth.verdict) agree++;
-    // A visit called compressible on a landmark with a clot, even where another visit of that
-    // landmark (not-compressible) hides it in the landmark's merged verdict.
-    for (const v of visitVerdicts)
-      if (v.verdict === 'compressible' && exam.truth.visits.some((t) => t.landmark === v.landmark && t.thrombus)) dangerousVisits++;
-    for (const lm of ['LM1', 'LM2'] as const) {
-      const visits = exam.truth.visits.filter((v) => v.landmark === lm);
-      if (visits.length === 0) continue;
-      const thrombus = visits.some((v) => v.thrombus);
-      const got = result?.landmarks?.[lm];
-      if (thrombus) {
-        clots++;
-        if (got === 'compressible') dangerous++;
-        if (got === 'not-compressible') clotsFound++;
-      } else if (got === 'not-compressible') needlessReferral++;
-    }
-  }
-  return { agreement: agree / exams.length, agree, n: exams.length, dangerous, dangerousVisits, clots, clotsFound, needlessReferral };
+export function score(exams: RecordedExam[], params: CompressibilityParams): VerdictScore {
+  return scoreVerdicts(
+    exams.map((exam) => {
+      const visitVerdicts: VerdictEvent[] = [];
+      const result = replayExam(exam, params, visitVerdicts);
+      return { result, visitVerdicts, truth: exam.truth };
+    }),
+  );
 }
 
 /** The `key=value` command-line arguments as an object (numbers where they parse). */

@@ -1,9 +1,10 @@
 /**
  * Exam and per-landmark verdict confusion against the phantom's truth, as Markdown
- * tables. Shared by scripts/verdict-agreement.ts (full pipeline) and
- * scripts/replay-verdicts.ts (recorded predictions replayed through the reducer).
+ * tables, and the verdict scores (agreement, clots called compressible). Shared by
+ * scripts/verdict-agreement.ts (full pipeline), scripts/replay-verdicts.ts (recorded
+ * predictions replayed through the reducer) and scripts/robustness-sweep.ts.
  */
-import type { ExamEvent } from '../src/events.js';
+import type { ExamEvent, VerdictEvent } from '../src/events.js';
 
 type LmVerdict = 'compressible' | 'not-compressible' | 'inconclusive' | 'not-examined';
 const LM_CLASSES: LmVerdict[] = ['compressible', 'not-compressible', 'inconclusive', 'not-examined'];
@@ -12,6 +13,49 @@ const EXAM_CLASSES = ['2-point exam negative at the examined landmarks', 'refer 
 export interface PhantomTruth {
   visits: { landmark: 'LM1' | 'LM2'; thrombus: boolean }[];
   verdict: string;
+}
+
+export interface VerdictScore {
+  /** Exams, and exams whose verdict is the truth's. */
+  n: number;
+  agree: number;
+  agreement: number;
+  /** Landmarks with a clot; of them, merged verdict not-compressible (found) and compressible (dangerous). */
+  clots: number;
+  clotsFound: number;
+  dangerous: number;
+  /** Single visit verdicts called compressible on a landmark with a clot (the merged verdict may still be not-compressible). */
+  dangerousVisits: number;
+  /** Landmarks without a clot called not-compressible. */
+  needlessReferral: number;
+}
+
+/** Exam verdicts (and each exam's visit verdicts) scored against the phantom's truth. */
+export function scoreVerdicts(exams: { result: ExamEvent | undefined; visitVerdicts: VerdictEvent[]; truth: PhantomTruth }[]): VerdictScore {
+  let agree = 0;
+  let dangerous = 0;
+  let dangerousVisits = 0;
+  let needlessReferral = 0;
+  let clotsFound = 0;
+  let clots = 0;
+  for (const { result, visitVerdicts, truth } of exams) {
+    if (result?.verdict === truth.verdict) agree++;
+    // A visit called compressible on a landmark with a clot, even where another visit of that
+    // landmark (not-compressible) hides it in the landmark's merged verdict.
+    for (const v of visitVerdicts) if (v.verdict === 'compressible' && truth.visits.some((t) => t.landmark === v.landmark && t.thrombus)) dangerousVisits++;
+    for (const lm of ['LM1', 'LM2'] as const) {
+      const visits = truth.visits.filter((v) => v.landmark === lm);
+      if (visits.length === 0) continue;
+      const thrombus = visits.some((v) => v.thrombus);
+      const got = result?.landmarks?.[lm];
+      if (thrombus) {
+        clots++;
+        if (got === 'compressible') dangerous++;
+        if (got === 'not-compressible') clotsFound++;
+      } else if (got === 'not-compressible') needlessReferral++;
+    }
+  }
+  return { agreement: agree / exams.length, agree, n: exams.length, dangerous, dangerousVisits, clots, clotsFound, needlessReferral };
 }
 
 export function verdictConfusion(pairs: { result: ExamEvent | undefined; truth: PhantomTruth }[]): { agree: number; markdown: string } {

@@ -8,7 +8,7 @@
 import type { Box, ExamVerdict } from '../events.js';
 import { createScene, createSubject, type Scene, type Subject } from './anatomy.js';
 import { createRng } from './prng.js';
-import { ScanConverter } from './scan-convert.js';
+import { addDisplayNoise, ScanConverter } from './scan-convert.js';
 import { createScannerSettings, drawThrombusAge, type ScannerSettings, type ThrombusAge } from './scanner.js';
 import { buildScannerField } from './scanner-field.js';
 import { BmodeRenderer, type ScenePose, type VeinPose, type VesselPose } from './render.js';
@@ -35,6 +35,19 @@ function pulseShape(phase: number): number {
   return p < 0.12 ? Math.sin((p / 0.12) * (Math.PI / 2)) : Math.exp(-(p - 0.12) / 0.18);
 }
 
+/** The robustness-sweep overrides (PhantomOptions), checked; undefined = the drawn value. */
+function sweepOverrides(o: PhantomOptions): Pick<PhantomOptions, 'depthMm' | 'speckleGrainScale' | 'mmPerPxScale' | 'gainDb' | 'noiseGray'> {
+  const check = (name: string, v: number | undefined, lo: number, hi: number): void => {
+    if (v !== undefined && !(Number.isFinite(v) && v >= lo && v <= hi)) throw new RangeError(`[phantom] ${name} must be in ${lo}..${hi}, got ${v}`);
+  };
+  check('depthMm', o.depthMm, 10, 200);
+  check('speckleGrainScale', o.speckleGrainScale, 0.25, 8);
+  check('mmPerPxScale', o.mmPerPxScale, 0.2, 5);
+  check('gainDb', o.gainDb, -40, 40);
+  check('noiseGray', o.noiseGray, 0, 128);
+  return { depthMm: o.depthMm, speckleGrainScale: o.speckleGrainScale, mmPerPxScale: o.mmPerPxScale, gainDb: o.gainDb, noiseGray: o.noiseGray };
+}
+
 export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const seed = options.seed >>> 0;
   const fps = options.fps ?? 30;
@@ -43,12 +56,19 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const thrombusFraction = options.thrombusFraction ?? 0.2;
   const imaging = options.imaging ?? DEFAULT_IMAGING;
   if (imaging !== 'classic' && imaging !== 'scanner') throw new RangeError(`[phantom] imaging must be 'classic' or 'scanner', got ${JSON.stringify(imaging)}`);
+  const sweep = sweepOverrides(options);
   const root = createRng(seed);
   const classicDepthMm = root.range(35, 50);
   // The scanner look draws its settings from a stream of its own, so the anatomy,
   // the timeline and every label stay those of the classic phantom of the same seed.
-  const scanner: ScannerSettings | undefined = imaging === 'scanner' ? createScannerSettings(root.fork('scanner')) : undefined;
-  const depthMm = scanner ? scanner.depthMm : classicDepthMm;
+  const drawnScanner: ScannerSettings | undefined = imaging === 'scanner' ? createScannerSettings(root.fork('scanner')) : undefined;
+  const scanner: ScannerSettings | undefined =
+    drawnScanner && sweep.depthMm !== undefined ? createScannerSettings(root.fork('scanner'), sweep.depthMm) : drawnScanner;
+  const drawnDepthMm = drawnScanner ? drawnScanner.depthMm : classicDepthMm;
+  const depthMm = sweep.depthMm ?? drawnDepthMm;
+  // A depth override shows the subject's own anatomy (smaller when deeper); a shallower one
+  // lays it out for that depth, so the vessels stay in view.
+  const anatomyDepthMm = Math.min(drawnDepthMm, depthMm);
   const durationS = options.durationS ?? root.range(14, 20);
   const identity = fakeIdentity(root.fork('identity'));
   const screen = createScreen(root.fork('screen'), {
@@ -57,6 +77,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     vendorFrame,
     depthMm,
     identity,
+    ...(sweep.mmPerPxScale !== undefined ? { scale: sweep.mmPerPxScale } : {}),
   });
   const us = screen.us;
   // Beam space: the grid the anatomy is laid out and rendered in (the region itself,
@@ -70,7 +91,11 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   } else if (scanner) converter = ScanConverter.linear(us);
   const beamW = converter ? converter.beamWidth : us.width;
   const beamH = converter ? converter.beamHeight : us.height;
-  const subject: Subject = createSubject(root.fork('subject'), mmPerPx, depthMm);
+  const subject: Subject = createSubject(root.fork('subject'), mmPerPx, anatomyDepthMm);
+  if (sweep.speckleGrainScale !== undefined) {
+    subject.psfLateralMm *= sweep.speckleGrainScale;
+    subject.psfAxialMm *= sweep.speckleGrainScale;
+  }
   const globalCompression = root.range(0.02, 0.04);
   const breathPhase = root.range(0, 6.28);
   const pulseAmp = root.range(0.04, 0.08);
@@ -94,7 +119,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
     let f = fields.get(s);
     if (!f) {
       f = scanner
-        ? buildScannerField(scenes[s]!, subject, scanner, thrombusAges[s], fieldW, fieldH)
+        ? buildScannerField(scenes[s]!, subject, scanner, thrombusAges[s], fieldW, fieldH, sweep.speckleGrainScale)
         : buildSpeckleField(scenes[s]!, subject, fieldW, fieldH);
       fields.set(s, f);
     }
@@ -106,7 +131,8 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   const scale = 255 / dr;
   // Scanner look: tissue of echo amplitude 1 (mean log power -2.5 dB) sits 0.3 DR + 12 dB
   // above black before gain, so muscle-level tissue lands near the gray of real scans.
-  const offsetDb = scanner ? SCANNER_BLACK_OFFSET_FRACTION * dr + 12 + scanner.gainDb : 8.5 + 0.3725 * dr + subject.gainDb;
+  let offsetDb = scanner ? SCANNER_BLACK_OFFSET_FRACTION * dr + 12 + scanner.gainDb : 8.5 + 0.3725 * dr + subject.gainDb;
+  if (sweep.gainDb !== undefined) offsetDb += sweep.gainDb;
   if (scanner) {
     const trng = root.fork('scanner').fork('tgc');
     const reverbStep = trng.range(2, 4);
@@ -287,6 +313,9 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
       const noise = scanner!.frameNoiseGray * (1 - 0.7 * scanner!.persistence);
       converter.convert(beam!, pixels, screen.width, noise, (seed * 0x9e3779b1 + index * 0x85ebca6b) | 0, grayMap!);
     } else renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
+    if (sweep.noiseGray !== undefined && sweep.noiseGray > 0) {
+      addDisplayNoise(pixels, screen.width, us, sweep.noiseGray, (seed * 0x27d4eb2f + index * 0x165667b1) ^ 0x5f356495, converter ? (k) => converter.inside(k) : undefined);
+    }
     return { ...info, pixels };
   };
 

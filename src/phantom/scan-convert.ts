@@ -92,6 +92,11 @@ export class ScanConverter {
     }
   }
 
+  /** Whether region pixel `k` (row-major in the region) shows the image (false outside a fan). */
+  inside(k: number): boolean {
+    return this.src[k]! >= 0;
+  }
+
   /**
    * Beam image (gray8, beamWidth x beamHeight) -> the region of `out` (a gray8 screen
    * `outWidth` wide), plus noise of `noiseGray` (standard deviation at the deepest
@@ -126,6 +131,31 @@ export class ScanConverter {
         const g = top + (bot - top) * b + (r1 + s) * k * noiseW[off + i]!;
         out[outOff + i] = grayMap[g < 0 ? 0 : g > 255 ? 255 : (g + 0.5) | 0]!;
       }
+    }
+  }
+}
+
+/**
+ * Add noise of standard deviation `sd` gray levels (triangular: the sum of two uniforms),
+ * independent per pixel, drawn from `seed`, to the `region` of a gray8 screen `outWidth`
+ * wide; pixels for which `inside` (region index) is false are left alone.
+ */
+export function addDisplayNoise(out: Uint8Array, outWidth: number, region: Box, sd: number, seed: number, inside?: (k: number) => boolean): void {
+  let s = (seed | 0) || 0x9e3779b9;
+  const k = (sd * 1.2247) / 2147483648;
+  for (let j = 0; j < region.height; j++) {
+    const off = (region.y + j) * outWidth + region.x;
+    for (let i = 0; i < region.width; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      const r1 = s;
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      if (inside && !inside(j * region.width + i)) continue;
+      const g = out[off + i]! + (r1 + s) * k;
+      out[off + i] = g < 0 ? 0 : g > 255 ? 255 : (g + 0.5) | 0;
     }
   }
 }

@@ -112,8 +112,8 @@ export function blurAxialVarying(buf: Float32Array, tmp: Float32Array, w: number
   buf.set(tmp);
 }
 
-/** PSF sigmas in pixels per field row (row y sits at depth y x mmPerPx). */
-export function psfSigmas(settings: ScannerSettings, mmPerPx: number, h: number): { lateral: Float32Array; axial: Float32Array } {
+/** PSF sigmas in pixels per field row (row y sits at depth y x mmPerPx), times `grainScale` (the phantom's `speckleGrainScale`). */
+export function psfSigmas(settings: ScannerSettings, mmPerPx: number, h: number, grainScale = 1): { lateral: Float32Array; axial: Float32Array } {
   const lambda = wavelengthMm(settings.frequencyMHz);
   const lat0 = 0.6 * lambda * settings.fNumber;
   const ax0 = 0.25 * lambda * settings.pulseCycles;
@@ -123,8 +123,8 @@ export function psfSigmas(settings: ScannerSettings, mmPerPx: number, h: number)
   for (let y = 0; y < h; y++) {
     const z = y * mmPerPx;
     const dz = (z - settings.focusMm) / zR;
-    lateral[y] = (lat0 * Math.sqrt(1 + dz * dz)) / mmPerPx;
-    axial[y] = (ax0 * (1 + (0.3 * z) / settings.depthMm)) / mmPerPx;
+    lateral[y] = (grainScale * lat0 * Math.sqrt(1 + dz * dz)) / mmPerPx;
+    axial[y] = (grainScale * ax0 * (1 + (0.3 * z) / settings.depthMm)) / mmPerPx;
   }
   return { lateral, axial };
 }
@@ -136,11 +136,12 @@ export function buildScannerField(
   thrombusAge: ThrombusAge | undefined,
   w: number,
   h: number,
+  grainScale = 1,
 ): SpeckleField {
   const echo = buildScannerEchoMap(scene, subject, settings, thrombusAge, w, h);
   const rng = createRng(scene.seed ^ 0x68e31da4);
   const px = subject.mmPerPx;
-  const { lateral, axial } = psfSigmas(settings, px, h);
+  const { lateral, axial } = psfSigmas(settings, px, h, grainScale);
   const re = new Float32Array(w * h);
   const im = new Float32Array(w * h);
   const tmp = new Float32Array(w * h);

@@ -64,9 +64,11 @@ export interface ScannerSettings {
   arteryWallEcho: number;
 }
 
-export function createScannerSettings(rng: Rng): ScannerSettings {
+/** `depthMm`: the operator's depth instead of the drawn one (the phantom's `depthMm`; the same draws are made). */
+export function createScannerSettings(rng: Rng, depthOverrideMm?: number): ScannerSettings {
   const geometry = rng.chance(0.15) ? 'curved' : 'linear';
-  const depthMm = geometry === 'linear' ? rng.range(25, 60) : rng.range(45, 80);
+  const drawnDepthMm = geometry === 'linear' ? rng.range(25, 60) : rng.range(45, 80);
+  const depthMm = depthOverrideMm ?? drawnDepthMm;
   const u = rng.next();
   return {
     geometry,

@@ -64,12 +64,15 @@ export interface ScreenOptions {
   vendorFrame: boolean;
   depthMm: number;
   identity: FakeIdentity;
+  /** Render the screen at 1/scale its size in pixels (the phantom's `mmPerPxScale`; default 1). */
+  scale?: number;
 }
 
 export function createScreen(rng: Rng, opts: ScreenOptions): ScreenLayout {
   const size = rng.pick(SCREEN_SIZES);
-  const width = opts.width ?? size[0];
-  const height = opts.height ?? size[1];
+  const scaled = (n: number): number => (opts.scale === undefined ? n : Math.max(16, Math.round(n / opts.scale)));
+  const width = scaled(opts.width ?? size[0]);
+  const height = scaled(opts.height ?? size[1]);
   if (!opts.vendorFrame) {
     return { width, height, us: { x: 0, y: 0, width, height }, template: new Uint8Array(width * height), textBoxes: [] };
   }

@@ -34,6 +34,34 @@ export interface PhantomOptions {
    * are the same for both.
    */
   imaging?: PhantomImaging;
+  /*
+   * Overrides for robustness sweeps (scripts/robustness-sweep.ts, docs/phantom.md
+   * "Robustness sweep"). Left out, each keeps the subject's drawn value and the frames are
+   * byte-identical to a phantom without it; labels and truth never depend on them.
+   */
+  /**
+   * Imaging depth in mm (default: drawn per subject; classic 35-50, scanner 25-60 linear or
+   * 45-80 curved). The anatomy stays the one drawn for the subject's own depth when that is
+   * shallower (a deeper setting shows the same tissue smaller), else it is laid out for this
+   * depth so the vessels stay in view. Scanner look: the frequency follows the depth as the
+   * operator's choice does, and the focus keeps its fraction of the depth.
+   */
+  depthMm?: number;
+  /** Multiplies the speckle point-spread function (lateral and axial), so the speckle grain in mm (default 1). */
+  speckleGrainScale?: number;
+  /**
+   * Multiplies the B-mode image's mm per pixel at the same depth (default 1): the screen
+   * (drawn per subject, or `width` x `height`) and the B-mode region in it are rendered at
+   * 1/scale their size in pixels, as a capture of the same screen at another resolution.
+   */
+  mmPerPxScale?: number;
+  /** Display gain in dB added to the subject's drawn gain (default 0). */
+  gainDb?: number;
+  /**
+   * Extra per-frame noise on the displayed B-mode image: standard deviation in gray levels
+   * (default 0), independent per pixel and frame (black outside a curved array's fan stays black).
+   */
+  noiseGray?: number;
 }
 
 export interface PhantomFrameLabels {

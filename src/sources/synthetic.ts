@@ -15,6 +15,11 @@
  *   imaging           how the B-mode is formed: classic (the first phantom, default) or scanner
  *                     (PSF speckle, attenuation/TGC, scanner and operator variation; docs/phantom.md)
  *   realtime          pace frames at the frame rate, like a live scanner (default false)
+ *   width, height     screen size in pixels (default: a scanner screen size drawn per subject)
+ *   depthMm, speckleGrainScale, mmPerPxScale, gainDb, noiseGray
+ *                     robustness-sweep overrides (scripts/robustness-sweep.ts; docs/phantom.md): imaging
+ *                     depth, speckle grain x, mm per pixel x, extra display gain, extra per-frame noise;
+ *                     left out, the subject's drawn values (labels never change)
  *
  * ```yaml
  * source:
@@ -43,6 +48,13 @@ const schema = z
       .default(DEFAULT_IMAGING)
       .describe("How the B-mode image is formed: 'classic' (the first phantom's look) or 'scanner' (a simple B-mode simulation with scanner and operator variation; docs/phantom.md)."),
     realtime: z.boolean().default(false).describe('Pace frames at the frame rate, like a live scanner.'),
+    width: z.number().int().min(64).max(4096).optional().describe('Screen width in pixels (default: a scanner screen size drawn per subject).'),
+    height: z.number().int().min(64).max(4096).optional().describe('Screen height in pixels (default: a scanner screen size drawn per subject).'),
+    depthMm: z.number().min(10).max(200).optional().describe('Robustness sweeps: imaging depth in mm instead of the drawn one (a deeper setting shows the same anatomy smaller; docs/phantom.md).'),
+    speckleGrainScale: z.number().min(0.25).max(8).optional().describe('Robustness sweeps: multiply the speckle point-spread function (the speckle grain) by this factor.'),
+    mmPerPxScale: z.number().min(0.2).max(5).optional().describe('Robustness sweeps: multiply the mm per pixel (the screen and its B-mode region are rendered at 1/factor their size).'),
+    gainDb: z.number().min(-40).max(40).optional().describe("Robustness sweeps: display gain in dB added to the subject's drawn gain."),
+    noiseGray: z.number().min(0).max(128).optional().describe('Robustness sweeps: extra per-frame noise on the B-mode image, standard deviation in gray levels.'),
   })
   .strict();
 
@@ -67,6 +79,13 @@ export const syntheticSource = defineSource({
           thrombusFraction: config.thrombusFraction,
           vendorFrame: config.vendorFrame,
           imaging: config.imaging,
+          ...(config.width !== undefined ? { width: config.width } : {}),
+          ...(config.height !== undefined ? { height: config.height } : {}),
+          ...(config.depthMm !== undefined ? { depthMm: config.depthMm } : {}),
+          ...(config.speckleGrainScale !== undefined ? { speckleGrainScale: config.speckleGrainScale } : {}),
+          ...(config.mmPerPxScale !== undefined ? { mmPerPxScale: config.mmPerPxScale } : {}),
+          ...(config.gainDb !== undefined ? { gainDb: config.gainDb } : {}),
+          ...(config.noiseGray !== undefined ? { noiseGray: config.noiseGray } : {}),
         });
         const uri = `synthetic:seed=${config.seed}/exam=${e}`;
         yield { kind: 'exam-start', examId: exam.examId, uri, subjectId: exam.subjectId, expectedFrames: exam.frameCount, fps: exam.fps };
