@@ -2,13 +2,14 @@
 
   node --import tsx training/image_features.ts DATASET FEAT        # per data set
   /usr/bin/python3 training/fit_image_statistics.py --model models/autodvt.onnx \
-      --fit FEAT [FEAT ...] [--report NAME=FEAT[:split] ...] [--dry-run]
+      --fit FEAT [FEAT ...] [--coverage FEAT ...] [--report NAME=FEAT[:split] ...] [--dry-run]
 
 FEAT is what training/image_features.ts wrote (FEAT.f64, FEAT.json): the 32 statistics of
 every frame (src/model/image-statistics.ts), computed by the code inference runs. The rule
 (docs/training-runs/2026-12-08-image-statistics-rule.md):
 
-- fitted on every frame of the `train` and `val` subjects of the --fit data sets;
+- fitted on every frame of the `train` and `val` subjects of the --fit data sets, and of
+  every subject of the --coverage sets (more subjects drawn from the training generator);
 - each statistic standardised (training mean and SD, floored at 0.01 (|mean| + 1)); the correlation matrix R of the
   standardised statistics shrunk to (1 - s) R + s I (s = --shrinkage, 0.1) and inverted:
   score = sqrt(zᵀ P z);
@@ -100,6 +101,8 @@ def main(argv: Optional[List[str]] = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, help="the window model; every form beside it gets the record")
     ap.add_argument("--fit", nargs="+", required=True, help="feature prefixes (training/image_features.ts) to fit on (train + val splits)")
+    ap.add_argument("--coverage", nargs="*", default=[],
+                    help="feature prefixes fitted on every frame, all splits (more subjects from the training generator)")
     ap.add_argument("--report", nargs="*", default=[], help="NAME=FEAT[:split] sets to score and report (held-out)")
     ap.add_argument("--percentile", type=float, default=99.5)
     ap.add_argument("--shrinkage", type=float, default=0.1)
@@ -108,12 +111,12 @@ def main(argv: Optional[List[str]] = None) -> dict:
     a = ap.parse_args(argv)
 
     xs, subs, names = [], [], None
-    for prefix in a.fit:
+    for prefix in a.fit + a.coverage:
         x, n, s, splits = load_features(prefix)
         if names is not None and n != names:
             raise SystemExit(f"{prefix}: other statistics than the first set")
         names = n
-        keep = np.array([sp in ("train", "val") for sp in splits])
+        keep = np.array([prefix in a.coverage or sp in ("train", "val") for sp in splits])
         xs.append(x[keep])
         subs.append(np.array([f"{os.path.basename(prefix)}/{v}" for v in s[keep]]))
     x = np.concatenate(xs)
@@ -147,7 +150,8 @@ def main(argv: Optional[List[str]] = None) -> dict:
         "recipe": {"shrinkage": a.shrinkage, "percentile": a.percentile,
                    "thresholdFrom": f"the {a.percentile}th percentile of leave-one-subject-out scores over the fitted subjects",
                    "rule": "docs/training-runs/2026-12-08-image-statistics-rule.md"},
-        "data": {"sets": [os.path.basename(p) for p in a.fit], "note": a.data_note},
+        "data": {"sets": [os.path.basename(p) for p in a.fit], "coverage": [os.path.basename(p) for p in a.coverage],
+                 "note": a.data_note},
         "heldOut": report,
     }
     print(json.dumps({"threshold": threshold, "heldOut": report, "seconds": round(time.time() - t0, 1)}, indent=2))
