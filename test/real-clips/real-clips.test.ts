@@ -8,12 +8,17 @@
  * the compressibility stage with its defaults. Videos are cut at 150 frames (5 s at 30 fps)
  * to keep the run short on 2 cores; every clip is covered.
  *
- * KNOWN FAILURE (2026-12-07, docs/training-runs/2026-12-07-in-distribution-rule.md): the
- * Mahalanobis score on the pooled penultimate features, fitted on phantom windows by the
- * rule fixed in advance, does not tell these clips from the phantom (0-78 of 142 windows
- * unknown), and the gallbladder clip is still referred. The three done-when checks are
- * `it.fails`: they are run and must fail today, so the suite says at once when a better
- * score makes them pass (then turn them back into `it`). What does hold is checked plainly.
+ * Two scores decide `unknown` (models/README.md, "In-distribution score"): the model-feature
+ * Mahalanobis score, which alone let most clips through (docs/training-runs/
+ * 2026-12-07-in-distribution-rule.md), and the image-statistics score of the newest frame
+ * (docs/training-runs/2026-12-08-image-statistics-rule.md), both fitted on phantom data only by
+ * rules fixed before any real clip was scored with them. With both, every clip ends
+ * `incomplete` with no landmark verdict.
+ *
+ * KNOWN FAILURE (2026-12-07, 19:50 UTC): the >= 95% bar holds for 14 of the 16 clips with
+ * windows, not for two: sonosite_echo_with_borders.mp4 (8 of 142 windows unknown) and
+ * lung_linear_mp4_no_text.mp4 (115 of 142). That check stays `it.fails`: it runs, fails
+ * today, and says at once when a better score passes it (then turn it into `it`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,13 +62,13 @@ describe('real clips: the model says it does not know, and no verdict comes of t
     }
   });
 
-  it.fails('KNOWN FAILURE: no clip gets a landmark verdict (compressible or not-compressible)', () => {
+  it('no clip gets a landmark verdict (compressible or not-compressible)', () => {
     for (const s of [...byVideo, ...byDicom]) {
       expect(s.verdicts.filter((v) => !v.endsWith(':inconclusive')), path.basename(s.uri)).toEqual([]);
     }
   });
 
-  it.fails('KNOWN FAILURE: every clip ends incomplete (never negative, never refer), with its landmarks not examined or inconclusive', () => {
+  it('every clip ends incomplete (never negative, never refer), with its landmarks not examined or inconclusive', () => {
     for (const s of [...byVideo, ...byDicom]) {
       const name = path.basename(s.uri);
       expect(s.exam?.verdict, name).toBe('incomplete');
