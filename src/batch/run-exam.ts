@@ -17,6 +17,7 @@ import { labelsFileOf, type ModelRef } from './hashes.js';
 import type { PipelineConfig } from '../config/pipeline-schema.js';
 import type { SharedInference } from '../model/shared-inference.js';
 import type { ExamHashes } from './resume.js';
+import { inputLossOf } from '../verdict/incomplete-reasons.js';
 
 export interface RunExamOptions extends ExamPipelineOptions {
   base: PipelineConfig;
@@ -59,7 +60,10 @@ export async function runExam(exam: ExamInput, opts: RunExamOptions): Promise<Ex
     error = err;
   }
   if (opts.signal?.aborted) return { status: 'interrupted' };
-  if (!error && collector.exam?.incompleteReason) error = new AutodvtError(collector.exam.incompleteReason, { category: 'input' });
+  // An exam cut short failed (a resume runs it again); one whose images were unlike the
+  // model's training data ran to its end, and `incomplete` is its result.
+  const lost = inputLossOf(collector.exam?.incompleteReason);
+  if (!error && lost) error = new AutodvtError(lost, { category: 'input' });
   if (!error && !collector.exam) error = new AutodvtError('the source ended without an exam', { category: 'input' });
   const wallMs = clock.monotonic() - t0;
   const labels = labelsFileOf(exam);

@@ -30,7 +30,7 @@ export const command: CommandModule = {
       .option('resume', { type: 'boolean', default: false, describe: 'Continue from the last finished epoch in the work folder' })
       .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: 'auto' as const, describe: 'auto: CUDA when PyTorch sees a GPU' })
       .option('threads', { type: 'number', describe: 'PyTorch CPU threads' })
-      .option('in-distribution', { type: 'boolean', default: true, describe: 'Fit the in-distribution score (--no-in-distribution skips it)' })
+      .option('in-distribution', { type: 'boolean', default: true, describe: 'Fit the model-feature in-distribution score (minutes; --no-in-distribution skips it; the image statistics are always fitted)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
   async handler(args, io) {
     const stop = stopOnSignals(io.stderr, 'training (run again with --resume to continue)');

@@ -168,8 +168,8 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
   const files = [o.out, `${stem}.streaming.onnx`, `${stem}.reference.json`, `${stem}.reference.npy`, `${stem}.streaming.reference.json`, `${stem}.streaming.reference.npy`, `${stem}.pt`, `${stem}.metrics.json`, `${stem}.md`].filter(
     (f) => f.endsWith('.md') || fs.existsSync(f),
   );
-  const imageStatistics: ImageStatisticsFit =
-    o.inDistribution === false ? { fitted: false, reason: '--no-in-distribution' } : await fitImageStatistics(set.dir, path.resolve(o.out), workDir, o.progress, o.signal);
+  // The image statistics take seconds and are always fitted; --no-in-distribution skips only the slow model-feature score.
+  const imageStatistics = await fitImageStatistics(set.dir, path.resolve(o.out), workDir, o.progress, o.signal);
   const inDistribution: ModelCardData['inDistribution'] = r.inDistribution.fitted ? { fitted: true, threshold: r.inDistribution.threshold } : { fitted: false, reason: r.inDistribution.reason ?? 'unknown' };
   const t = r.training;
   const card: ModelCardData = {

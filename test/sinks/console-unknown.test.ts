@@ -27,7 +27,7 @@ describe('console sink: unknown windows', () => {
     ];
     await lastValueFrom(from(events).pipe(await consoleSink.build({ intervalMs: 1000, warnings: true } as never, ctx)), { defaultValue: undefined });
     const out = ctx.output.join('');
-    expect(out).toMatch(/model unknown \(score 120 > 40\)/);
+    expect(out).toMatch(/model unknown \(model score 120 > 40\)/);
     expect(out).toMatch(/state unknown/);
     expect(out).toContain("exam e: 3 frames, 0.3s, 2 of 3 windows unknown — incomplete (images unlike the model's training data)");
     expect(out).not.toContain('ended early');
