@@ -16,11 +16,11 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
-import { LatencyHistogram } from '../src/runner/latency-histogram.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
+import { LatencyHistogram } from '../src/flow/latency-histogram.js';
 import { runPipeline } from '../src/pipeline.js';
-import { findUnit } from '../src/registry.js';
-import type { MetricsEvent } from '../src/events.js';
+import { findUnit } from '../src/core/registry.js';
+import type { MetricsEvent } from '../src/core/events.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const threads = Number(process.argv[3] ?? 0);

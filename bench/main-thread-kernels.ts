@@ -20,7 +20,7 @@ import { readModelInfo } from '../src/model/model-info.js';
 import { WindowInput } from '../src/stages/onnx-inference/window-model.js';
 import { cropPadFrame } from '../src/stages/crop-pad.js';
 import { WindowAssembler } from '../src/stages/sliding-window.js';
-import type { Box, FrameEvent, PipelineEvent, WindowEvent } from '../src/events.js';
+import type { Box, FrameEvent, PipelineEvent, WindowEvent } from '../src/core/events.js';
 import { affineIntoBefore, blockMeanBefore, cropPadFrameBefore, WindowAssemblerBefore } from './reference-kernels.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '9' }, frames: { type: 'string', default: '300' } } });

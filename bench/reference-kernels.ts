@@ -3,9 +3,9 @@
  * speed-up (commit 070a046), copied verbatim (only renamed), so `main-thread-kernels.ts` can time
  * old and new side by side in one process and check that they agree bit for bit.
  */
-import { AutodvtError, InputError } from '../src/errors.js';
-import type { BuildContext } from '../src/context.js';
-import type { Box, FrameEvent, PipelineEvent, WindowEvent } from '../src/events.js';
+import { AutodvtError, InputError } from '../src/core/errors.js';
+import type { BuildContext } from '../src/core/context.js';
+import type { Box, FrameEvent, PipelineEvent, WindowEvent } from '../src/core/events.js';
 import type { SlidingWindowConfig } from '../src/stages/sliding-window.js';
 
 // --- crop-pad: blank outside the B-mode region into a full-size copy, then crop ----

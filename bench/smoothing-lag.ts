@@ -12,8 +12,8 @@
  * change; a reported change that matches no true change is counted as spurious.
  */
 import { readFileSync } from 'node:fs';
-import type { PredictionEvent } from '../src/events.js';
-import { LANDMARKS } from '../src/events.js';
+import type { PredictionEvent } from '../src/core/events.js';
+import { LANDMARKS } from '../src/core/events.js';
 import { defaultCompressibilityParams as d } from '../src/stages/compressibility/params.js';
 import type { SmootherKind } from '../src/stages/compressibility/smoothing/tracker.js';
 import { createTracker } from '../src/stages/compressibility/smoothing/tracker.js';

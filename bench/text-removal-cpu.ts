@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { from, type OperatorFunction } from 'rxjs';
-import type { FrameEvent, PipelineEvent } from '../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../src/core/events.js';
 import { benchInputs } from '../src/measurement/bench-input.js';
 import { defaultLangPath } from '../src/redaction/lang-data.js';
 import { decodeVideo } from '../src/video/index.js';

@@ -18,7 +18,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { from, Subject } from 'rxjs';
-import type { FrameEvent, PipelineEvent } from '../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../src/core/events.js';
 import { textRemovalOperator, textRemovalStage } from '../src/stages/text-removal/index.js';
 import { defaultLangPath } from '../src/redaction/lang-data.js';
 import type { OcrEngine } from '../src/redaction/ocr-engine.js';

@@ -9,7 +9,7 @@
  * Prints one line per file: frames, how many are above the threshold, the median score.
  */
 import path from 'node:path';
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
 import { frameStatistics, imageScore } from '../src/model/image-statistics.js';
 import { readModelInfo } from '../src/model/model-info.js';
 import { runPipeline } from '../src/pipeline.js';

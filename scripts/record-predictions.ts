@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
 import { createPhantomExam } from '../src/phantom/index.js';
 import { runPipeline } from '../src/pipeline.js';
 import { subjectSeed } from '../src/synth/index.js';

@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import { compressibilitySchema, type CompressibilityParams } from '../src/stages/compressibility/params.js';
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
-import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/events.js';
+import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/core/events.js';
 import { scoreVerdicts, verdictConfusion, type VerdictScore } from './verdict-confusion.js';
 
 interface Truth {

@@ -24,13 +24,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
 import { addPrediction, emptyGroup, f1Scores, table2Of, type GroupConfusion } from '../src/evaluation/grouped-confusions.js';
 import { windowPredictionOf } from '../src/evaluation/window-prediction.js';
 import { createPhantomExam, DEFAULT_IMAGING, type PhantomImaging, type PhantomOptions } from '../src/phantom/index.js';
 import { runPipeline } from '../src/pipeline.js';
 import { subjectSeed } from '../src/synth/index.js';
-import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/events.js';
+import type { ExamEvent, PipelineEvent, VerdictEvent } from '../src/core/events.js';
 import { scoreVerdicts, type VerdictScore } from './verdict-confusion.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

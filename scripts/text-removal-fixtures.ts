@@ -39,14 +39,14 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { from, lastValueFrom, tap } from 'rxjs';
 import { openDicomFile } from '../src/dicom/open-dicom-file.js';
-import type { Box, FrameEvent, PipelineEvent } from '../src/events.js';
+import type { Box, FrameEvent, PipelineEvent } from '../src/core/events.js';
 import { textRemovalStage } from '../src/stages/text-removal/index.js';
 import { boxArea, clipBox, intersectionArea, padBox } from '../src/redaction/boxes.js';
 import { frameBoxOf, prepareOcrImage } from '../src/redaction/ocr-image.js';
 import type { OcrWord } from '../src/redaction/ocr-words.js';
 import { decodeVideo } from '../src/video/index.js';
 import { CHECK_SCALE, checkArea, checker, isWord3, root, wordsIn } from './text-removal-ocr-check.js';
-import { systemClock } from '../src/context.js';
+import { systemClock } from '../src/core/context.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

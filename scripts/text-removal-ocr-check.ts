@@ -3,7 +3,7 @@
  * stage) whether any letter or digit is left in a box of a frame.
  */
 import path from 'node:path';
-import type { Box } from '../src/events.js';
+import type { Box } from '../src/core/events.js';
 import { clipBox, padBox } from '../src/redaction/boxes.js';
 import type { GrayImage } from '../src/redaction/fill.js';
 import { defaultLangPath } from '../src/redaction/lang-data.js';

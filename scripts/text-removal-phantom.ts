@@ -11,12 +11,12 @@
  *   npx tsx scripts/text-removal-phantom.ts [--seeds 6] [--frames 40] [--fill inpaint]
  */
 import { firstValueFrom, from, toArray } from 'rxjs';
-import type { FrameEvent, PipelineEvent } from '../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../src/core/events.js';
 import { createPhantomExam } from '../src/phantom/index.js';
 import { textRemovalStage } from '../src/stages/text-removal/index.js';
 import { intersectionArea } from '../src/redaction/boxes.js';
 import { checker, hasAlnum, wordsIn } from './text-removal-ocr-check.js';
-import { systemClock } from '../src/context.js';
+import { systemClock } from '../src/core/context.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,12 +7,12 @@
  *
  *   node --import tsx scripts/verdict-agreement.ts [exams=20] [seed=700000] [mode=streaming] [model=shipped]
  */
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
 import { createPhantomExam } from '../src/phantom/index.js';
 import { verdictConfusion } from './verdict-confusion.js';
 import { runPipeline } from '../src/pipeline.js';
 import { subjectSeed } from '../src/synth/index.js';
-import type { ExamEvent } from '../src/events.js';
+import type { ExamEvent } from '../src/core/events.js';
 
 const exams = Number(process.argv[2] ?? 20);
 const seed = Number(process.argv[3] ?? 700000);

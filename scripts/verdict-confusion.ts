@@ -4,7 +4,7 @@
  * scripts/verdict-agreement.ts (full pipeline), scripts/replay-verdicts.ts (recorded
  * predictions replayed through the reducer) and scripts/robustness-sweep.ts.
  */
-import type { ExamEvent, VerdictEvent } from '../src/events.js';
+import type { ExamEvent, VerdictEvent } from '../src/core/events.js';
 
 type LmVerdict = 'compressible' | 'not-compressible' | 'inconclusive' | 'not-examined';
 const LM_CLASSES: LmVerdict[] = ['compressible', 'not-compressible', 'inconclusive', 'not-examined'];

@@ -10,7 +10,7 @@
  * --stats: one line per visit (no trace), for every visit.
  */
 import { createCompressibility } from '../src/stages/compressibility/reducer.js';
-import type { VerdictEvent } from '../src/events.js';
+import type { VerdictEvent } from '../src/core/events.js';
 import { loadRecording, paramsFromArgs } from './replay-verdicts.js';
 
 const file = process.argv[2]!;

@@ -7,13 +7,13 @@
  */
 export { runPipeline, validateContext } from './pipeline.js';
 export type { RunOptions, RunResult } from './pipeline.js';
-export { loadPipelineFile, parsePipeline, requireValid } from './config/load-pipeline.js';
-export type { LoadOptions, LoadedPipeline } from './config/load-pipeline.js';
-export { defineSource, defineStage, defineSink } from './unit.js';
-export type { UnitKind, UnitSpec, SourceSpec, StageSpec, SinkSpec } from './unit.js';
-export { allUnits, findUnit, unitsOf } from './registry.js';
-export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT } from './errors.js';
-export type { ConfigProblem } from './errors.js';
+export { loadPipelineFile, parsePipeline, requireValid } from './core/config/load-pipeline.js';
+export type { LoadOptions, LoadedPipeline } from './core/config/load-pipeline.js';
+export { defineSource, defineStage, defineSink } from './core/unit.js';
+export type { UnitKind, UnitSpec, SourceSpec, StageSpec, SinkSpec } from './core/unit.js';
+export { allUnits, findUnit, unitsOf } from './core/registry.js';
+export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT } from './core/errors.js';
+export type { ConfigProblem } from './core/errors.js';
 export { main } from './cli/main.js';
-export type { BuildContext, Clock } from './context.js';
-export * from './events.js';
+export type { BuildContext, Clock } from './core/context.js';
+export * from './core/events.js';

@@ -10,15 +10,15 @@
  * then rejects with the error (tagged with the unit that raised it).
  */
 import { connectable, merge, Subject, tap } from 'rxjs';
-import { checkContext } from './config/check-context.js';
-import { systemClock, type Clock, type Logger, type TextOut } from './context.js';
-import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './errors.js';
-import { buildUnits } from './runner/build-units.js';
-import { flowProblems } from './runner/flow-policy.js';
-import { RunFlow } from './runner/run-flow.js';
-import { makeContextFactory } from './runner/unit-context.js';
-import type { PipelineConfig } from './config/pipeline-schema.js';
-import type { MetricsEvent, PipelineEvent, WarningEvent } from './events.js';
+import { checkContext } from './core/config/check-context.js';
+import { systemClock, type Clock, type Logger, type TextOut } from './core/context.js';
+import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './core/errors.js';
+import { buildUnits } from './flow/build-units.js';
+import { flowProblems } from './flow/flow-policy.js';
+import { RunFlow } from './flow/run-flow.js';
+import { makeContextFactory } from './flow/unit-context.js';
+import type { PipelineConfig } from './core/config/pipeline-schema.js';
+import type { MetricsEvent, PipelineEvent, WarningEvent } from './core/events.js';
 import type { SharedInference } from './model/shared-inference.js';
 
 export { makeContextFactory };

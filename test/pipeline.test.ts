@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { textRemovalWarnings } from '../src/config/check-context.js';
+import { textRemovalWarnings } from '../src/core/config/check-context.js';
 import { describe, expect, it } from 'vitest';
-import { parsePipeline, requireValid } from '../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../src/core/config/load-pipeline.js';
 import { runPipeline } from '../src/pipeline.js';
 
 function tmpDir() {

@@ -4,7 +4,7 @@
  * inference), reports frames as they pass (for progress) and the outcome, then exits.
  * SIGTERM or the parent going away stops it.
  */
-import { systemClock } from '../context.js';
+import { systemClock } from '../core/context.js';
 import { runExam, type RunExamOptions } from './run-exam.js';
 import type { ExamInput } from './exam-input.js';
 

@@ -21,12 +21,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { unitSchemaWithType } from '../config/pipeline-schema.js';
-import { InputError } from '../errors.js';
-import { findUnit } from '../registry.js';
+import { unitSchemaWithType } from '../core/config/pipeline-schema.js';
+import { InputError } from '../core/errors.js';
+import { findUnit } from '../core/registry.js';
 import { sourceTypeFor, type ExamInput } from './exam-input.js';
 import { examSinks } from './exam-sinks.js';
-import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
+import type { PipelineConfig, UnitConfig } from '../core/config/pipeline-schema.js';
 
 export interface ExamPipelineOptions {
   /** Where symlinks for awkward names and manifest labels go. */

@@ -5,8 +5,8 @@
  * interrupted exam leaves no result and is redone by the next run.
  */
 import { emptyConfusion, type Confusion } from '../evaluation/classification-metrics.js';
-import { DISCLAIMER, type ExamEvent, type Landmark, type PipelineEvent, type VerdictEvent } from '../events.js';
-import type { ErrorCategory } from '../errors.js';
+import { DISCLAIMER, type ExamEvent, type Landmark, type PipelineEvent, type VerdictEvent } from '../core/events.js';
+import type { ErrorCategory } from '../core/errors.js';
 import type { ModelRef } from './hashes.js';
 
 export const RESULT_VERSION = 1;

@@ -13,9 +13,9 @@
  * second one (`1-events.ndjson`).
  */
 import path from 'node:path';
-import { findUnit } from '../registry.js';
-import type { UnitConfig } from '../config/pipeline-schema.js';
-import type { SinkSpec } from '../unit.js';
+import { findUnit } from '../core/registry.js';
+import type { UnitConfig } from '../core/config/pipeline-schema.js';
+import type { SinkSpec } from '../core/unit.js';
 
 export interface SkippedSink {
   /** `sinks[2]` */

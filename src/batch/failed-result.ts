@@ -4,7 +4,7 @@
  * reason in `error`. One shape for every such case, so the run table and resume read
  * them alike.
  */
-import { DISCLAIMER } from '../events.js';
+import { DISCLAIMER } from '../core/events.js';
 import { describeExam, type ExamInput } from './exam-input.js';
 import { RESULT_VERSION, type ExamResult } from './exam-result.js';
 import type { PreparedPipeline } from './prepare.js';

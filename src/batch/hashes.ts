@@ -12,9 +12,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { readModelInfo } from '../model/model-info.js';
 import { sidecarPathFor } from '../labels/index.js';
-import { findUnit } from '../registry.js';
-import type { StageSpec } from '../unit.js';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import { findUnit } from '../core/registry.js';
+import type { StageSpec } from '../core/unit.js';
+import type { PipelineConfig } from '../core/config/pipeline-schema.js';
 import type { ExamInput } from './exam-input.js';
 
 const SHORT = 16;

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { examKeyFrom, sourceTypeFor, type ExamInput } from './exam-input.js';
 import { isManifestPath, readManifest } from './read-manifest.js';
 

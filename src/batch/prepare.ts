@@ -5,13 +5,13 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { validateContext } from '../pipeline.js';
 import { examPipelineConfig } from './exam-pipeline.js';
 import { keptSinkIndices } from './exam-sinks.js';
 import { modelHash, modelsOf, pipelineHash, type ModelRef } from './hashes.js';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { PipelineConfig } from '../core/config/pipeline-schema.js';
 import type { ExamInput } from './exam-input.js';
 
 export interface PreparedPipeline {

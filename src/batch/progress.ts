@@ -4,7 +4,7 @@
  * (CI, logs, pipes) a plain line every `intervalMs`. A failed exam is always
  * printed at once, on its own line, with its reason.
  */
-import type { Clock, TextOut } from '../context.js';
+import type { Clock, TextOut } from '../core/context.js';
 
 export interface ProgressOptions {
   out: TextOut;

@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { examKeyFrom, type ExamInput } from './exam-input.js';
 
 const SCOPE = 'batch:manifest';

@@ -16,9 +16,9 @@
 import path from 'node:path';
 import { moveUrlCredentialsToHeaders } from '../dicomweb/url-credentials.js';
 import { table2Markdown } from '../evaluation/classification-metrics.js';
-import { systemClock, type Clock, type TextOut } from '../context.js';
-import { DISCLAIMER } from '../events.js';
-import { formatProblem } from '../errors.js';
+import { systemClock, type Clock, type TextOut } from '../core/context.js';
+import { DISCLAIMER } from '../core/events.js';
+import { formatProblem } from '../core/errors.js';
 import { describeInferenceStats, SharedInference, type InferenceStats } from '../model/shared-inference.js';
 import { skippedSinks, skippedSinksWarning } from './exam-sinks.js';
 import { listExams } from './list-exams.js';

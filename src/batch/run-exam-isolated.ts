@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { systemClock, type Clock } from '../context.js';
+import { systemClock, type Clock } from '../core/context.js';
 import type { ExamChildJob, ExamChildMessage } from './exam-child.js';
 import type { ExamOutcome } from './run-exam.js';
 

@@ -6,15 +6,15 @@
  * result, the next run redoes the exam). Never throws for a bad exam.
  */
 import fs from 'node:fs';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { runPipeline } from '../pipeline.js';
-import { systemClock, type Clock } from '../context.js';
-import { DISCLAIMER, type PipelineEvent } from '../events.js';
+import { systemClock, type Clock } from '../core/context.js';
+import { DISCLAIMER, type PipelineEvent } from '../core/events.js';
 import { describeExam, type ExamInput } from './exam-input.js';
 import { ExamCollector, RESULT_VERSION, type ExamResult } from './exam-result.js';
 import { examPipelineConfig, type ExamPipelineOptions } from './exam-pipeline.js';
 import { labelsFileOf, type ModelRef } from './hashes.js';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { PipelineConfig } from '../core/config/pipeline-schema.js';
 import type { SharedInference } from '../model/shared-inference.js';
 import type { ExamHashes } from './resume.js';
 import { inputLossOf } from '../verdict/incomplete-reasons.js';

@@ -1,6 +1,6 @@
 /** `autodvt bench`: pipeline throughput, latency and memory beside its floors (docs/benchmarks.md). */
 import fs from 'node:fs';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';
 import { PROVIDERS, type Provider } from '../model/open-session.js';

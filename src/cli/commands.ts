@@ -5,7 +5,7 @@
  * do not load the code of every other command (bench/cli-start.ts measures the start).
  */
 import type { Argv } from 'yargs';
-import type { TextOut } from '../context.js';
+import type { TextOut } from '../core/context.js';
 
 export interface CliIo {
   stdout: TextOut;

@@ -1,5 +1,5 @@
 /** `autodvt devices`: the capture devices ffmpeg can see, and how to use one in a pipeline. */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { listCaptureDevices } from '../live/list-devices.js';
 import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';

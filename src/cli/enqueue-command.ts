@@ -3,7 +3,7 @@
  * globs, files, manifests, DICOMweb URLs) for `autodvt worker` processes on any
  * machine that shares Redis and the run directory (docs/batch.md).
  */
-import { EXIT_OK, formatProblem, InputError } from '../errors.js';
+import { EXIT_OK, formatProblem, InputError } from '../core/errors.js';
 import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';
 

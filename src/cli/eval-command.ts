@@ -9,8 +9,8 @@
  * same windows and a seeded paired bootstrap interval for the F1 difference.
  */
 import fs from 'node:fs';
-import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { EXIT_OK, InputError } from '../errors.js';
+import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { EXIT_OK, InputError } from '../core/errors.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';
 import type { CliIo, CommandModule } from './commands.js';

@@ -4,7 +4,7 @@
  * 127.0.0.1 only, with a random token in the printed URL; runs until Ctrl-C.
  */
 import os from 'node:os';
-import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../core/errors.js';
 import { startLabelling } from '../label/index.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';

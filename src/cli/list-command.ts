@@ -1,6 +1,6 @@
 /** `autodvt list [type]`: every unit with its summary and parameters. */
-import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
-import { allUnits } from '../registry.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../core/errors.js';
+import { allUnits } from '../core/registry.js';
 import { listUnitsJson, listUnitsText } from './list-units.js';
 import type { CommandModule } from './commands.js';
 

@@ -1,8 +1,8 @@
 /** `autodvt list`: every unit with its summary and parameters, from the schemas. */
 import YAML from 'yaml';
 import { z } from 'zod';
-import { allUnits } from '../registry.js';
-import type { UnitSpec } from '../unit.js';
+import { allUnits } from '../core/registry.js';
+import type { UnitSpec } from '../core/unit.js';
 
 export interface ParameterDoc {
   name: string;

@@ -8,7 +8,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { reportError } from './report-error.js';
-import { EXIT_BAD_INPUT, EXIT_OK } from '../errors.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../core/errors.js';
 import { commands } from './commands.js';
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

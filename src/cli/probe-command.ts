@@ -5,7 +5,7 @@
  * reason also goes to stderr): scripts that test the exit code see a file `run` would
  * refuse, and still get its description.
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { probeMedia } from '../probe/probe-media.js';
 import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';

@@ -4,9 +4,9 @@
  * Credentials in any URL of the text are masked (`https://***@host`), whatever
  * raised the error.
  */
-import { AutodvtError, EXIT_RUNTIME } from '../errors.js';
+import { AutodvtError, EXIT_RUNTIME } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
-import type { TextOut } from '../context.js';
+import type { TextOut } from '../core/context.js';
 
 export function reportError(err: unknown, out: TextOut, verbose: boolean): number {
   const stderr = { write: (text: string) => out.write(redactUrlsIn(text)) };

@@ -4,8 +4,8 @@
  * archived exams: one pipeline run per exam, `--concurrency` at once, results in
  * `--run-dir` (docs/batch.md).
  */
-import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { errorDetail, formatProblem, EXIT_OK } from '../errors.js';
+import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { errorDetail, formatProblem, EXIT_OK } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
 import { runPipeline } from '../pipeline.js';
 import { reportError } from './report-error.js';

@@ -1,7 +1,7 @@
 /** `autodvt schema`: the JSON Schema of pipeline files, for editors. */
 import fs from 'node:fs';
-import { pipelineJsonSchema } from '../config/pipeline-schema.js';
-import { EXIT_OK } from '../errors.js';
+import { pipelineJsonSchema } from '../core/config/pipeline-schema.js';
+import { EXIT_OK } from '../core/errors.js';
 import type { CommandModule } from './commands.js';
 
 export const command: CommandModule = {

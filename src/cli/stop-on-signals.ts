@@ -2,7 +2,7 @@
  * Ctrl-C and SIGTERM for long commands: the first one aborts the returned signal (the
  * command stops cleanly and flushes), a second one quits at once with exit code 130.
  */
-import type { TextOut } from '../context.js';
+import type { TextOut } from '../core/context.js';
 
 export const EXIT_INTERRUPTED = 130;
 

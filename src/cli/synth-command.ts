@@ -3,7 +3,7 @@
  * exams as files, each with its labels sidecar (docs/labels-sidecar.md), for tests,
  * demos and training on files.
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';
 

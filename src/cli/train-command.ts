@@ -5,7 +5,7 @@
  * prints the result (every input by sha256) on stdout; `--resume` continues an
  * interrupted run from its last finished epoch.
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import type { CommandModule } from './commands.js';

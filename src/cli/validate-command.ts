@@ -1,6 +1,6 @@
 /** `autodvt validate <files...>`: both validation phases; every problem of every file at once. */
-import { loadPipelineFile } from '../config/load-pipeline.js';
-import { EXIT_BAD_INPUT, EXIT_OK, formatProblem, type ConfigProblem } from '../errors.js';
+import { loadPipelineFile } from '../core/config/load-pipeline.js';
+import { EXIT_BAD_INPUT, EXIT_OK, formatProblem, type ConfigProblem } from '../core/errors.js';
 import { validateContext } from '../pipeline.js';
 import type { CommandModule } from './commands.js';
 

@@ -4,7 +4,7 @@
  * the queue is empty. Start as many as you like, on any machine (docs/batch.md).
  * Each exam runs in its own process (at most `--exam-memory-mb` MiB) unless `--no-isolate`.
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK } from '../core/errors.js';
 import { reportError } from './report-error.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import type { CommandModule } from './commands.js';

@@ -12,7 +12,7 @@
 import zlib from 'node:zlib';
 import { PassThrough, type Transform } from 'node:stream';
 import { Unzip, type AsyncFlateStreamHandler } from 'fflate';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { formatBytes } from './size-limits.js';
 
 export interface InflateLimits {

@@ -6,7 +6,7 @@
  * names the file, instead of running out of memory.
  */
 import type { Element } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { nativeFrameBytes, type PixelModule } from './pixel-module.js';
 import { formatBytes, MAX_FRAME_SAMPLE_BYTES, MAX_FRAMES } from './size-limits.js';
 

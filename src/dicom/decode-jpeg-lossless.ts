@@ -10,7 +10,7 @@
  * reading past the end of the frame's bytes (it would read zeros there and return a
  * frame whose bottom is garbage).
  */
-import { InputError, UnsupportedError } from '../errors.js';
+import { InputError, UnsupportedError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import { jpegDamage, jpegProcessName, readJpegStructure } from './jpeg-structure.js';
 

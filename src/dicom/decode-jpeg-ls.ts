@@ -2,7 +2,7 @@
  * JPEG-LS lossless and near-lossless frames (1.2.840.10008.1.2.4.80 / 4.81) through
  * the CharLS wasm codec. Colour frames encoded without interleave come back planar.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import { codecErrorMessage, lazyWasmCodec, samplesFromBytes } from './load-wasm-codec.js';
 import type { EmscriptenCodecFactory } from './wasm-codec-types.js';

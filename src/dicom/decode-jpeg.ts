@@ -3,7 +3,7 @@
  * the libjpeg-turbo wasm codec. libjpeg-turbo turns 3-component YCbCr into RGB, so
  * YBR_FULL / YBR_FULL_422 frames come back as RGB.
  */
-import { InputError, UnsupportedError } from '../errors.js';
+import { InputError, UnsupportedError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import { codecErrorMessage, lazyWasmCodec, samplesFromBytes } from './load-wasm-codec.js';
 import { jpegDamage, readJpegStructure } from './jpeg-structure.js';

@@ -4,7 +4,7 @@
  * back as RGB. A codestream without its end-of-codestream marker is refused, since
  * OpenJPEG would quietly return a partial image.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import { codecErrorMessage, lazyWasmCodec, samplesFromBytes } from './load-wasm-codec.js';
 import type { EmscriptenCodecFactory } from './wasm-codec-types.js';

@@ -4,7 +4,7 @@
  * segments: one per byte of each sample, most significant byte first, so the
  * result is planar (all R, then all G, then all B).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 
 /** PackBits expands at most 64-fold: a 2-byte run header and value give 128 bytes. */

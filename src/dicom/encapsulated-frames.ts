@@ -8,7 +8,7 @@
  */
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export type FrameReader = (frameIndex: number) => Uint8Array;
 

@@ -6,7 +6,7 @@
  * the table has one entry per frame; a count beyond MAX_FRAMES is refused here too.
  */
 import type { DataSet } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { MAX_FRAMES } from './size-limits.js';
 
 export interface FrameTiming {

@@ -4,7 +4,7 @@
  * synchronous, so calls never overlap), and keeps the codec's console output out of
  * stdout: the last lines are kept to explain a failure.
  */
-import { UnsupportedError } from '../errors.js';
+import { UnsupportedError } from '../core/errors.js';
 import type { EmscriptenCodecFactory, WasmCodecModule, WasmDecoder } from './wasm-codec-types.js';
 
 export interface LoadedCodec {

@@ -3,7 +3,7 @@
  * unpacked to 0/255, 16-bit frames byte-swapped when big endian, YBR_FULL_422
  * (two luma samples share one Cb/Cr pair) expanded to one YBR triple per pixel.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import { nativeFrameBytes, type PixelModule } from './pixel-module.js';
 

@@ -13,7 +13,7 @@
  * Non-ultrasound objects open and decode; `info.isUltrasound` says what they are.
  */
 import type { DataSet, Element } from 'dicom-parser';
-import { InputError, UnsupportedError } from '../errors.js';
+import { InputError, UnsupportedError } from '../core/errors.js';
 import type { DecodedPixels, DicomFile, DicomInfo, GrayFrame } from './types.js';
 import { readDataset } from './read-dataset.js';
 import { transferSyntax, type TransferSyntax } from './transfer-syntaxes.js';

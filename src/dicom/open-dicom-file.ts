@@ -6,7 +6,7 @@
  * inflation at once.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { unzipBounded } from './bounded-inflate.js';
 import { openDicom, type OpenDicomOptions } from './open-dicom-bytes.js';
 import { inflationBudget } from './size-limits.js';

@@ -5,7 +5,7 @@
  * pixel value to 8-bit Rec. 601 luma. Every error names the file and the channel.
  */
 import type { DataSet, Element } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { luma } from './photometric-to-gray.js';
 import { expandSegmentedLut, SegmentedLutError, type ExpandedLut } from './segmented-lut.js';
 

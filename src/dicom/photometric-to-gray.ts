@@ -6,7 +6,7 @@
  * (0.299 R + 0.587 G + 0.114 B), YBR_* as their Y sample (that luma for YBR_FULL and
  * YBR_ICT, close to it for YBR_RCT; codecs usually hand back RGB for these anyway).
  */
-import { UnsupportedError } from '../errors.js';
+import { UnsupportedError } from '../core/errors.js';
 import type { DecodedPixels } from './types.js';
 import type { PaletteGrayLut } from './palette-lut.js';
 import type { PixelModule } from './pixel-module.js';

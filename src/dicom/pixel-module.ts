@@ -3,7 +3,7 @@
  * interpretation and the grayscale transforms (rescale, window) a 16-bit frame needs.
  */
 import type { DataSet } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface PixelModule {
   rows: number;

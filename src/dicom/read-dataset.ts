@@ -12,7 +12,7 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { formatBytes, inflationBudget } from './size-limits.js';
 import { salvageTruncatedPixelData } from './truncated-pixel-data.js';
 import {

@@ -10,7 +10,7 @@
  * the same byte budget, a deflated dataset is inflated within its budget.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { unzipBounded } from './bounded-inflate.js';
 import { readFrameTiming } from './frame-timing.js';
 import { inflateDeflatedDataset } from './inflate-deflated-dataset.js';

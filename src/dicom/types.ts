@@ -3,7 +3,7 @@
  * (`DicomInfo`), and the 8-bit gray frames it decodes (`GrayFrame`).
  * None of them carries a patient attribute.
  */
-import type { UltrasoundRegion } from '../events.js';
+import type { UltrasoundRegion } from '../core/events.js';
 
 export interface DicomInfo {
   sopClassUid: string;

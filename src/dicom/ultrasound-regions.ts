@@ -4,7 +4,7 @@
  * magnitude of Physical Delta X/Y: a negative one only says the axis is flipped).
  */
 import type { DataSet } from 'dicom-parser';
-import type { UltrasoundRegion } from '../events.js';
+import type { UltrasoundRegion } from '../core/events.js';
 
 /** PhysicalUnitsX/YDirection value meaning centimetres. */
 const UNITS_CM = 3;

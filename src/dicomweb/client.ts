@@ -8,8 +8,8 @@
  * (`https://user:pass@host/dicom-web`) become a Basic `Authorization` header and are
  * never shown. Errors name the URL and what to do (`[dicomweb] ...`).
  */
-import { sleep, systemClock, type Clock } from '../context.js';
-import { AutodvtError, InputError } from '../errors.js';
+import { sleep, systemClock, type Clock } from '../core/context.js';
+import { AutodvtError, InputError } from '../core/errors.js';
 import { splitUrlCredentials } from '../secrets/redact-url.js';
 import { fetchFollowingRedirects } from './fetch-following-redirects.js';
 import { parseMultipart } from './multipart.js';

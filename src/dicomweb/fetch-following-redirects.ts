@@ -6,7 +6,7 @@
  * the user gave counts as a credential: a hop to another origin (scheme, host or port)
  * keeps only `Accept`. Credentials written into a `Location` URL are dropped too.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { redactUrl } from '../secrets/redact-url.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

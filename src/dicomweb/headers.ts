@@ -1,5 +1,5 @@
 /** `--header "Name: value"` options as a header record (for DICOMweb requests). A value is never echoed. */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export function parseHeaders(lines: string[]): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -6,7 +6,7 @@
  * counts): a series that gains or loses an instance is run again.
  */
 import crypto from 'node:crypto';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { redactUrl, splitUrlCredentials } from '../secrets/redact-url.js';
 import { examKeyFrom, type DicomwebExamInput } from '../batch/exam-input.js';
 import { DicomwebClient } from './client.js';

@@ -3,7 +3,7 @@
  * parts separated by `--boundary` lines, each with its own headers. Parts are found
  * by scanning for the boundary, so a part without Content-Length works too.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface MultipartPart {
   headers: Record<string, string>;

@@ -6,7 +6,7 @@
  * carry different credentials, or credentials beside an explicit `Authorization`
  * header, are refused.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { redactUrl, splitUrlCredentials } from '../secrets/redact-url.js';
 
 export function moveUrlCredentialsToHeaders(inputs: string[], headers: Record<string, string> = {}): { inputs: string[]; headers: Record<string, string> } {

@@ -4,7 +4,7 @@
  * windows with a paired bootstrap interval for the F1 difference (--compare A B).
  */
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { collectLabelledInputs } from '../train/labelled-inputs.js';
 import { preprocessingFrom } from '../train/preprocessing.js';
 import { resolvePatients } from '../train/resolve-patients.js';
@@ -13,7 +13,7 @@ import { f1Scores, groupConfusions, sumGroups, table2Of } from './grouped-confus
 import { pairedBootstrap, type PairedBootstrapResult } from './paired-bootstrap.js';
 import { predictLabelledExams, type ModelPredictions } from './predict-labelled-exams.js';
 import type { Table2 } from './classification-metrics.js';
-import type { ExamVerdict } from '../events.js';
+import type { ExamVerdict } from '../core/events.js';
 
 export interface ExamRow {
   exam: string;

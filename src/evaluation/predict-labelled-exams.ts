@@ -5,7 +5,7 @@
  */
 import { runInputPipeline } from '../train/run-input-pipeline.js';
 import { windowPredictionOf, type WindowPrediction } from './window-prediction.js';
-import type { ExamVerdict } from '../events.js';
+import type { ExamVerdict } from '../core/events.js';
 import type { LabelledInput } from '../train/labelled-inputs.js';
 import type { Preprocessing } from '../train/preprocessing.js';
 

@@ -3,7 +3,7 @@
  * predicted class of each task (-1 = no label for that task). The predicted landmark is
  * the arg-max, closed means pClosed >= 0.5 (as the `evaluate` sink counts them).
  */
-import type { Landmark, PredictionEvent } from '../events.js';
+import type { Landmark, PredictionEvent } from '../core/events.js';
 
 export interface WindowPrediction {
   /** Exam (index into the evaluated exams) and the window's newest frame seq: the pairing key. */

@@ -3,7 +3,7 @@
  * The centre point lands on the output's centre pixel (floor(size/2)); pixels that
  * fall outside the source (or outside `within`, when given) are filled with `fill`.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 export interface GrayImage {
   width: number;

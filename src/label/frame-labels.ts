@@ -10,7 +10,7 @@
  * or a vein state clears `unusable` there: a frame is either usable and labelled, or
  * unusable.
  */
-import type { Landmark } from '../events.js';
+import type { Landmark } from '../core/events.js';
 import type { SidecarFrameLabel } from '../labels/index.js';
 
 /** The labels of one frame. `thrombus` is kept as read; the page does not edit it. */

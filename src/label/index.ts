@@ -11,8 +11,8 @@ import { LabelSession } from './label-session.js';
 import { readLoopFrames } from './loop-frames.js';
 import { predictLoop, validatePrelabelStages } from './loop-predictions.js';
 import path from 'node:path';
-import { stageAdds } from '../config/event-flow.js';
-import type { UnitConfig } from '../config/pipeline-schema.js';
+import { stageAdds } from '../core/config/event-flow.js';
+import type { UnitConfig } from '../core/config/pipeline-schema.js';
 
 export interface StartLabellingOptions {
   /** A DICOM or video file, a folder of them, or a pipeline file. */

@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listExams } from '../batch/list-exams.js';
-import { stageAdds } from '../config/event-flow.js';
-import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { InputError, UnsupportedError } from '../errors.js';
+import { stageAdds } from '../core/config/event-flow.js';
+import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { InputError, UnsupportedError } from '../core/errors.js';
 import { DEFAULT_PRELABEL_STAGES } from './loop-predictions.js';
 
 export interface LabelLoop {

@@ -13,8 +13,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { AutodvtError } from '../errors.js';
-import { LANDMARKS } from '../events.js';
+import { AutodvtError } from '../core/errors.js';
+import { LANDMARKS } from '../core/events.js';
 import { checkRequest, cspHash, securityHeaders } from '../local-web/request-guard.js';
 import { SaveConflict } from './loop-labels-store.js';
 import { labelPage } from './page.js';

@@ -5,13 +5,13 @@
  * once and kept with its presentation time. Labels in the file's sidecar are not
  * attached (the labeller reads them itself) and no patient attribute is kept.
  */
-import { parsePipeline, requireValid } from '../config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
 import { runPipeline } from '../pipeline.js';
 import { sourceTypeFor } from '../batch/exam-input.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { encodeGrayPng } from '../render/encode-png.js';
-import type { TextOut } from '../context.js';
-import type { PipelineEvent } from '../events.js';
+import type { TextOut } from '../core/context.js';
+import type { PipelineEvent } from '../core/events.js';
 import type { FramePrediction } from './loop-predictions.js';
 
 export interface LoopFrames {

@@ -10,14 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { from, lastValueFrom, toArray, type OperatorFunction } from 'rxjs';
-import { parsePipeline, requireValid } from '../config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
 import { makeContextFactory } from '../pipeline.js';
-import { findUnit } from '../registry.js';
-import { InputError } from '../errors.js';
-import type { UnitConfig } from '../config/pipeline-schema.js';
-import type { TextOut } from '../context.js';
-import type { Landmark, PipelineEvent } from '../events.js';
-import type { StageSpec } from '../unit.js';
+import { findUnit } from '../core/registry.js';
+import { InputError } from '../core/errors.js';
+import type { UnitConfig } from '../core/config/pipeline-schema.js';
+import type { TextOut } from '../core/context.js';
+import type { Landmark, PipelineEvent } from '../core/events.js';
+import type { StageSpec } from '../core/unit.js';
 
 /** The model's view of one frame. */
 export interface FramePrediction {

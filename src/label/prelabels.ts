@@ -9,7 +9,7 @@
  * for the landmark and max(P(closed), 1 − P(closed)) for the vein: 0 = sure of
  * everything, about 0.67 = no idea.
  */
-import { LANDMARKS } from '../events.js';
+import { LANDMARKS } from '../core/events.js';
 import { trackRuns, type LabelEdit, type LoopFrameLabel, type TrackRun } from './frame-labels.js';
 import type { FramePrediction } from './loop-predictions.js';
 

@@ -6,8 +6,8 @@
  */
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import type { FrameLabels } from '../events.js';
+import { InputError } from '../core/errors.js';
+import type { FrameLabels } from '../core/events.js';
 
 const landmark = z.enum(['BG', 'LM1', 'LM2']).describe('Landmark in view: LM1 (saphenofemoral junction), LM2 (femoral bifurcation) or BG (anything else).');
 const box = z

@@ -16,10 +16,10 @@
  */
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { decodeArgs } from '../video/decode-args.js';
 import { RawVideoReader } from '../video/raw-video-reader.js';
-import type { Clock } from '../context.js';
+import type { Clock } from '../core/context.js';
 import type { NativeFfmpeg } from '../video/find-ffmpeg.js';
 import type { DecodedFrame } from '../video/video-types.js';
 

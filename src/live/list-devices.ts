@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { ffmpegBinary } from '../video/find-ffmpeg.js';
 
 export type CaptureBackend = 'v4l2' | 'avfoundation' | 'dshow';

@@ -8,12 +8,12 @@
  * monotone across reconnects (a new connection continues at the wall-clock time it
  * started, never before the last frame).
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { findNativeFfmpeg } from '../video/find-ffmpeg.js';
 import { LiveInputLost, readLiveInput, type LiveInputSpec } from './ffmpeg-live-input.js';
 import { backoffDelay, type ReconnectPolicy } from './reconnect-policy.js';
-import { sleep, type BuildContext } from '../context.js';
-import type { PipelineEvent } from '../events.js';
+import { sleep, type BuildContext } from '../core/context.js';
+import type { PipelineEvent } from '../core/events.js';
 import type { SeqCounter } from '../sources/async-event-source.js';
 
 export interface LiveSessionOptions {

@@ -4,11 +4,11 @@
  * per frame (this process and the decoder processes), and peak memory sampled every
  * 50 ms.
  */
-import { parsePipeline, requireValid } from '../config/load-pipeline.js';
-import { systemClock, type Clock } from '../context.js';
+import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
+import { systemClock, type Clock } from '../core/context.js';
 import { runPipeline } from '../pipeline.js';
 import { endedChildrenCpuMs } from './child-cpu.js';
-import type { MetricsEvent } from '../events.js';
+import type { MetricsEvent } from '../core/events.js';
 
 export interface RunMeasurement {
   frames: number;

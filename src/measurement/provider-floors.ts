@@ -11,7 +11,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { readModelInfo } from '../model/model-info.js';
 import type { Provider } from '../model/open-session.js';
 import { onnxruntime } from '../model/onnxruntime.js';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { streamingModelThroughput, windowModelThroughput, type ThroughputResult } from './model-throughput.js';
 
 export interface ProviderFloors {

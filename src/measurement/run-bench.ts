@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { findUnit } from '../registry.js';
+import { findUnit } from '../core/registry.js';
 import { SHIPPED_MODEL } from '../model/shipped-models.js';
 import { benchInputs } from './bench-input.js';
 import { measureRun, type RunMeasurement } from './measure-run.js';

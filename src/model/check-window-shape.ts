@@ -2,7 +2,7 @@
  * Phase-2 check shared by the stages that consume windows (onnx-inference, saliency):
  * the window arriving must be the model's input shape [1, 1, T, H, W].
  */
-import type { ContextProblem, StreamShape } from '../unit.js';
+import type { ContextProblem, StreamShape } from '../core/unit.js';
 import type { ModelInfo } from './model-info.js';
 
 export function windowShapeProblems(info: ModelInfo, upstream: StreamShape, what: string, hint = ''): ContextProblem[] {

@@ -18,7 +18,7 @@
  * Waiting only counts while the client has items not yet returned: the moment its
  * last result comes back it is busy again, before its await even resumes.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 
 export type RunItems<I, O> = (items: I[]) => Promise<O[]>;
 

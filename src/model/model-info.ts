@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { parseImageStatistics, type ImageStatisticsSpec } from './image-statistics.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
 

@@ -3,7 +3,7 @@
  * a declared fallback policy: each provider is tried alone, in order; the first that
  * starts is used. Falling back is never silent — it warns or fails, as configured.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import type { InferenceSession } from 'onnxruntime-node';
 import { cpuThreadSessionOptions } from './cpu-thread-options.js';
 import { onnxruntime } from './onnxruntime.js';

@@ -1,5 +1,5 @@
 /** Why a window is unknown, in words, from its `inDistribution` (console, compressibility, HUD). */
-import type { InDistribution } from '../events.js';
+import type { InDistribution } from '../core/events.js';
 
 export function unknownReason(d: InDistribution, digits = 1): string {
   const parts: string[] = [];

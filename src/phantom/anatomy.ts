@@ -9,7 +9,7 @@
  *  - BG: other anatomy, hard negatives included: a vein/artery pair away from any
  *    landmark, a lymph node, muscle only (with or without a bone line and shadow).
  */
-import type { Landmark } from '../events.js';
+import type { Landmark } from '../core/events.js';
 import type { Rng } from './prng.js';
 
 export type SceneKind = 'LM1' | 'LM2' | 'bg-vessels' | 'bg-node' | 'bg-muscle';

@@ -5,7 +5,7 @@
  * Deterministic: every random choice comes from the seed, and a frame depends
  * only on its index, so frames can be rendered in any order with the same bytes.
  */
-import type { Box, ExamVerdict } from '../events.js';
+import type { Box, ExamVerdict } from '../core/events.js';
 import { createScene, createSubject, type Scene, type Subject } from './anatomy.js';
 import { createRng } from './prng.js';
 import { addDisplayNoise, ScanConverter } from './scan-convert.js';

@@ -4,7 +4,7 @@
  * and weights. Every draw returns the box it covers, which is the ground truth the
  * text-removal stage is scored against.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 // Column-major glyphs: 5 bytes per glyph, bit 0 = top row (classic 5x7 LCD font).
 const GLYPHS: Record<string, readonly number[]> = {

@@ -5,7 +5,7 @@
  *
  * The lookup table is built once per exam; a frame allocates nothing.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 export interface FanGeometry {
   /** Radius of curvature and imaging depth in mm, field of view in radians. */

@@ -5,7 +5,7 @@
  * ticks and a toolbar. Drawn once per exam into a template; every text box is
  * recorded as ground truth.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 import { drawText, measureText, type TextStyle } from './font.js';
 import type { Rng } from './prng.js';
 

@@ -1,5 +1,5 @@
 /** Public types of the procedural phantom (see docs/phantom.md). */
-import type { Box, ExamVerdict, Landmark } from '../events.js';
+import type { Box, ExamVerdict, Landmark } from '../core/events.js';
 import type { PhantomImaging, ScannerSettings, ThrombusAge } from './scanner.js';
 
 export type { PhantomImaging, ScannerSettings, ThrombusAge } from './scanner.js';

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { listExams } from '../batch/list-exams.js';
 import { defaultRunDir, preparePipeline } from '../batch/prepare.js';
-import { textRemovalWarnings } from '../config/check-context.js';
-import type { ConfigProblem } from '../errors.js';
+import { textRemovalWarnings } from '../core/config/check-context.js';
+import type { ConfigProblem } from '../core/errors.js';
 import { checkHeaderReferences, resolveHeaderReferences } from './header-references.js';
 import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
 import { examJobId, type ExamJobData } from './exam-job.js';

@@ -11,7 +11,7 @@ import type { ExamInput } from '../batch/exam-input.js';
 import type { ExamResult } from '../batch/exam-result.js';
 import { failedWithoutRun } from '../batch/failed-result.js';
 import { inputHash } from '../batch/hashes.js';
-import type { ErrorCategory } from '../errors.js';
+import type { ErrorCategory } from '../core/errors.js';
 import type { PreparedPipeline } from '../batch/prepare.js';
 
 export interface GiveUp {

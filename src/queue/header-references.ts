@@ -7,7 +7,7 @@
  * literal value (nothing to look up) or a `${VAR:-default}` (the default would be
  * stored) is refused before anything is queued.
  */
-import { AutodvtError, InputError } from '../errors.js';
+import { AutodvtError, InputError } from '../core/errors.js';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const ANY_REFERENCE = /\$\{[^}]*\}/g;

@@ -4,7 +4,7 @@
  * queue commands need it) and a message that says how to get it when it is missing.
  * A password in the URL (`redis://:secret@host:6379`) never appears in a message.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -3,7 +3,7 @@
  * then fill each mask box. Returns new pixels (the input is never modified) and the
  * redactions to record; a frame with nothing to remove keeps its pixel buffer.
  */
-import type { Box, Redaction } from '../events.js';
+import type { Box, Redaction } from '../core/events.js';
 import { clipBox, outsideStrips, type MaskBox } from './boxes.js';
 import { fillBoxes, fillOutside, type FillMode, type GrayImage, type InpaintCache } from './fill.js';
 

@@ -1,7 +1,7 @@
 /**
  * Box arithmetic for text masks: clip, pad, and merge into disjoint boxes. Pure functions over plain boxes (frame pixel coordinates).
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 /** A box to remove, with the OCR confidence that put it there (0..1; absent for region fills). */
 export interface MaskBox extends Box {

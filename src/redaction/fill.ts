@@ -4,7 +4,7 @@
  * box, so the fill meets its neighbourhood without a hard edge. In place, over
  * typed arrays; callers copy first.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 export type FillMode = 'black' | 'inpaint';
 

@@ -4,7 +4,7 @@
  * overlay) set to the background so tesseract neither reads speckle as letters nor
  * spends time on it.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 import type { GrayImage } from './fill.js';
 
 export interface OcrImageOptions {

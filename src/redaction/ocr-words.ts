@@ -6,7 +6,7 @@
  * flat background (or on static overlay ink), hold ink, and (once the tracker can
  * tell) lie on static pixels: overlay, not ultrasound.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 import type { MaskBox } from './boxes.js';
 import { frameBoxOf, type OcrImage, type OcrTile } from './ocr-image.js';
 

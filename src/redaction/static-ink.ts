@@ -11,7 +11,7 @@
  *   - OCR reads only tiles around static ink instead of the whole frame.
  * Pure typed-array work.
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 import { boxesNear } from './boxes.js';
 import type { GrayImage } from './fill.js';
 

@@ -11,7 +11,7 @@
  * (cells that moved are not looked at again); what it reports is kept until a cell
  * changes (`version`).
  */
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 export interface StaticOverlayOptions {
   /** Gray-level drift that counts as a change (codec noise stays below it). */

@@ -5,8 +5,8 @@
  * folder (gzip, no cache), so nothing is downloaded. Tesseract's logger is silenced:
  * recognised text never reaches a log.
  */
-import { systemClock, type CancelTimer, type Clock } from '../context.js';
-import { AutodvtError } from '../errors.js';
+import { systemClock, type CancelTimer, type Clock } from '../core/context.js';
+import { AutodvtError } from '../core/errors.js';
 import { encodePgm, type OcrImage } from './ocr-image.js';
 import type { OcrEngine } from './ocr-engine.js';
 import type { OcrWord } from './ocr-words.js';

@@ -8,7 +8,7 @@
  * an `exam` event's `landmarks` replace them. State resets on `exam-start`.
  */
 import { mergeVisitVerdict } from '../verdict/exam-verdict.js';
-import type { ExamVerdict, FrameLabels, Landmark, LandmarkProbabilities, PipelineEvent, VerdictEvent, VisitVerdict } from '../events.js';
+import type { ExamVerdict, FrameLabels, Landmark, LandmarkProbabilities, PipelineEvent, VerdictEvent, VisitVerdict } from '../core/events.js';
 import type { BadgeVerdict } from './palette.js';
 import { saliencyOf, type SaliencyMap } from './saliency-map.js';
 

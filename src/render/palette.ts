@@ -2,7 +2,7 @@
  * The overlay's colours and words, shared by every renderer (HUD page, burned-in
  * video overlay, HTML report) so a landmark or a verdict looks the same everywhere.
  */
-import type { Landmark, VisitVerdict } from '../events.js';
+import type { Landmark, VisitVerdict } from '../core/events.js';
 
 export type Rgb = readonly [number, number, number];
 

@@ -4,7 +4,7 @@
  * (Float32Array) or 0..255 (Uint8Array). Predictions without one draw nothing.
  */
 import { resizeGray } from '../image/area-resize.js';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 import type { RgbImage } from './rgb-image.js';
 
 export interface SaliencyMap {

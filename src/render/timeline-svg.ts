@@ -6,7 +6,7 @@
  */
 import { LANDMARK_COLORS, P_CLOSED_COLOR, VERDICT_COLORS, VEIN_COLORS, hex } from './palette.js';
 import type { TimelineSample } from './overlay-state.js';
-import type { VerdictEvent } from '../events.js';
+import type { VerdictEvent } from '../core/events.js';
 
 export interface TimelineSvgOptions {
   width?: number;

@@ -13,11 +13,11 @@
  * ```
  */
 import { z } from 'zod';
-import { DISCLAIMER, type PipelineEvent } from '../events.js';
-import { defineSink } from '../unit.js';
+import { DISCLAIMER, type PipelineEvent } from '../core/events.js';
+import { defineSink } from '../core/unit.js';
 import { sinkOperator } from './sink-operator.js';
 import { UNLIKE_TRAINING } from '../verdict/incomplete-reasons.js';
-import type { BuildContext } from '../context.js';
+import type { BuildContext } from '../core/context.js';
 import { unknownReason } from '../model/unknown-reason.js';
 
 const schema = z

@@ -24,13 +24,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { InputError } from '../errors.js';
+import { resolvePath } from '../core/context.js';
+import { InputError } from '../core/errors.js';
 import { NpyFrameWriter } from '../dataset/npy-writer.js';
 import { splitBySubject } from '../dataset/split-by-subject.js';
-import { defineSink } from '../unit.js';
+import { defineSink } from '../core/unit.js';
 import { sinkOperator } from './sink-operator.js';
-import type { FrameEvent, Landmark } from '../events.js';
+import type { FrameEvent, Landmark } from '../core/events.js';
 
 export const DATASET_FORMAT = 'autodvt-dataset';
 export const DATASET_VERSION = 1;

@@ -18,11 +18,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
+import { resolvePath } from '../core/context.js';
 import { emptyConfusion, table2, table2Markdown } from '../evaluation/classification-metrics.js';
-import { defineSink } from '../unit.js';
+import { defineSink } from '../core/unit.js';
 import { sinkOperator } from './sink-operator.js';
-import type { Landmark } from '../events.js';
+import type { Landmark } from '../core/events.js';
 
 const IDX: Record<Landmark, number> = { BG: 0, LM1: 1, LM2: 2 };
 

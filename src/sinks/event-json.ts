@@ -4,7 +4,7 @@
  * its shape and seqs. Recognised text in redactions is dropped unless allowed.
  * Versioned: every line carries `v` (EVENT_LOG_VERSION).
  */
-import type { PipelineEvent, Saliency } from '../events.js';
+import type { PipelineEvent, Saliency } from '../core/events.js';
 
 export const EVENT_LOG_VERSION = 1;
 export const EVENT_LOG_SCHEMA = 'autodvt.event-log';

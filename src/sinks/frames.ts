@@ -20,12 +20,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { AutodvtError } from '../errors.js';
+import { resolvePath } from '../core/context.js';
+import { AutodvtError } from '../core/errors.js';
 import { encodeGrayPng } from '../render/encode-png.js';
-import { defineSink } from '../unit.js';
+import { defineSink } from '../core/unit.js';
 import { sinkOperator } from './sink-operator.js';
-import type { FrameEvent } from '../events.js';
+import type { FrameEvent } from '../core/events.js';
 
 const VIDEO_EXT = /\.(mp4|mkv|avi|mov)$/i;
 

@@ -7,6 +7,6 @@ import { hudSink } from './hud/index.js';
 import { jsonLogSink } from './json-log.js';
 import { overlayVideoSink } from './overlay-video/index.js';
 import { reportSink } from './report/index.js';
-import type { SinkSpec } from '../unit.js';
+import type { SinkSpec } from '../core/unit.js';
 
 export const sinks: SinkSpec<any>[] = [consoleSink, jsonLogSink, framesSink, datasetSink, evaluateSink, hudSink, overlayVideoSink, reportSink];

@@ -19,9 +19,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { AutodvtError } from '../errors.js';
-import { defineSink } from '../unit.js';
+import { resolvePath } from '../core/context.js';
+import { AutodvtError } from '../core/errors.js';
+import { defineSink } from '../core/unit.js';
 import { EVENT_LOG_SCHEMA, EVENT_LOG_VERSION, eventToJson } from './event-json.js';
 import { sinkOperator } from './sink-operator.js';
 

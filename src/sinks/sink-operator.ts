@@ -5,7 +5,7 @@
  * completes once the writer is closed and re-raises the upstream error after it.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 export interface SinkWriter {
   /** Handle one event. A returned promise is awaited before close (writes stay ordered). */

@@ -5,9 +5,9 @@
  * (which closes decoders and child processes); errors are tagged with the unit.
  */
 import { Observable } from 'rxjs';
-import { tagError } from '../errors.js';
-import type { BuildContext } from '../context.js';
-import type { PipelineEvent } from '../events.js';
+import { tagError } from '../core/errors.js';
+import type { BuildContext } from '../core/context.js';
+import type { PipelineEvent } from '../core/events.js';
 
 export function fromAsyncEvents(
   ctx: Pick<BuildContext, 'flow' | 'signal'>,

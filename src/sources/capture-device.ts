@@ -33,7 +33,7 @@
  * ```
  */
 import { z } from 'zod';
-import { defineSource } from '../unit.js';
+import { defineSource } from '../core/unit.js';
 import { liveSession, liveExamId } from '../live/live-session.js';
 import { liveSourceOptions, onEndSchema } from '../live/live-source-options.js';
 import { findNativeFfmpeg } from '../video/find-ffmpeg.js';

@@ -23,15 +23,15 @@
  * ```
  */
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { errorDetail } from '../errors.js';
-import { defineSource } from '../unit.js';
+import { resolvePath } from '../core/context.js';
+import { errorDetail } from '../core/errors.js';
+import { defineSource } from '../core/unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { dicomExamEvents } from './dicom-exam-events.js';
 import { examIdFor, listInputFiles } from './list-input-files.js';
 import { loadSidecarLabels } from './sidecar-labels.js';
 import { RealtimePacer } from './realtime-pacer.js';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 const DICOM_EXT = /\.(dcm|dicom|dic|zip)$/i;
 

@@ -4,12 +4,12 @@
  * Ultrasound Regions (the B-mode region and mm per pixel). Shared by the sources that
  * read DICOM (dicom-cine from files, dicomweb from a PACS).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { examEvents } from './exam-events.js';
 import type { DecodedFrame } from '../video/video-types.js';
-import type { BuildContext } from '../context.js';
+import type { BuildContext } from '../core/context.js';
 import type { DicomFile } from '../dicom/open-dicom.js';
-import type { FrameLabels, PipelineEvent } from '../events.js';
+import type { FrameLabels, PipelineEvent } from '../core/events.js';
 import type { RealtimePacer } from './realtime-pacer.js';
 import type { SeqCounter } from './async-event-source.js';
 

@@ -36,13 +36,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { InputError } from '../errors.js';
+import { resolvePath } from '../core/context.js';
+import { InputError } from '../core/errors.js';
 import { labelsForFrame, readLabelsSidecar } from '../labels/index.js';
-import { defineSource } from '../unit.js';
+import { defineSource } from '../core/unit.js';
 import { dicomExamEvents } from './dicom-exam-events.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 const schema = z
   .object({

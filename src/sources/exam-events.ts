@@ -6,9 +6,9 @@
  * rethrows; `skip` warns and goes on. Frames already emitted stay emitted either way;
  * an interrupted run ends quietly.
  */
-import { errorDetail } from '../errors.js';
-import type { BuildContext } from '../context.js';
-import type { FrameLabels, FrameMeta, PipelineEvent } from '../events.js';
+import { errorDetail } from '../core/errors.js';
+import type { BuildContext } from '../core/context.js';
+import type { FrameLabels, FrameMeta, PipelineEvent } from '../core/events.js';
 import type { DecodedFrame } from '../video/video-types.js';
 import type { RealtimePacer } from './realtime-pacer.js';
 import type { SeqCounter } from './async-event-source.js';

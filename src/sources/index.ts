@@ -5,6 +5,6 @@ import { dicomwebSource } from './dicomweb.js';
 import { stdinSource } from './stdin.js';
 import { syntheticSource } from './synthetic.js';
 import { videoFileSource } from './video-file.js';
-import type { SourceSpec } from '../unit.js';
+import type { SourceSpec } from '../core/unit.js';
 
 export const sources: SourceSpec<any>[] = [syntheticSource, dicomCineSource, videoFileSource, captureDeviceSource, stdinSource, dicomwebSource];

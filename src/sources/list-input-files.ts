@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 // Required when a listing runs, not when the file sources are registered: `validate` and
 // `--help` need no glob library (bench/cli-start.ts).

@@ -2,7 +2,7 @@
  * Pace frames at their presentation times, to replay an archived exam as if it were
  * live (`realtime: true`): waits until the wall clock reaches the frame's time.
  */
-import { sleep, type Clock } from '../context.js';
+import { sleep, type Clock } from '../core/context.js';
 
 export class RealtimePacer {
   private startWall?: number;

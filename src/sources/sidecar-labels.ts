@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { labelsForFrame, readLabelsSidecar, sidecarPathFor } from '../labels/index.js';
-import type { Box, FrameLabels } from '../events.js';
+import type { Box, FrameLabels } from '../core/events.js';
 
 export interface SidecarLabels {
   subjectId?: string;

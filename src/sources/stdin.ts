@@ -31,9 +31,9 @@
  * ```
  */
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { AutodvtError } from '../errors.js';
-import { defineSource } from '../unit.js';
+import { resolvePath } from '../core/context.js';
+import { AutodvtError } from '../core/errors.js';
+import { defineSource } from '../core/unit.js';
 import { liveSession, liveExamId } from '../live/live-session.js';
 import { liveSourceOptions, onEndSchema } from '../live/live-source-options.js';
 import { findNativeFfmpeg } from '../video/find-ffmpeg.js';

@@ -30,10 +30,10 @@
 import { z } from 'zod';
 import { createPhantomExam, DEFAULT_IMAGING } from '../phantom/index.js';
 import { subjectSeed } from '../synth/index.js';
-import { defineSource } from '../unit.js';
+import { defineSource } from '../core/unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { RealtimePacer } from './realtime-pacer.js';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 const schema = z
   .object({

@@ -21,15 +21,15 @@
  * ```
  */
 import { z } from 'zod';
-import { resolvePath } from '../context.js';
-import { errorDetail } from '../errors.js';
+import { resolvePath } from '../core/context.js';
+import { errorDetail } from '../core/errors.js';
 import { examEvents } from './exam-events.js';
-import { defineSource } from '../unit.js';
+import { defineSource } from '../core/unit.js';
 import { fromAsyncEvents, SeqCounter } from './async-event-source.js';
 import { examIdFor, listInputFiles } from './list-input-files.js';
 import { RealtimePacer } from './realtime-pacer.js';
 import { loadSidecarLabels } from './sidecar-labels.js';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 const VIDEO_EXT = /\.(mp4|m4v|mov|avi|mkv|mpeg|mpg|webm|gif|wmv|ts)$/i;
 

@@ -19,9 +19,9 @@
  */
 import { z } from 'zod';
 import { cropPad } from '../image/crop-or-pad.js';
-import { defineStage } from '../unit.js';
+import { defineStage } from '../core/unit.js';
 import { mapFrames } from './map-frames.js';
-import type { Box, FrameEvent } from '../events.js';
+import type { Box, FrameEvent } from '../core/events.js';
 
 const schema = z
   .object({

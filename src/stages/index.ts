@@ -6,6 +6,6 @@ import { resizeStage } from './resize.js';
 import { saliencyStage } from './saliency/index.js';
 import { slidingWindowStage } from './sliding-window.js';
 import { textRemovalStage } from './text-removal/index.js';
-import type { StageSpec } from '../unit.js';
+import type { StageSpec } from '../core/unit.js';
 
 export const stages: StageSpec<any>[] = [textRemovalStage, cropPadStage, resizeStage, slidingWindowStage, saliencyStage, onnxInferenceStage, compressibilityStage];

@@ -3,7 +3,7 @@
  * pass every other event through unchanged, in order.
  */
 import { map, type OperatorFunction } from 'rxjs';
-import type { FrameEvent, PipelineEvent } from '../events.js';
+import type { FrameEvent, PipelineEvent } from '../core/events.js';
 
 export function mapFrames(fn: (frame: FrameEvent) => FrameEvent): OperatorFunction<PipelineEvent, PipelineEvent> {
   return map((event) => (event.kind === 'frame' ? fn(event) : event));

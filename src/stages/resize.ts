@@ -15,9 +15,9 @@
  */
 import { z } from 'zod';
 import { resizeGray } from '../image/area-resize.js';
-import { defineStage } from '../unit.js';
+import { defineStage } from '../core/unit.js';
 import { mapFrames } from './map-frames.js';
-import type { Box } from '../events.js';
+import type { Box } from '../core/events.js';
 
 const schema = z
   .object({

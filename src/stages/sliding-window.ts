@@ -23,10 +23,10 @@
  */
 import { defer, mergeMap, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { AutodvtError, InputError } from '../errors.js';
-import { defineStage } from '../unit.js';
-import type { BuildContext } from '../context.js';
-import type { FrameEvent, PipelineEvent, WindowEvent } from '../events.js';
+import { AutodvtError, InputError } from '../core/errors.js';
+import { defineStage } from '../core/unit.js';
+import type { BuildContext } from '../core/context.js';
+import type { FrameEvent, PipelineEvent, WindowEvent } from '../core/events.js';
 
 const schema = z
   .object({

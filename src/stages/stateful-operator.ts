@@ -6,7 +6,7 @@
  * unsubscription. Outputs keep their order.
  */
 import { concat, concatMap, defer, EMPTY, finalize, from, mergeMap, type ObservableInput, type OperatorFunction } from 'rxjs';
-import type { PipelineEvent } from '../events.js';
+import type { PipelineEvent } from '../core/events.js';
 
 export interface StatefulStage {
   push(event: PipelineEvent): ObservableInput<PipelineEvent[]> | PipelineEvent[];

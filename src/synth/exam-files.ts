@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import type { LabelsSidecar } from '../labels/index.js';
 import { segmentsFromFrames } from '../labels/index.js';
 import type { PhantomExam } from '../phantom/index.js';

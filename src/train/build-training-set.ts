@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { fileSha256 } from './file-sha256.js';
 import { runInputPipeline } from './run-input-pipeline.js';
 import type { Split } from '../dataset/split-by-subject.js';

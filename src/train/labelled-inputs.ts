@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { readLabelsSidecar, sidecarPathFor, type LabelsSidecar } from '../labels/index.js';
 import { examIdFor } from '../sources/list-input-files.js';
 

@@ -7,10 +7,10 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { stageAdds } from '../config/event-flow.js';
-import { loadPipelineFile, requireValid } from '../config/load-pipeline.js';
-import { InputError } from '../errors.js';
-import type { UnitConfig } from '../config/pipeline-schema.js';
+import { stageAdds } from '../core/config/event-flow.js';
+import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { InputError } from '../core/errors.js';
+import type { UnitConfig } from '../core/config/pipeline-schema.js';
 
 export interface Preprocessing {
   stages: UnitConfig[];

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AutodvtError, InputError } from '../errors.js';
+import { AutodvtError, InputError } from '../core/errors.js';
 
 export const TRAINING_DIR = path.resolve(import.meta.dirname, '../../training');
 const INSTALL_HINT = 'install Debian\'s PyTorch: apt-get install python3-torch python3-onnx python3-numpy (or point AUTODVT_PYTHON at a python3 that has torch, onnx and numpy)';

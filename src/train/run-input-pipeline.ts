@@ -3,10 +3,10 @@
  * video-file, labels from the sidecar), the preprocessing stages, then whatever stages and
  * sinks the caller adds. The config goes through the same validation as a pipeline file.
  */
-import { parsePipeline, requireValid } from '../config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
 import { runPipeline } from '../pipeline.js';
-import type { UnitConfig } from '../config/pipeline-schema.js';
-import type { PipelineEvent } from '../events.js';
+import type { UnitConfig } from '../core/config/pipeline-schema.js';
+import type { PipelineEvent } from '../core/events.js';
 import type { LabelledInput } from './labelled-inputs.js';
 import type { Preprocessing } from './preprocessing.js';
 

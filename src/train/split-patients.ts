@@ -8,7 +8,7 @@
  * and seed, whatever order they arrive in.
  */
 import crypto from 'node:crypto';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { Split } from '../dataset/split-by-subject.js';
 
 export interface SplitFractions {

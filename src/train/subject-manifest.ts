@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../batch/read-manifest.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 const SCOPE = 'train:manifest';
 

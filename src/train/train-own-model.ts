@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { errorDetail, InputError } from '../errors.js';
+import { errorDetail, InputError } from '../core/errors.js';
 import { buildTrainingSet, type TrainingInputRecord } from './build-training-set.js';
 import { collectLabelledInputs } from './labelled-inputs.js';
 import { renderModelCard, type ModelCardData, type Table2Row } from './model-card.js';

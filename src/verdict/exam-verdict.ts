@@ -7,7 +7,7 @@
  * the model imagined must not hide a vein that did not close), then `compressible`,
  * then `inconclusive`; a landmark with no visit is `not-examined`.
  */
-import type { ExamVerdict, Landmark, VisitVerdict } from '../events.js';
+import type { ExamVerdict, Landmark, VisitVerdict } from '../core/events.js';
 
 /** The landmarks a visit (and a verdict) can be at. */
 export type VisitLandmark = Exclude<Landmark, 'BG'>;

@@ -2,7 +2,7 @@
  * Resolves a DecoderChoice: `auto` takes native ffmpeg when it runs, else wasm;
  * `native` without an ffmpeg is an error that says how to fix it.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { findNativeFfmpeg, type NativeFfmpeg } from './find-ffmpeg.js';
 import type { DecoderChoice } from './video-types.js';
 

@@ -15,7 +15,7 @@
  * @example
  *   for await (const f of decodeVideo('exam.mp4', { maxFrames: 100 })) use(f.pixels, f.ptsMs);
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { chooseDecoder } from './choose-decoder.js';
 import { decodeNative } from './native-ffmpeg.js';
 import { checkVideoFile } from './video-errors.js';

@@ -11,7 +11,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { decodeArgs } from './decode-args.js';
 import type { NativeFfmpeg } from './find-ffmpeg.js';
 import {

@@ -2,7 +2,7 @@
  * Turns ffprobe's JSON (`-show_format -show_streams -of json`, from the native
  * ffprobe or the wasm one) into a VideoInfo. Pure.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { VideoInfo } from './video-types.js';
 
 export interface FfprobeStream {

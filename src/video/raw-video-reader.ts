@@ -10,7 +10,7 @@
  * share memory with the reader's buffers and chunk boundaries can fall anywhere. A
  * frame is handed out only when every byte of it has arrived.
  */
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { FrameClock } from './frame-clock.js';
 import { parseLogLine } from './ffmpeg-log.js';
 import type { DecodedFrame } from './video-types.js';

@@ -4,7 +4,7 @@
  * ffmpeg's own error lines into something a user can act on.
  */
 import { stat } from 'node:fs/promises';
-import { InputError, UnsupportedError } from '../errors.js';
+import { InputError, UnsupportedError } from '../core/errors.js';
 
 const SCOPE = 'video';
 

@@ -10,7 +10,7 @@
  * chunks (256 kB each) are unconsumed. Slower than native (single-threaded wasm, no SIMD).
  */
 import { extname } from 'node:path';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 import { AsyncInbox } from './async-inbox.js';
 import { decodeArgs } from './decode-args.js';
 import { stripLogTags } from './ffmpeg-log.js';

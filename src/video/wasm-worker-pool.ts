@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AutodvtError } from '../errors.js';
+import { AutodvtError } from '../core/errors.js';
 
 /** Messages a worker sends about a job. */
 export type WorkerJobMessage =

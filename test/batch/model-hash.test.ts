@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelHash, modelsOf } from '../../src/batch/hashes.js';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchProgress, formatDuration } from '../../src/batch/progress.js';
-import { systemClock } from '../../src/context.js';
+import { systemClock } from '../../src/core/context.js';
 
 function fakeClock() {
   let t = 0;

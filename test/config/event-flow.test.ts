@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { eventFlowProblems, resultKindOf } from '../../src/config/event-flow.js';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
-import { allUnits } from '../../src/registry.js';
+import { eventFlowProblems, resultKindOf } from '../../src/core/config/event-flow.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
+import { allUnits } from '../../src/core/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipeline } from '../../src/config/load-pipeline.js';
-import { formatProblem } from '../../src/errors.js';
+import { parsePipeline } from '../../src/core/config/load-pipeline.js';
+import { formatProblem } from '../../src/core/errors.js';
 
 const good = `
 source:

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { AutodvtError, errorDetail, tagError } from '../../src/errors.js';
+import { AutodvtError, errorDetail, tagError } from '../../src/core/errors.js';
 
 async function validate(text: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-phase2-'));

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPipelineFile, parsePipeline } from '../../src/config/load-pipeline.js';
-import { MAX_PIPELINE_FILE_BYTES, yamlLimitProblem } from '../../src/config/yaml-limits.js';
+import { loadPipelineFile, parsePipeline } from '../../src/core/config/load-pipeline.js';
+import { MAX_PIPELINE_FILE_BYTES, yamlLimitProblem } from '../../src/core/config/yaml-limits.js';
 
 const laughs = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefg'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill('*' + 'abcdefg'[i]).join(',')}]`)].join('\n');
 

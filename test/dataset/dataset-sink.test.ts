@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/dataset/read-npy.js';
 import { splitBySubject } from '../../src/dataset/split-by-subject.js';
 import { datasetSink } from '../../src/sinks/dataset.js';
-import type { PipelineEvent } from '../../src/events.js';
+import type { PipelineEvent } from '../../src/core/events.js';
 import { grayFrame } from '../helpers/frames.js';
 import { testContext } from '../helpers/test-context.js';
 

@@ -3,7 +3,7 @@ import { decodeJpeg } from '../../src/dicom/decode-jpeg.js';
 import { decodeJpegLs } from '../../src/dicom/decode-jpeg-ls.js';
 import { thrownCppText } from '../../src/dicom/load-wasm-codec.js';
 import { readJpegStructure, jpegDamage } from '../../src/dicom/jpeg-structure.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { codestreams } from './fixtures.js';
 
 function firstFrame(file: string): Uint8Array {

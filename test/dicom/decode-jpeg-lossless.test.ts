@@ -7,7 +7,7 @@ import { Decoder } from 'jpeg-lossless-decoder-js';
 import { openDicomFile } from '../../src/dicom/open-dicom.js';
 import { decodeJpegLossless } from '../../src/dicom/decode-jpeg-lossless.js';
 import { MarkerFixedLosslessDecoder } from '../../src/dicom/jpeg-lossless-marker-fix.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { codestreams, fixture } from './fixtures.js';
 import { COLUMNS, FRAMES, ROWS, syntheticFrame } from './generate-jpeg-lossless-fixture.js';
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import { codestreamProblem, decodeJpeg2000 } from '../../src/dicom/decode-jpeg2000.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { fixture } from './fixtures.js';
 
 function firstCodestream(file: string): Uint8Array {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { decodePackBits, decodeRle } from '../../src/dicom/decode-rle.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 
 /** Test-only PackBits encoder: literal runs up to 128 bytes, repeat runs of 2..128. */
 function packBits(row: Uint8Array): Uint8Array {

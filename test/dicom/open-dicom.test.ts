@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { openDicom, openDicomFile, describeDicom } from '../../src/dicom/open-dicom.js';
-import { InputError, UnsupportedError } from '../../src/errors.js';
+import { InputError, UnsupportedError } from '../../src/core/errors.js';
 import { dicomFixtures, dicomManifest, fixture, meanAbsDiff, meanAndStd } from './fixtures.js';
 
 const manifest = dicomManifest();

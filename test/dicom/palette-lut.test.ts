@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { openDicom } from '../../src/dicom/open-dicom.js';
 import { readPaletteGrayLut } from '../../src/dicom/palette-lut.js';
 import { readDataset } from '../../src/dicom/read-dataset.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { buildDicom, grayImageElements, type ElementSpec } from './build-dicom.js';
 
 /** Rec. 601 luma in the 16.16 fixed point the gray conversion documents. */

@@ -7,8 +7,8 @@ import { openDicomFile } from '../../src/dicom/open-dicom.js';
 import { labelsForFrame, readLabelsSidecar } from '../../src/labels/index.js';
 import { runPipeline } from '../../src/pipeline.js';
 import { writeSynthExams } from '../../src/synth/index.js';
-import type { PipelineConfig } from '../../src/config/pipeline-schema.js';
-import type { FrameEvent, PipelineEvent } from '../../src/events.js';
+import type { PipelineConfig } from '../../src/core/config/pipeline-schema.js';
+import type { FrameEvent, PipelineEvent } from '../../src/core/events.js';
 import { orthancUnavailable, startOrthanc, type Orthanc } from './orthanc-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -1,5 +1,5 @@
 /** Build test events without a source. */
-import type { FrameEvent, PipelineEvent } from '../../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../../src/core/events.js';
 
 export function grayFrame(seq: number, width: number, height: number, fill: (x: number, y: number) => number = () => 128, examId = 'exam-1'): FrameEvent {
   const pixels = new Uint8Array(width * height);

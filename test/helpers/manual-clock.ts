@@ -2,7 +2,7 @@
  * A Clock on virtual time for tests: nothing happens until `advance(ms)`, which runs
  * every timer that falls due, in order, at its own time.
  */
-import type { Clock } from '../../src/context.js';
+import type { Clock } from '../../src/core/context.js';
 
 export interface ManualClock extends Clock {
   advance(ms: number): void;

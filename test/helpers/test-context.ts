@@ -1,7 +1,7 @@
 /** A BuildContext for tests: fixed clock, collected output and warnings. */
 import path from 'node:path';
-import { systemClock } from '../../src/context.js';
-import type { BuildContext } from '../../src/context.js';
+import { systemClock } from '../../src/core/context.js';
+import type { BuildContext } from '../../src/core/context.js';
 
 export interface TestContext extends BuildContext {
   output: string[];

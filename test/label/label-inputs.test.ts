@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveLabelInputs } from '../../src/label/label-inputs.js';
 import { DEFAULT_PRELABEL_STAGES, validatePrelabelStages } from '../../src/label/loop-predictions.js';
-import { AutodvtError } from '../../src/errors.js';
+import { AutodvtError } from '../../src/core/errors.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const videoDir = path.join(root, 'test/fixtures/video');

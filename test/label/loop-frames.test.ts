@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 import { readLoopFrames } from '../../src/label/loop-frames.js';
 import { runPipeline } from '../../src/pipeline.js';
-import type { FrameEvent, PipelineEvent } from '../../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../../src/core/events.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const quiet = { write: () => true };

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findUnit } from '../../src/registry.js';
+import { findUnit } from '../../src/core/registry.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const tinyModel = path.join(root, 'models/test/tiny-random.onnx');

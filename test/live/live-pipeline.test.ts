@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
-import { findUnit } from '../../src/registry.js';
-import type { MetricsEvent, PipelineEvent } from '../../src/events.js';
+import { findUnit } from '../../src/core/registry.js';
+import type { MetricsEvent, PipelineEvent } from '../../src/core/events.js';
 import { liveYaml, produceFrames, pushFrames, readLog, shippedModel, tmpDir } from './live-helpers.js';
 
 const MB = 1024 * 1024;

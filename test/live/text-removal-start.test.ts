@@ -6,10 +6,10 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
-import { findUnit } from '../../src/registry.js';
-import type { WarningEvent } from '../../src/events.js';
+import { findUnit } from '../../src/core/registry.js';
+import type { WarningEvent } from '../../src/core/events.js';
 import { produceFrames, tmpDir } from './live-helpers.js';
 
 describe.runIf(findUnit('stage', 'text-removal') !== undefined)('live text removal at the start of a stream', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureProviderFloors } from '../../src/measurement/provider-floors.js';
-import { AutodvtError } from '../../src/errors.js';
+import { AutodvtError } from '../../src/core/errors.js';
 
 const model = path.resolve('models/test/tiny-random.onnx');
 const streaming = path.resolve('models/test/tiny-random.streaming.onnx');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuThreadSessionOptions } from '../../src/model/cpu-thread-options.js';
 import { readModelInfo } from '../../src/model/model-info.js';
 import { openSession } from '../../src/model/open-session.js';
-import { findUnit } from '../../src/registry.js';
+import { findUnit } from '../../src/core/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -6,7 +6,7 @@ import { readNpy } from '../../src/dataset/read-npy.js';
 import { readModelInfo } from '../../src/model/model-info.js';
 import { SharedInference } from '../../src/model/shared-inference.js';
 import { onnxInferenceStage } from '../../src/stages/onnx-inference/index.js';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../src/events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../src/core/events.js';
 import { testContext } from '../helpers/test-context.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -4,9 +4,9 @@
  * windows were scored and unknown, its visit verdicts and its exam verdict.
  */
 import path from 'node:path';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
-import type { ExamEvent, PipelineEvent } from '../../src/events.js';
+import type { ExamEvent, PipelineEvent } from '../../src/core/events.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 

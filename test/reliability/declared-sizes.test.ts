@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDicom, openDicomFile } from '../../src/dicom/open-dicom.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { deflatedDatasetBomb, readFixture, withStringElement, withUint16, zipBomb } from './bad-inputs.js';
 
 const sono = readFixture('dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');

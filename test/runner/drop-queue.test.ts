@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DropQueue } from '../../src/runner/drop-queue.js';
-import type { FrameEvent, PipelineEvent } from '../../src/events.js';
+import { DropQueue } from '../../src/flow/drop-queue.js';
+import type { FrameEvent, PipelineEvent } from '../../src/core/events.js';
 import { frameEvent } from './events.js';
 
 /** A run of pushes and shifts: true = a frame arrives, false = the stages take the head. */

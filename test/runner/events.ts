@@ -1,5 +1,5 @@
 /** Small frames for the live tests. */
-import type { FrameEvent } from '../../src/events.js';
+import type { FrameEvent } from '../../src/core/events.js';
 
 export function frameEvent(seq: number, captureTimeMs?: number): FrameEvent {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InFlightGate } from '../../src/runner/in-flight-gate.js';
+import { InFlightGate } from '../../src/flow/in-flight-gate.js';
 
 describe('InFlightGate', () => {
   it('lets frames through until the limit, then waits for one to leave', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/runner/latency-histogram.js';
+import { LatencyHistogram } from '../../src/flow/latency-histogram.js';
 
 describe('LatencyHistogram', () => {
   it('gives every percentile within 1 % of the exact sample', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LiveMetrics } from '../../src/runner/live-metrics.js';
-import { newLiveQueueStats } from '../../src/runner/live-queue.js';
-import type { PipelineEvent, PredictionEvent } from '../../src/events.js';
+import { LiveMetrics } from '../../src/flow/live-metrics.js';
+import { newLiveQueueStats } from '../../src/flow/live-queue.js';
+import type { PipelineEvent, PredictionEvent } from '../../src/core/events.js';
 import { frameEvent } from './events.js';
-import { systemClock } from '../../src/context.js';
+import { systemClock } from '../../src/core/context.js';
 
 function manualClock() {
   let t = 0;

@@ -1,9 +1,9 @@
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { liveQueue, newLiveQueueStats } from '../../src/runner/live-queue.js';
-import { systemClock } from '../../src/context.js';
-import type { FlowControl } from '../../src/context.js';
-import type { PipelineEvent } from '../../src/events.js';
+import { liveQueue, newLiveQueueStats } from '../../src/flow/live-queue.js';
+import { systemClock } from '../../src/core/context.js';
+import type { FlowControl } from '../../src/core/context.js';
+import type { PipelineEvent } from '../../src/core/events.js';
 import { frameEvent } from './events.js';
 
 /** Room for `limit` frames; `release()` frees one. */

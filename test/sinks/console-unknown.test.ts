@@ -1,7 +1,7 @@
 /** The console sink shows unknown windows as `unknown` and says why an exam of them is incomplete. */
 import { from, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { PipelineEvent } from '../../src/events.js';
+import type { PipelineEvent } from '../../src/core/events.js';
 import { consoleSink } from '../../src/sinks/console.js';
 import { testContext } from '../helpers/test-context.js';
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/context.js';
+import { systemClock } from '../../src/core/context.js';
 import { HudHub } from '../../src/sinks/hud/hud-hub.js';
 import { startHudServer } from '../../src/sinks/hud/hud-server.js';
 import { hudPage } from '../../src/sinks/hud/page.js';

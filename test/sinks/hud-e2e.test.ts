@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePipeline, requireValid } from '../../src/config/load-pipeline.js';
-import { DISCLAIMER, type ExamEvent } from '../../src/events.js';
+import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
+import { DISCLAIMER, type ExamEvent } from '../../src/core/events.js';
 import { runPipeline } from '../../src/pipeline.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { DISCLAIMER } from '../../src/events.js';
+import { DISCLAIMER } from '../../src/core/events.js';
 import { reportSink } from '../../src/sinks/report/index.js';
 import { testContext } from '../helpers/test-context.js';
 import { scoredExam } from './scored-exam.js';

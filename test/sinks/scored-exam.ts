@@ -3,7 +3,7 @@
  * exam events a model and the compressibility stage would add (LM1 compressible,
  * LM2 not compressible), in stream order. Frames are noise so images do not compress.
  */
-import { DISCLAIMER, type PipelineEvent } from '../../src/events.js';
+import { DISCLAIMER, type PipelineEvent } from '../../src/core/events.js';
 
 export function scoredExam(n: number, opts: { width?: number; height?: number; examId?: string; lag?: number; saliency?: boolean } = {}): PipelineEvent[] {
   const { width = 64, height = 48, examId = 'exam-7', lag = 4 } = opts;

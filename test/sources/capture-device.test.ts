@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { firstValueFrom, toArray, timeout } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { unitSchemaWithType } from '../../src/config/pipeline-schema.js';
-import { systemClock } from '../../src/context.js';
+import { unitSchemaWithType } from '../../src/core/config/pipeline-schema.js';
+import { systemClock } from '../../src/core/context.js';
 import { captureDeviceSource, captureInputOptions, defaultCaptureFormat } from '../../src/sources/capture-device.js';
-import type { ExamEvent, FrameEvent, PipelineEvent } from '../../src/events.js';
+import type { ExamEvent, FrameEvent, PipelineEvent } from '../../src/core/events.js';
 import { testContext } from '../helpers/test-context.js';
 
 const parse = (config: Record<string, unknown>) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../../src/context.js';
+import { sleep } from '../../src/core/context.js';
 import { RealtimePacer } from '../../src/sources/realtime-pacer.js';
 import { manualClock } from '../helpers/manual-clock.js';
 

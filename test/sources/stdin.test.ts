@@ -5,10 +5,10 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { firstValueFrom, toArray, timeout } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { unitSchemaWithType } from '../../src/config/pipeline-schema.js';
-import { systemClock } from '../../src/context.js';
+import { unitSchemaWithType } from '../../src/core/config/pipeline-schema.js';
+import { systemClock } from '../../src/core/context.js';
 import { stdinInputOptions, stdinSource } from '../../src/sources/stdin.js';
-import type { ExamEvent, FrameEvent, PipelineEvent } from '../../src/events.js';
+import type { ExamEvent, FrameEvent, PipelineEvent } from '../../src/core/events.js';
 import { testContext, type TestContext } from '../helpers/test-context.js';
 
 const parse = (config: Record<string, unknown>) => unitSchemaWithType(stdinSource).parse({ type: 'stdin', ...config }) as never;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cropPadFrame } from '../../src/stages/crop-pad.js';
-import type { Box, FrameEvent } from '../../src/events.js';
+import type { Box, FrameEvent } from '../../src/core/events.js';
 import { grayFrame } from '../helpers/frames.js';
 
 const box = fc.record({

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { slidingWindow, WindowAssembler, windowFrames } from '../../src/stages/sliding-window.js';
-import type { PipelineEvent, WindowEvent } from '../../src/events.js';
+import type { PipelineEvent, WindowEvent } from '../../src/core/events.js';
 import { grayFrame } from '../helpers/frames.js';
 import { bits, dataBefore, windowStreams } from './window-stream.js';
 

@@ -1,6 +1,6 @@
 import { firstValueFrom, from, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { PipelineEvent } from '../../src/events.js';
+import type { PipelineEvent } from '../../src/core/events.js';
 import { statefulOperator } from '../../src/stages/stateful-operator.js';
 
 const warning = (n: number): PipelineEvent => ({ kind: 'warning', atMs: n, scope: 'test', message: String(n) });

@@ -5,7 +5,7 @@
  * of pixel * (1/255), oldest frame first), to compare with bit for bit.
  */
 import fc from 'fast-check';
-import type { FrameEvent, PipelineEvent, WindowEvent } from '../../src/events.js';
+import type { FrameEvent, PipelineEvent, WindowEvent } from '../../src/core/events.js';
 
 export interface WindowStream {
   size: number;

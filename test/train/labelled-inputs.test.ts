@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { collectLabelledInputs } from '../../src/train/labelled-inputs.js';
 import { readSubjectManifest } from '../../src/train/subject-manifest.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitPatients } from '../../src/train/split-patients.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 
 describe('splitPatients', () => {
   it('never puts one patient in two splits, whatever the exams, and keeps every split non-empty', () => {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { loadPipelineFile, requireValid } from '../../src/config/load-pipeline.js';
+import { loadPipelineFile, requireValid } from '../../src/core/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
 import { readModelInfo } from '../../src/model/model-info.js';
 

@@ -1,6 +1,6 @@
 /** Inputs and config tweaks for units whose example needs particular events or files. */
 import path from 'node:path';
-import type { PipelineEvent } from '../../src/events.js';
+import type { PipelineEvent } from '../../src/core/events.js';
 import { examEvents } from '../helpers/frames.js';
 import { startFakeDicomweb } from '../dicomweb/fake-dicomweb-server.js';
 

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { allUnits } from '../../src/registry.js';
-import type { UnitSpec } from '../../src/unit.js';
+import { allUnits } from '../../src/core/registry.js';
+import type { UnitSpec } from '../../src/core/unit.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allUnits } from '../../src/registry.js';
+import { allUnits } from '../../src/core/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allUnits } from '../../src/registry.js';
+import { allUnits } from '../../src/core/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -97,7 +97,7 @@ describe('unit type names in src/', () => {
   const found = new Map<string, Set<string>>();
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const rel = path.relative(root, file).split(path.sep).join('/');
-    if (rel === 'src/registry.ts' || /^src\/(sources|stages|sinks)\/index\.ts$/.test(rel)) continue;
+    if (rel === 'src/core/registry.ts' || /^src\/(sources|stages|sinks)\/index\.ts$/.test(rel)) continue;
     const code = codeOf(fs.readFileSync(file, 'utf8'));
     for (const u of units) {
       const home = `src/${u.kind}s/${u.type}`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VisitVerdict } from '../../src/events.js';
+import type { VisitVerdict } from '../../src/core/events.js';
 import { examVerdict, mergeVisitVerdict } from '../../src/verdict/exam-verdict.js';
 
 const visitVerdict = fc.constantFrom<VisitVerdict>('compressible', 'not-compressible', 'inconclusive');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { decodeVideo } from '../../src/video/decode-video.js';
 import { nativeFfmpegAvailable } from '../../src/video/find-ffmpeg.js';
 import { probeVideo } from '../../src/video/probe-video.js';

@@ -9,14 +9,14 @@
  * frames, never a backlog; a page that stops reading gets nothing more.
  */
 import type WebSocket from 'ws';
-import { DISCLAIMER, type FrameEvent, type InDistribution, type PipelineEvent } from '../../events.js';
+import { DISCLAIMER, type FrameEvent, type InDistribution, type PipelineEvent } from '../../core/events.js';
 import { resizeGray } from '../../image/area-resize.js';
 import { encodeGrayPng } from '../../render/encode-png.js';
 import { OverlayState } from '../../render/overlay-state.js';
 import { cssPalette } from '../../render/palette.js';
 import { saliencyToGray } from '../../render/saliency-map.js';
 import { FRAME_IMAGE, imageMessage, SALIENCY_IMAGE, sampleRow, type HelloMessage, type HudStreamStats, type UpdateMessage } from './protocol.js';
-import type { Clock } from '../../context.js';
+import type { Clock } from '../../core/context.js';
 
 export interface HudHubOptions {
   clock: Clock;

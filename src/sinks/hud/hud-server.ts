@@ -13,8 +13,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type WebSocket from 'ws';
-import { sleep, systemClock, type Clock } from '../../context.js';
-import { AutodvtError } from '../../errors.js';
+import { sleep, systemClock, type Clock } from '../../core/context.js';
+import { AutodvtError } from '../../core/errors.js';
 import { checkRequest, cspHash, isLoopbackHost, securityHeaders } from '../../local-web/request-guard.js';
 import type { HudPage } from './page.js';
 

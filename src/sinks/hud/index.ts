@@ -29,13 +29,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineSink } from '../../unit.js';
+import { defineSink } from '../../core/unit.js';
 import { sinkOperator, type SinkWriter } from '../sink-operator.js';
 import { HudHub } from './hud-hub.js';
 import { startHudServer, type HudServer } from './hud-server.js';
 import { hudPage } from './page.js';
-import { sleep, type BuildContext } from '../../context.js';
-import type { PipelineEvent } from '../../events.js';
+import { sleep, type BuildContext } from '../../core/context.js';
+import type { PipelineEvent } from '../../core/events.js';
 
 const SCOPE = 'sink:hud';
 

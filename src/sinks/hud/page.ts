@@ -2,7 +2,7 @@
  * The HUD page: one self-contained HTML document (style and script inlined; the server
  * allows exactly these two by their hashes in its Content-Security-Policy).
  */
-import { DISCLAIMER } from '../../events.js';
+import { DISCLAIMER } from '../../core/events.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 

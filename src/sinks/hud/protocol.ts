@@ -10,7 +10,7 @@
  * The page never sends anything but the connection itself.
  */
 import type { OverlaySnapshot, TimelineSample } from '../../render/overlay-state.js';
-import type { Landmark } from '../../events.js';
+import type { Landmark } from '../../core/events.js';
 
 export const FRAME_IMAGE = 1;
 export const SALIENCY_IMAGE = 2;

@@ -5,7 +5,7 @@
  * oldest is released with whatever is known, so a pipeline without a model only
  * gains a small delay.
  */
-import type { FrameEvent } from '../../events.js';
+import type { FrameEvent } from '../../core/events.js';
 
 export class FrameAligner {
   private readonly held: FrameEvent[] = [];

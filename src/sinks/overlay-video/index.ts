@@ -23,17 +23,17 @@
  * ```
  */
 import { z } from 'zod';
-import { resolvePath, type BuildContext } from '../../context.js';
+import { resolvePath, type BuildContext } from '../../core/context.js';
 import { resizeGray } from '../../image/area-resize.js';
 import { drawOverlay, overlayLayout, type OverlayLayout } from '../../render/draw-overlay.js';
 import { OverlayState, type OverlaySnapshot, type TimelineSample } from '../../render/overlay-state.js';
 import type { SaliencyMap } from '../../render/saliency-map.js';
-import { defineSink } from '../../unit.js';
+import { defineSink } from '../../core/unit.js';
 import { examFileName } from '../exam-file-name.js';
 import { sinkOperator, type SinkWriter } from '../sink-operator.js';
 import { FrameAligner } from './frame-aligner.js';
 import { openRgbVideo, type RgbVideoWriter } from './rgb-video-writer.js';
-import type { FrameEvent, PipelineEvent } from '../../events.js';
+import type { FrameEvent, PipelineEvent } from '../../core/events.js';
 
 const SCOPE = 'sink:overlay-video';
 

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AutodvtError } from '../../errors.js';
+import { AutodvtError } from '../../core/errors.js';
 import type { RgbImage } from '../../render/rgb-image.js';
 
 export interface RgbVideoWriter {

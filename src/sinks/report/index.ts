@@ -23,14 +23,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolvePath, type BuildContext } from '../../context.js';
+import { resolvePath, type BuildContext } from '../../core/context.js';
 import { OverlayState } from '../../render/overlay-state.js';
-import { defineSink } from '../../unit.js';
+import { defineSink } from '../../core/unit.js';
 import { examFileName } from '../exam-file-name.js';
 import { sinkOperator, type SinkWriter } from '../sink-operator.js';
 import { KeyframeStore, type Keyframe } from './keyframe-store.js';
 import { reportHtml } from './report-html.js';
-import type { ExamEvent, PipelineEvent, VerdictEvent } from '../../events.js';
+import type { ExamEvent, PipelineEvent, VerdictEvent } from '../../core/events.js';
 
 const schema = z
   .object({

@@ -6,7 +6,7 @@
  * short one.
  */
 import { resizeGray } from '../../image/area-resize.js';
-import type { FrameEvent } from '../../events.js';
+import type { FrameEvent } from '../../core/events.js';
 
 export interface Keyframe {
   seq: number;

@@ -5,7 +5,7 @@
  * and evenly spaced frames. Images are inline PNG data URIs; nothing is fetched.
  * The research-software disclaimer heads and closes every report.
  */
-import { DISCLAIMER, type ExamEvent, type VerdictEvent } from '../../events.js';
+import { DISCLAIMER, type ExamEvent, type VerdictEvent } from '../../core/events.js';
 import { encodeGrayPng, pngDataUri } from '../../render/encode-png.js';
 import { hex, LANDMARK_COLORS, VEIN_COLORS, VERDICT_COLORS, type BadgeVerdict } from '../../render/palette.js';
 import { timelineSvg } from '../../render/timeline-svg.js';

@@ -54,7 +54,7 @@
  * carries the disclaimer. See docs/compressibility.md for the state diagram and the
  * measured lag of each smoother.
  */
-import { defineStage } from '../../unit.js';
+import { defineStage } from '../../core/unit.js';
 import { compressibilityOperator } from './operator.js';
 import { compressibilitySchema } from './params.js';
 

@@ -4,7 +4,7 @@
  */
 import type { OperatorFunction } from 'rxjs';
 import { concatMap, scan } from 'rxjs';
-import type { PipelineEvent } from '../../events.js';
+import type { PipelineEvent } from '../../core/events.js';
 import type { CompressibilityParams } from './params.js';
 import type { Compressibility, CompressibilityState } from './reducer.js';
 import { createCompressibility } from './reducer.js';

@@ -21,8 +21,8 @@ import type {
   PredictionEvent,
   StateEvent,
   VerdictEvent,
-} from '../../events.js';
-import { DISCLAIMER, LANDMARKS } from '../../events.js';
+} from '../../core/events.js';
+import { DISCLAIMER, LANDMARKS } from '../../core/events.js';
 import type { LandmarkSummary, LandmarkVerdicts } from '../../verdict/exam-verdict.js';
 import { examVerdict, mergeVisitVerdict } from '../../verdict/exam-verdict.js';
 import { UNLIKE_TRAINING } from '../../verdict/incomplete-reasons.js';

@@ -6,7 +6,7 @@
  * time held, vein closed/open, uncertain time, compression cycles. The landmark may
  * be lost for up to `graceS` and come back to the same visit.
  */
-import type { VisitVerdict } from '../../events.js';
+import type { VisitVerdict } from '../../core/events.js';
 import type { CompressibilityParams } from './params.js';
 
 export type { VisitLandmark } from '../../verdict/exam-verdict.js';

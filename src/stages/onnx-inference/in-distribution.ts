@@ -8,7 +8,7 @@
  * A window is `unknown` when either score is above its threshold or its newest frame is a
  * frozen copy of the one before; the other flags are reported but do not decide alone.
  */
-import type { Box, FrameMeta, InDistribution, QualityFlag } from '../../events.js';
+import type { Box, FrameMeta, InDistribution, QualityFlag } from '../../core/events.js';
 import { frameStatistics, imageScore } from '../../model/image-statistics.js';
 import type { ModelInfo } from '../../model/model-info.js';
 

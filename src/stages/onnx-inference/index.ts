@@ -37,22 +37,22 @@
 import path from 'node:path';
 import type { OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { resolvePath, type BuildContext } from '../../context.js';
+import { resolvePath, type BuildContext } from '../../core/context.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { CrossExamBatcher } from '../../model/cross-exam-batcher.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
 import { sessionId, type SharedInference } from '../../model/shared-inference.js';
-import { errorDetail } from '../../errors.js';
+import { errorDetail } from '../../core/errors.js';
 import { statefulOperator } from '../stateful-operator.js';
 import { SHIPPED_MODEL } from '../../model/shipped-models.js';
-import { defineStage, type ContextProblem } from '../../unit.js';
+import { defineStage, type ContextProblem } from '../../core/unit.js';
 import { SharedWindowBatcher } from './shared-window-batcher.js';
 import { StreamingModel } from './streaming-model.js';
 import { WindowBatcher } from './window-batcher.js';
 import { checkWindowFits, WindowModel } from './window-model.js';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../core/events.js';
 
 
 const schema = z

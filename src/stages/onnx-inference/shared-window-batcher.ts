@@ -11,7 +11,7 @@
  * its first sliding window) never keeps the others waiting.
  */
 import type { BatcherClient } from '../../model/cross-exam-batcher.js';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../core/events.js';
 
 interface Held {
   event: PipelineEvent;

@@ -6,14 +6,14 @@
  * keeps that state per exam and emits a prediction from the (warmup+1)-th frame on,
  * equal to the window model's on the same 9 frames.
  */
-import { AutodvtError } from '../../errors.js';
+import { AutodvtError } from '../../core/errors.js';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { Clock } from '../../context.js';
-import type { FrameEvent, PredictionEvent } from '../../events.js';
+import type { Clock } from '../../core/context.js';
+import type { FrameEvent, PredictionEvent } from '../../core/events.js';
 import { inputAffine, type ModelInfo, type StreamingSpec } from '../../model/model-info.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
 import { inDistributionOf, regionFlags, sameFrame } from './in-distribution.js';
-import type { QualityFlag } from '../../events.js';
+import type { QualityFlag } from '../../core/events.js';
 
 export class StreamingModel {
   private readonly spec: StreamingSpec;

@@ -4,7 +4,7 @@
  * original order with each window replaced by its prediction. A batch runs when it
  * is full, when an exam ends, and when the stream ends.
  */
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../core/events.js';
 
 export type RunBatch = (windows: WindowEvent[]) => Promise<PredictionEvent[]>;
 

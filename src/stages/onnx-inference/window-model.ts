@@ -4,12 +4,12 @@
  * the shared inference service of a batch run (windows of several exams in one call:
  * each window's prediction depends only on that window).
  */
-import { AutodvtError } from '../../errors.js';
+import { AutodvtError } from '../../core/errors.js';
 import { inputAffine, type ModelInfo } from '../../model/model-info.js';
 import { toUnitRange, windowFrames } from '../sliding-window.js';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { Clock } from '../../context.js';
-import type { PredictionEvent, WindowEvent } from '../../events.js';
+import type { Clock } from '../../core/context.js';
+import type { PredictionEvent, WindowEvent } from '../../core/events.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
 import { inDistributionOf, sameFrame } from './in-distribution.js';
 

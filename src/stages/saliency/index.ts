@@ -33,16 +33,16 @@
 import path from 'node:path';
 import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
-import { resolvePath, type BuildContext } from '../../context.js';
-import { AutodvtError, errorDetail } from '../../errors.js';
+import { resolvePath, type BuildContext } from '../../core/context.js';
+import { AutodvtError, errorDetail } from '../../core/errors.js';
 import { SHIPPED_GRADCAM_MODEL } from '../../model/shipped-models.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { inputAffine, readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
-import { defineStage, type ContextProblem } from '../../unit.js';
+import { defineStage, type ContextProblem } from '../../core/unit.js';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { PipelineEvent, Saliency, WindowEvent } from '../../events.js';
+import type { PipelineEvent, Saliency, WindowEvent } from '../../core/events.js';
 import { onnxruntime } from '../../model/onnxruntime.js';
 
 export type SaliencyTarget = Saliency['target'];

@@ -36,13 +36,13 @@
 import fs from 'node:fs';
 import { defer, finalize, Observable, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { resolvePath, type BuildContext } from '../../context.js';
-import { AutodvtError } from '../../errors.js';
-import type { PipelineEvent } from '../../events.js';
+import { resolvePath, type BuildContext } from '../../core/context.js';
+import { AutodvtError } from '../../core/errors.js';
+import type { PipelineEvent } from '../../core/events.js';
 import { defaultLangPath, DEFAULT_LANG, langFile } from '../../redaction/lang-data.js';
 import type { OcrEngineFactory } from '../../redaction/ocr-engine.js';
 import { createTesseractPool } from '../../redaction/tesseract-pool.js';
-import { defineStage } from '../../unit.js';
+import { defineStage } from '../../core/unit.js';
 import { statefulOperator } from '../stateful-operator.js';
 import { SCOPE, TextRemover, type TextRemoverOptions } from './text-remover.js';
 

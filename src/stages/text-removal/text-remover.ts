@@ -16,9 +16,9 @@
  * last mask while a new one is computed, and frames before the first mask are dropped
  * (or passed, if asked) — never shown unmasked.
  */
-import type { BuildContext } from '../../context.js';
-import type { Box, FrameEvent, PipelineEvent } from '../../events.js';
-import { tagError } from '../../errors.js';
+import type { BuildContext } from '../../core/context.js';
+import type { Box, FrameEvent, PipelineEvent } from '../../core/events.js';
+import { tagError } from '../../core/errors.js';
 import { applyMask } from '../../redaction/apply-mask.js';
 import { boxArea, clipBox, intersectionArea, mergeBoxes, padBox, type MaskBox } from '../../redaction/boxes.js';
 import { InpaintCache, type FillMode } from '../../redaction/fill.js';

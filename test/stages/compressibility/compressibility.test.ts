@@ -2,7 +2,7 @@ import { from, Observable, Subject, toArray, lastValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../../helpers/test-context.js';
-import type { PipelineEvent } from '../../../src/events.js';
+import type { PipelineEvent } from '../../../src/core/events.js';
 import { compressibilityStage, compressibilityOperator, defaultCompressibilityParams } from '../../../src/stages/compressibility/index.js';
 import { exam, landmarkProbabilities, prediction, predictionStream } from './prediction-stream.js';
 

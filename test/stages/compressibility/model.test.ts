@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Landmark, LandmarkProbabilities, PipelineEvent, VisitVerdict } from '../../../src/events.js';
+import type { Landmark, LandmarkProbabilities, PipelineEvent, VisitVerdict } from '../../../src/core/events.js';
 import type { SmootherKind } from '../../../src/stages/compressibility/smoothing/tracker.js';
 import type { Compressibility, CompressibilityState } from '../../../src/stages/compressibility/reducer.js';
 import { landmarkProbabilities, prediction, seededRandom } from './prediction-stream.js';

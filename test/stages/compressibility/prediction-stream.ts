@@ -9,7 +9,7 @@ import type {
   LandmarkProbabilities,
   PipelineEvent,
   PredictionEvent,
-} from '../../../src/events.js';
+} from '../../../src/core/events.js';
 
 export interface Segment {
   durationS: number;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LandmarkProbabilities, PipelineEvent, PredictionEvent, StateEvent } from '../../../src/events.js';
+import type { LandmarkProbabilities, PipelineEvent, PredictionEvent, StateEvent } from '../../../src/core/events.js';
 import { compressibilitySchema } from '../../../src/stages/compressibility/params.js';
 import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';

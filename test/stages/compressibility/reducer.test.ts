@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PipelineEvent, WarningEvent } from '../../../src/events.js';
-import { DISCLAIMER } from '../../../src/events.js';
+import type { PipelineEvent, WarningEvent } from '../../../src/core/events.js';
+import { DISCLAIMER } from '../../../src/core/events.js';
 import type { Segment } from './prediction-stream.js';
 import { exam, prediction, predictionStream, landmarkProbabilities } from './prediction-stream.js';
 import { exams, machine, runReducer, states, verdicts } from './run-reducer.js';

@@ -1,5 +1,5 @@
 /** Folds the reducer over a list of events, as the operator would. */
-import type { ExamEvent, PipelineEvent, StateEvent, VerdictEvent } from '../../../src/events.js';
+import type { ExamEvent, PipelineEvent, StateEvent, VerdictEvent } from '../../../src/core/events.js';
 import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { compressibilitySchema } from '../../../src/stages/compressibility/params.js';
 import type { Compressibility, CompressibilityState } from '../../../src/stages/compressibility/reducer.js';

@@ -5,7 +5,7 @@
  * notCompressibleAfterS 5, commitS 0.2), so a verdict cannot hinge on one frame.
  */
 import fc from 'fast-check';
-import type { VisitVerdict } from '../../../src/events.js';
+import type { VisitVerdict } from '../../../src/core/events.js';
 import type { Segment } from './prediction-stream.js';
 
 export type VisitPlan =

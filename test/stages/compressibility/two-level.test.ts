@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PredictionEvent } from '../../../src/events.js';
+import type { PredictionEvent } from '../../../src/core/events.js';
 import { compressibilitySchema, defaultCompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import type { CompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { createCompressibility } from '../../../src/stages/compressibility/reducer.js';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PredictionEvent } from '../../../src/events.js';
+import type { PredictionEvent } from '../../../src/core/events.js';
 import { defaultCompressibilityParams } from '../../../src/stages/compressibility/params.js';
 import { createCompressibility, UNLIKE_TRAINING } from '../../../src/stages/compressibility/reducer.js';
 import type { Segment } from './prediction-stream.js';

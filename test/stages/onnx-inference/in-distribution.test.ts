@@ -10,7 +10,7 @@ import path from 'node:path';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../../src/dataset/read-npy.js';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/core/events.js';
 import { readModelInfo } from '../../../src/model/model-info.js';
 import { inDistributionOf, regionFlags } from '../../../src/stages/onnx-inference/in-distribution.js';
 import { onnxInferenceStage } from '../../../src/stages/onnx-inference/index.js';

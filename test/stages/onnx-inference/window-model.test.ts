@@ -7,11 +7,11 @@ import { onnxInferenceStage } from '../../../src/stages/onnx-inference/index.js'
 import { WindowModel } from '../../../src/stages/onnx-inference/window-model.js';
 import { WindowAssembler, windowFrames } from '../../../src/stages/sliding-window.js';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/core/events.js';
 import { examEvents } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
 import { bits, dataBefore, windowStreams } from '../window-stream.js';
-import { systemClock } from '../../../src/context.js';
+import { systemClock } from '../../../src/core/context.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const TINY = readModelInfo(path.join(root, 'models/test/tiny-random.onnx'));

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { saliencyStage } from '../../../src/stages/saliency/index.js';
-import type { PipelineEvent } from '../../../src/events.js';
+import type { PipelineEvent } from '../../../src/core/events.js';
 import { testContext } from '../../helpers/test-context.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');

@@ -9,7 +9,7 @@ import { eventToJson } from '../../../src/sinks/event-json.js';
 import { onnxInferenceStage } from '../../../src/stages/onnx-inference/index.js';
 import { saliencyStage } from '../../../src/stages/saliency/index.js';
 import { slidingWindow } from '../../../src/stages/sliding-window.js';
-import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/events.js';
+import type { PipelineEvent, PredictionEvent, WindowEvent } from '../../../src/core/events.js';
 import { testContext } from '../../helpers/test-context.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');

@@ -6,7 +6,7 @@
  */
 import { firstValueFrom, from, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
 import type { OcrWord } from '../../../src/redaction/ocr-words.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { firstValueFrom, from, toArray, type OperatorFunction } from 'rxjs';
 import { openDicomFile } from '../../../src/dicom/open-dicom-file.js';
-import type { Box, FrameEvent, PipelineEvent } from '../../../src/events.js';
+import type { Box, FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { createPhantomExam } from '../../../src/phantom/index.js';
 import type { GrayImage } from '../../../src/redaction/fill.js';
 import { decodeVideo } from '../../../src/video/index.js';

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Box, FrameEvent } from '../../../src/events.js';
+import type { Box, FrameEvent } from '../../../src/core/events.js';
 import { textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import { testContext } from '../../helpers/test-context.js';
 import { clipsWithBurnedInText, fixtureFrames, measureLeaks, phantomFrames, removeText, type ClipLeaks } from './leak-measure.js';

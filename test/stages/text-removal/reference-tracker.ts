@@ -3,7 +3,7 @@
  * (and kept its answers between changes): one pass over every cell of every frame. The
  * screen-change test checks that src/redaction/static-overlay.ts answers exactly as this.
  */
-import type { Box } from '../../../src/events.js';
+import type { Box } from '../../../src/core/events.js';
 import type { StaticOverlayOptions } from '../../../src/redaction/static-overlay.js';
 
 /** Change events from which a cell counts as moving. */

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { firstValueFrom, from, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { fillBoxes, InpaintCache } from '../../../src/redaction/fill.js';
 import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
 import type { OcrWord } from '../../../src/redaction/ocr-words.js';

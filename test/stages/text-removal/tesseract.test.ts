@@ -1,7 +1,7 @@
 /** The stage with real tesseract workers, offline. Few OCR calls: each costs 0.1-1 s. */
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
+import type { FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { drawText } from '../../../src/phantom/font.js';
 import { textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import { defaultLangPath } from '../../../src/redaction/lang-data.js';

@@ -1,7 +1,7 @@
 import { firstValueFrom, from, Observable, Subject, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AutodvtError } from '../../../src/errors.js';
-import type { FrameEvent, PipelineEvent } from '../../../src/events.js';
+import { AutodvtError } from '../../../src/core/errors.js';
+import type { FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
 import type { OcrImage, OcrMosaic } from '../../../src/redaction/ocr-image.js';

@@ -1,7 +1,7 @@
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import { AutodvtError } from '../../../src/errors.js';
-import type { PipelineEvent } from '../../../src/events.js';
+import { AutodvtError } from '../../../src/core/errors.js';
+import type { PipelineEvent } from '../../../src/core/events.js';
 import { textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import { grayFrame } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { WarningEvent } from './events.js';
-import type { SharedInference } from './model/shared-inference.js';
+import type { SharedInference } from '../model/shared-inference.js';
 
 /** Cancels a timer set on a Clock (calling it twice, or after the timer ran, does nothing). */
 export type CancelTimer = () => void;

@@ -35,7 +35,7 @@ export interface StreamShape {
  * The event kinds a unit needs from upstream to do its job, and the kinds it adds to
  * the stream (every unit passes on what it does not handle). Validation walks the
  * pipeline with these, so a stage placed before the unit that feeds it is an error
- * (`src/config/event-flow.ts`).
+ * (`src/core/config/event-flow.ts`).
  */
 export interface EventFlow {
   needs?: readonly EventKind[];

@@ -1,9 +1,9 @@
 /**
  * Lookup of units by kind and type, built from the three explicit registries.
  */
-import { sinks } from './sinks/index.js';
-import { sources } from './sources/index.js';
-import { stages } from './stages/index.js';
+import { sinks } from '../sinks/index.js';
+import { sources } from '../sources/index.js';
+import { stages } from '../stages/index.js';
 import type { UnitKind, UnitSpec } from './unit.js';
 
 const byKind: Record<UnitKind, UnitSpec[]> = { source: sources, stage: stages, sink: sinks };

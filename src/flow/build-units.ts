@@ -5,12 +5,12 @@
  * error that merely passes through a stage keeps the scope of the unit that raised it.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { tagError } from '../errors.js';
-import { findUnit } from '../registry.js';
-import type { BuildContext } from '../context.js';
-import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
-import type { PipelineEvent } from '../events.js';
-import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from '../unit.js';
+import { tagError } from '../core/errors.js';
+import { findUnit } from '../core/registry.js';
+import type { BuildContext } from '../core/context.js';
+import type { PipelineConfig, UnitConfig } from '../core/config/pipeline-schema.js';
+import type { PipelineEvent } from '../core/events.js';
+import type { SinkSpec, SourceSpec, StageSpec, UnitKind } from '../core/unit.js';
 
 export interface BuiltUnits {
   source$: Observable<PipelineEvent>;

@@ -11,10 +11,10 @@
  *   metricsIntervalMs: 1000 # a `metrics` event this often, and a final one
  * ```
  */
-import type { ConfigProblem } from '../errors.js';
-import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
-import { findUnit } from '../registry.js';
-import type { SourceSpec } from '../unit.js';
+import type { ConfigProblem } from '../core/errors.js';
+import type { PipelineConfig, UnitConfig } from '../core/config/pipeline-schema.js';
+import { findUnit } from '../core/registry.js';
+import type { SourceSpec } from '../core/unit.js';
 
 /** True for a source that cannot wait: frames arrive whether or not the pipeline is ready (its spec says `live`). */
 export function cannotWait(source: UnitConfig): boolean {

@@ -26,8 +26,8 @@
  */
 import { LatencyHistogram } from './latency-histogram.js';
 import type { LiveQueueStats } from './live-queue.js';
-import type { Clock } from '../context.js';
-import type { EventKind, MetricsEvent, PipelineEvent } from '../events.js';
+import type { Clock } from '../core/context.js';
+import type { EventKind, MetricsEvent, PipelineEvent } from '../core/events.js';
 
 export type ResultKind = Extract<EventKind, 'frame' | 'window' | 'prediction' | 'state'>;
 

@@ -3,12 +3,12 @@
  * streams, abort signal and flow control, and a `warn` that turns into a `warning`
  * event scoped to the unit (`stage:resize`).
  */
-import { systemClock, silentLogger, type BuildContext, type FlowControl } from '../context.js';
+import { systemClock, silentLogger, type BuildContext, type FlowControl } from '../core/context.js';
 import { isLiveSource } from './flow-policy.js';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
-import type { WarningEvent } from '../events.js';
+import type { PipelineConfig } from '../core/config/pipeline-schema.js';
+import type { WarningEvent } from '../core/events.js';
 import type { RunOptions } from '../pipeline.js';
-import type { UnitKind } from '../unit.js';
+import type { UnitKind } from '../core/unit.js';
 
 export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {
   warnings?: { next(event: WarningEvent): void };

@@ -6,7 +6,7 @@
  * credit comes back at once: with live input only one frame is in flight, and a frame
  * that never reaches the sinks would otherwise hold the next one back.
  */
-import type { FlowControl } from '../context.js';
+import type { FlowControl } from '../core/context.js';
 
 export class InFlightGate implements FlowControl {
   private lastIn = -1;

@@ -12,14 +12,14 @@
  * completed when the stages finish.
  */
 import { finalize, tap, type Observable, type OperatorFunction } from 'rxjs';
-import { unlimitedFlow, type Clock, type FlowControl } from '../context.js';
-import { resultKindOf } from '../config/event-flow.js';
+import { unlimitedFlow, type Clock, type FlowControl } from '../core/context.js';
+import { resultKindOf } from '../core/config/event-flow.js';
 import { InFlightGate } from './in-flight-gate.js';
 import { resolveFlow, type ResolvedFlow } from './flow-policy.js';
 import { LiveMetrics } from './live-metrics.js';
 import { liveQueue, newLiveQueueStats, type LiveQueueStats } from './live-queue.js';
-import type { PipelineConfig, UnitConfig } from '../config/pipeline-schema.js';
-import type { MetricsEvent, PipelineEvent, WarningEvent } from '../events.js';
+import type { PipelineConfig, UnitConfig } from '../core/config/pipeline-schema.js';
+import type { MetricsEvent, PipelineEvent, WarningEvent } from '../core/events.js';
 
 type Warn = (message: string, more?: Partial<Pick<WarningEvent, 'examId' | 'seq'>>) => void;
 

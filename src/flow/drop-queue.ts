@@ -10,7 +10,7 @@
  *
  * Pure and synchronous; the operator in live-queue.ts drives it.
  */
-import type { FrameEvent, PipelineEvent } from '../events.js';
+import type { FrameEvent, PipelineEvent } from '../core/events.js';
 
 export type DropPolicy = 'latest' | 'drop-newest';
 

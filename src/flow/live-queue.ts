@@ -19,8 +19,8 @@
  */
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { DropQueue, type DropPolicy } from './drop-queue.js';
-import type { Clock, FlowControl } from '../context.js';
-import type { FrameEvent, PipelineEvent } from '../events.js';
+import type { Clock, FlowControl } from '../core/context.js';
+import type { FrameEvent, PipelineEvent } from '../core/events.js';
 
 export interface LiveQueueStats {
   framesIn: number;
