@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parsePipeline, requireValid } from '../../src/core/config/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline.js';
 import type { ExamEvent, PipelineEvent } from '../../src/core/events.js';
+import { scoresAbove } from '../../src/model/unknown-reason.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -56,7 +57,10 @@ ${opts.compressibility ?? ''}sinks:
       s.predictions++;
       const d = e.inDistribution;
       if (d?.unknown) s.unknown++;
-      if (d && (!(d.score <= d.threshold) || (d.image !== undefined && !(d.image.score <= d.image.threshold)))) s.unknownByScore++;
+      if (d) {
+        const above = scoresAbove(d);
+        if (above.model || above.image) s.unknownByScore++;
+      }
       if (d?.flags?.includes('frozen-frame')) s.frozen++;
     } else if (e.kind === 'verdict') of(e.examId).verdicts.push(`${e.landmark}:${e.verdict}`);
     else if (e.kind === 'exam' && e.verdict !== undefined) of(e.examId, e.uri).exam = e;

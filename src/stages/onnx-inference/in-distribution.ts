@@ -11,9 +11,7 @@
 import type { Box, FrameMeta, InDistribution, QualityFlag } from '../../core/events.js';
 import { frameStatistics, imageScore } from '../../model/image-statistics.js';
 import type { ModelInfo } from '../../model/model-info.js';
-
-/** Flags that make a window unknown by themselves. */
-const UNKNOWN_FLAGS: ReadonlySet<QualityFlag> = new Set<QualityFlag>(['frozen-frame']);
+import { isUnknown } from '../../model/unknown-reason.js';
 
 /** Colour flow covering at least this fraction of the B-mode region counts as filling it. */
 const COLOUR_FILL_FRACTION = 0.5;
@@ -33,9 +31,9 @@ export function inDistributionOf(
   if (!spec || score === undefined) return undefined;
   const stats = info.imageStatistics;
   const image = stats && newest ? { score: imageScore(stats, frameStatistics(newest.pixels, newest.width, newest.height)), threshold: stats.threshold } : undefined;
+  const scored = { score, threshold: spec.threshold, ...(image ? { image } : {}), ...(flags.length > 0 ? { flags } : {}) };
   // A score that is not a number (a broken input) is unknown too.
-  const unknown = !(score <= spec.threshold) || (image !== undefined && !(image.score <= image.threshold)) || flags.some((f) => UNKNOWN_FLAGS.has(f));
-  return { score, threshold: spec.threshold, ...(image ? { image } : {}), unknown, ...(flags.length > 0 ? { flags } : {}) };
+  return { ...scored, unknown: isUnknown(scored) };
 }
 
 /** True when two frames are byte-identical (a frozen or duplicated frame). */
