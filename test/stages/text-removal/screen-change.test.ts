@@ -15,12 +15,12 @@ import { describe, expect, it } from 'vitest';
 import type { FrameEvent, PipelineEvent } from '../../../src/core/events.js';
 import { fillBoxes, InpaintCache } from '../../../src/redaction/fill.js';
 import type { OcrEngine } from '../../../src/redaction/ocr-engine.js';
-import type { OcrWord } from '../../../src/redaction/ocr-words.js';
 import { StaticOverlayTracker } from '../../../src/redaction/static-overlay.js';
 import { textRemovalOperator, textRemovalStage } from '../../../src/stages/text-removal/index.js';
 import { grayFrame } from '../../helpers/frames.js';
 import { testContext } from '../../helpers/test-context.js';
 import { ReferenceTracker } from './reference-tracker.js';
+import { blockReader } from './block-reader.js';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -155,39 +155,8 @@ const textLeft = (f: FrameEvent, top: number) => {
   return n;
 };
 
-/** Reads each 8-connected block of dark pixels (bright text after inversion) as one confident word, answering after `gate()`. */
-function blockReader(gate: () => Promise<void> = async () => {}): OcrEngine {
-  return {
-    async recognize(img) {
-      await gate();
-      const seen = new Uint8Array(img.width * img.height);
-      const words: OcrWord[] = [];
-      for (let i = 0; i < seen.length; i++) {
-        if (seen[i] || img.pixels[i]! >= 55) continue;
-        let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
-        const stack = [i];
-        seen[i] = 1;
-        while (stack.length) {
-          const p = stack.pop()!;
-          const x = p % img.width;
-          const y = (p - x) / img.width;
-          x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
-          for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
-            const nx = x + dx, ny = y + dy;
-            const n = ny * img.width + nx;
-            if (nx >= 0 && ny >= 0 && nx < img.width && ny < img.height && !seen[n] && img.pixels[n]! < 55) {
-              seen[n] = 1;
-              stack.push(n);
-            }
-          }
-        }
-        words.push({ x0, y0, x1, y1, confidence: 90, text: 'DOE' });
-      }
-      return words;
-    },
-    async terminate() {},
-  };
-}
+/** Every block read as the confident word "DOE". */
+const confidentReader = (gate?: () => Promise<void>): OcrEngine => blockReader(gate, () => ({ text: 'DOE', confidence: 90 })).engine;
 
 describe('text that appears after a long static stretch', () => {
   // 400 frames: the overlay holds still for 250 frames (a periodic keyframe at frame 165
@@ -197,7 +166,7 @@ describe('text that appears after a long static stretch', () => {
 
   it('file input: removed from its first frame on', async () => {
     const frames = Array.from({ length: N }, (_, i) => frameWithText(i, NEW_AT));
-    const events: PipelineEvent[] = await firstValueFrom(from(frames).pipe(textRemovalOperator(config(), testContext(), () => blockReader()), toArray()));
+    const events: PipelineEvent[] = await firstValueFrom(from(frames).pipe(textRemovalOperator(config(), testContext(), () => confidentReader()), toArray()));
     const out = events as FrameEvent[];
     expect(out.map((f) => f.seq)).toEqual(frames.map((f) => f.seq));
     for (const f of out) expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);
@@ -210,7 +179,7 @@ describe('text that appears after a long static stretch', () => {
     let slow = false;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const engine = blockReader(() => (slow ? held : Promise.resolve()));
+    const engine = confidentReader(() => (slow ? held : Promise.resolve()));
     const input = new Subject<PipelineEvent>();
     const out: FrameEvent[] = [];
     const sub = input.pipe(textRemovalOperator(config(), testContext({ live: true }), () => engine)).subscribe((e) => out.push(e as FrameEvent));
