@@ -11,6 +11,7 @@
  */
 import { connectable, merge, Subject, tap } from 'rxjs';
 import { checkContext } from './core/config/check-context.js';
+import { stdoutProblems } from './core/config/stdout-writers.js';
 import { systemClock, type Clock, type Logger, type TextOut } from './core/context.js';
 import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './core/errors.js';
 import { buildUnits } from './flow/build-units.js';
@@ -42,6 +43,8 @@ export interface RunOptions {
   stdin?: NodeJS.ReadableStream;
   /** A batch run's shared inference service (see BuildContext.inference). */
   inference?: SharedInference;
+  /** What else owns standard output (`run --json`): sinks that write data there are refused. */
+  stdoutReservedBy?: string;
 }
 
 export interface RunResult {
@@ -61,7 +64,7 @@ export interface RunResult {
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
   const problems = await checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
-  return placed([...flowProblems(config, options.pipelineFile), ...problems], options);
+  return placed([...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...problems], options);
 }
 
 /** Phase-2 problems with the file:line of the value they are about, when the caller knows it. */
@@ -89,7 +92,10 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
 
   let configWarnings: ConfigProblem[] = [];
   if (!options.skipContextCheck) {
-    const problems = placed([...flowProblems(config, options.pipelineFile), ...(await checkContext(config, contextFor, options.pipelineFile))], options);
+    const problems = placed(
+      [...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...(await checkContext(config, contextFor, options.pipelineFile))],
+      options,
+    );
     if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
     configWarnings = problems;
   }

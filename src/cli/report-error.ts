@@ -4,9 +4,23 @@
  * Credentials in any URL of the text are masked (`https://***@host`), whatever
  * raised the error.
  */
-import { AutodvtError, EXIT_RUNTIME } from '../core/errors.js';
+import { AutodvtError, ConfigError, EXIT_RUNTIME, type ConfigProblem } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
 import type { TextOut } from '../core/context.js';
+
+/** The failure as the `error` field of a `--json` summary (same masking of URL credentials). */
+export function errorJson(err: unknown): { message: string; scope?: string; category: string; hint?: string; problems?: ConfigProblem[] } {
+  if (err instanceof AutodvtError) {
+    return {
+      message: redactUrlsIn(err.detail),
+      ...(err.scope ? { scope: err.scope } : {}),
+      category: err.category,
+      ...(err.hint ? { hint: redactUrlsIn(err.hint) } : {}),
+      ...(err instanceof ConfigError ? { problems: err.problems } : {}),
+    };
+  }
+  return { message: redactUrlsIn(err instanceof Error ? err.message : String(err)), category: 'internal' };
+}
 
 export function reportError(err: unknown, out: TextOut, verbose: boolean): number {
   const stderr = { write: (text: string) => out.write(redactUrlsIn(text)) };

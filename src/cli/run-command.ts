@@ -3,12 +3,17 @@
  * With `--input` (folders, globs, files, manifests, DICOMweb URLs) it is a batch run over
  * archived exams: one pipeline run per exam, `--concurrency` at once, results in
  * `--run-dir` (docs/batch.md).
+ *
+ * `--json`: one summary object on stdout when the run ends (`runSummaryJson`), whether it
+ * finished, was interrupted or failed; everything a person reads goes to stderr, and a sink
+ * that writes data to stdout is refused at validation.
  */
 import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
 import { errorDetail, formatProblem, EXIT_OK } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
 import { runPipeline } from '../pipeline.js';
-import { reportError } from './report-error.js';
+import { errorJson, reportError } from './report-error.js';
+import { RunSummary } from './run-summary.js';
 import { EXIT_INTERRUPTED, stopOnSignals } from './stop-on-signals.js';
 import type { CommandModule } from './commands.js';
 
@@ -19,6 +24,11 @@ export const command: CommandModule = {
     y
       .positional('pipeline', { type: 'string', describe: 'Pipeline YAML file', demandOption: true })
       .option('set', { type: 'string', array: true, describe: 'Override a value: --set stages[2].size=5 (repeatable)' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print one JSON summary object on stdout at the end (frames, exams and their verdicts, or the error); status lines go to stderr',
+      })
       .option('input', {
         type: 'string',
         array: true,
@@ -43,6 +53,13 @@ export const command: CommandModule = {
   async handler(args, io) {
     const stop = stopOnSignals(io.stderr, 'stopping — flushing sinks');
     const abort = { signal: stop.signal };
+    // With --json, stdout carries only the summary: the run's own status lines go to stderr.
+    const out = args.json ? io.stderr : io.stdout;
+    const summary = args.json ? new RunSummary() : undefined;
+    const finish = (code: number, extra?: Record<string, unknown>) => {
+      if (summary) io.stdout.write(JSON.stringify(summary.toJson(code, extra), null, 2) + '\n');
+      return code;
+    };
     try {
       if (args.input?.length) {
         const { runBatch } = await import('../batch/index.js');
@@ -52,7 +69,7 @@ export const command: CommandModule = {
         // `${VAR}` in a header value is filled from the environment, as for `enqueue`.
         const given = resolveHeaderReferences(parseHeaders(args.header ?? []), process.env, 'the environment');
         const { inputs, headers } = moveUrlCredentialsToHeaders(args.input, given);
-        await runBatch({
+        const batch = await runBatch({
           pipelineFile: args.pipeline,
           set: args.set,
           inputs,
@@ -64,11 +81,11 @@ export const command: CommandModule = {
           dicomwebHeaders: headers,
           isolate: args.isolate,
           examMemoryMb: args.examMemoryMb,
-          stdout: io.stdout,
+          stdout: out,
           stderr: io.stderr,
           signal: abort.signal,
         });
-        return abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK;
+        return finish(abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK, { batch });
       }
       const loaded = loadPipelineFile(args.pipeline, { set: args.set });
       const config = requireValid(loaded);
@@ -76,20 +93,22 @@ export const command: CommandModule = {
         baseDir: loaded.baseDir,
         pipelineFile: loaded.file,
         locate: loaded.locate,
-        stdout: io.stdout,
+        stdout: out,
         stderr: io.stderr,
         signal: abort.signal,
+        tap: summary ? (event) => summary.add(event) : undefined,
+        stdoutReservedBy: args.json ? '`run --json`' : undefined,
       });
       for (const w of result.configWarnings) io.stderr.write(formatProblem(w) + '\n');
       // Stopped by a signal: everything up to then was processed and flushed; the exit code says it was cut short.
-      return abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK;
+      return finish(abort.signal.aborted ? EXIT_INTERRUPTED : EXIT_OK, { run: result });
     } catch (err) {
       // A signal that cut a read short (a file being inflated, a request) is an interruption, not bad input.
       if (abort.signal.aborted) {
         io.stderr.write(`interrupted: ${redactUrlsIn(errorDetail(err))}\n`);
-        return EXIT_INTERRUPTED;
+        return finish(EXIT_INTERRUPTED, { error: errorJson(err) });
       }
-      return reportError(err, io.stderr, Boolean(args.verbose));
+      return finish(reportError(err, io.stderr, Boolean(args.verbose)), { error: errorJson(err) });
     } finally {
       stop.dispose();
     }

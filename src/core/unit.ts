@@ -13,6 +13,9 @@ import type { EventKind, PipelineEvent } from './events.js';
 
 export type UnitKind = 'source' | 'stage' | 'sink';
 
+/** What a sink writes to standard output (see SinkSpec.stdout). */
+export type StdoutUse = 'data' | 'status';
+
 /** A problem found by a unit's context check (phase 2 of validation). */
 export interface ContextProblem {
   /** Dot-path relative to the unit's config, e.g. `model` (empty for the unit itself). */
@@ -106,6 +109,13 @@ export interface SinkSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecB
    * other); `skip` says why it cannot run per exam (left out, with one warning).
    */
   perExam: { paths: string[] } | { skip: string };
+  /**
+   * What the sink writes to standard output as configured: `data` (machine-readable, such
+   * as NDJSON: nothing else may write there), `status` (lines for a person; `run --json`
+   * moves them to stderr), or nothing (absent or undefined). `src/core/config/stdout-writers.ts`
+   * refuses a pipeline where data would share stdout.
+   */
+  stdout?(config: z.infer<S>): StdoutUse | undefined;
   build(
     config: z.infer<S>,
     ctx: BuildContext,

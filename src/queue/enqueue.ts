@@ -9,7 +9,7 @@ import { defaultRunDir, preparePipeline } from '../batch/prepare.js';
 import { textRemovalWarnings } from '../core/config/check-context.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { checkHeaderReferences, resolveHeaderReferences } from './header-references.js';
-import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
+import { DEFAULT_QUEUE, importBullmq, openRedis, redisUrlOf } from './redis-connection.js';
 import { examJobId, type ExamJobData } from './exam-job.js';
 
 export interface EnqueueOptions {
@@ -39,7 +39,7 @@ export async function enqueueExams(o: EnqueueOptions): Promise<{ queue: string; 
   const exams = await listExams(o.inputs, { cwd: o.cwd, dicomwebHeaders });
   const runDir = path.resolve(o.cwd ?? process.cwd(), o.runDir ?? defaultRunDir(o.pipelineFile, o.inputs, o.cwd));
   const queueName = o.queue ?? DEFAULT_QUEUE;
-  const { Queue } = await import('bullmq');
+  const { Queue } = await importBullmq();
   const redis = await openRedis(redisUrlOf(o.redisUrl));
   const queue = new Queue<ExamJobData>(queueName, { connection: redis.client });
   try {

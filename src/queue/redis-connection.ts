@@ -20,6 +20,19 @@ export function redisUrlOf(url?: string): string {
   return url ?? process.env.AUTODVT_REDIS_URL ?? DEFAULT_REDIS_URL;
 }
 
+/** BullMQ, an optional peer dependency: only `enqueue` and `worker` load it. */
+export async function importBullmq(): Promise<typeof import('bullmq')> {
+  try {
+    return await import('bullmq');
+  } catch (err) {
+    throw new AutodvtError('the queue library `bullmq` is not installed', {
+      scope: 'queue',
+      hint: 'npm install bullmq ioredis (only `autodvt enqueue` and `autodvt worker` need them)',
+      cause: err,
+    });
+  }
+}
+
 export async function openRedis(url: string): Promise<RedisHandle> {
   let IORedis: any;
   try {
@@ -28,7 +41,7 @@ export async function openRedis(url: string): Promise<RedisHandle> {
   } catch (err) {
     throw new AutodvtError('the Redis driver `ioredis` is not installed', {
       scope: 'queue',
-      hint: 'npm install ioredis (BullMQ needs it to reach Redis)',
+      hint: 'npm install bullmq ioredis (only `autodvt enqueue` and `autodvt worker` need them)',
       cause: err,
     });
   }

@@ -40,7 +40,7 @@ import { systemClock, type Clock, type TextOut } from '../core/context.js';
 import type { ResumeDecision } from '../batch/resume.js';
 import { givenUpResult } from './given-up-result.js';
 import { resolveHeaderReferences } from './header-references.js';
-import { DEFAULT_QUEUE, openRedis, redisUrlOf } from './redis-connection.js';
+import { DEFAULT_QUEUE, importBullmq, openRedis, redisUrlOf } from './redis-connection.js';
 import type { ExamJobData } from './exam-job.js';
 
 /** How often a job may lose its worker (stall) before BullMQ fails it: one crash is a mishap, two a pattern. */
@@ -77,7 +77,7 @@ export interface WorkerSummary {
 }
 
 export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
-  const { Worker, Queue } = await import('bullmq');
+  const { Worker, Queue } = await importBullmq();
   const url = redisUrlOf(o.redisUrl);
   const queueName = o.queue ?? DEFAULT_QUEUE;
   const id = `${os.hostname()}:${process.pid}`;

@@ -5,6 +5,7 @@
  * Parameters:
  *   intervalMs  time between live lines (default 1000; 0 = summary only)
  *   warnings    print warnings as they happen (default true)
+ *   target      stdout (default) or stderr: where the lines go
  * Notes: never prints patient attributes or recognised text; prints the research-software
  *   disclaimer with every exam verdict.
  *
@@ -17,13 +18,17 @@ import { DISCLAIMER, type PipelineEvent } from '../core/events.js';
 import { defineSink } from '../core/unit.js';
 import { sinkOperator } from './sink-operator.js';
 import { UNLIKE_TRAINING } from '../verdict/incomplete-reasons.js';
-import type { BuildContext } from '../core/context.js';
+import type { Clock, TextOut } from '../core/context.js';
 import { unknownReason } from '../model/unknown-reason.js';
 
 const schema = z
   .object({
     intervalMs: z.number().int().min(0).default(1000).describe('Milliseconds between live status lines; 0 prints only the summary.'),
     warnings: z.boolean().default(true).describe('Print warnings as they happen.'),
+    target: z
+      .enum(['stdout', 'stderr'])
+      .default('stdout')
+      .describe('Where the lines go: stderr keeps stdout free for data (json-log path: -).'),
   })
   .strict();
 
@@ -33,8 +38,9 @@ export const consoleSink = defineSink({
   schema,
   perExam: { skip: 'the batch progress bar owns the terminal' },
   example: { type: 'console', intervalMs: 1000 },
+  stdout: (config) => (config.target === 'stdout' ? 'status' : undefined),
   build(config, ctx) {
-    return sinkOperator(() => new ConsoleWriter(config, ctx));
+    return sinkOperator(() => new ConsoleWriter(config, config.target === 'stdout' ? ctx.stdout : ctx.stderr, ctx.clock));
   },
 });
 
@@ -54,9 +60,10 @@ class ConsoleWriter {
 
   constructor(
     private readonly config: { intervalMs: number; warnings: boolean },
-    private readonly ctx: BuildContext,
+    private readonly out: TextOut,
+    private readonly clock: Clock,
   ) {
-    this.startedAt = ctx.clock.monotonic();
+    this.startedAt = clock.monotonic();
     this.lastLineAt = this.startedAt;
   }
 
@@ -75,13 +82,13 @@ class ConsoleWriter {
         break;
       case 'warning':
         this.warnings++;
-        if (this.config.warnings) this.ctx.stdout.write(`⚠ [${event.scope}] ${event.message}\n`);
+        if (this.config.warnings) this.out.write(`⚠ [${event.scope}] ${event.message}\n`);
         break;
       case 'metrics':
         this.counters = { ...this.counters, ...event.counters };
         break;
       case 'verdict':
-        this.ctx.stdout.write(
+        this.out.write(
           `  ${event.examId} ${event.landmark}: ${event.verdict} (${fmtS(event.startMs)}–${fmtS(event.endMs)})\n`,
         );
         break;
@@ -92,11 +99,11 @@ class ConsoleWriter {
         const why = event.incompleteReason ? ` (${event.incompleteReason === UNLIKE_TRAINING ? '' : 'ended early: '}${event.incompleteReason})` : '';
         const line = `exam ${event.examId}: ${event.frames} frames, ${fmtS(event.durationMs)}${unknown}${verdict}${why}`;
         this.verdicts.push(line);
-        this.ctx.stdout.write(line + '\n');
+        this.out.write(line + '\n');
         break;
       }
     }
-    const now = this.ctx.clock.monotonic();
+    const now = this.clock.monotonic();
     if (this.config.intervalMs > 0 && now - this.lastLineAt >= this.config.intervalMs) this.liveLine(now);
   }
 
@@ -115,12 +122,12 @@ class ConsoleWriter {
     }
     if (this.lastState) parts.push(this.lastState.unknownWindow ? 'state unknown' : `state ${this.lastState.landmark}/${this.lastState.vein}`);
     if (this.counters.dropped) parts.push(`dropped ${this.counters.dropped}`);
-    this.ctx.stdout.write(parts.join(' | ') + '\n');
+    this.out.write(parts.join(' | ') + '\n');
   }
 
   close(error?: unknown): void {
-    const elapsed = this.ctx.clock.monotonic() - this.startedAt;
-    const out = this.ctx.stdout;
+    const elapsed = this.clock.monotonic() - this.startedAt;
+    const out = this.out;
     out.write('── summary ──\n');
     out.write(
       `${this.exams} exam(s), ${this.frames} frames in ${fmtS(elapsed)} (${((this.frames * 1000) / Math.max(1, elapsed)).toFixed(1)} fps)` +

@@ -41,6 +41,7 @@ export const evaluateSink = defineSink({
   schema,
   perExam: { paths: ['path'] },
   example: { type: 'evaluate', print: true },
+  stdout: (config) => (config.print ? 'status' : undefined),
   build(config, ctx) {
     return sinkOperator(() => {
       const landmark = emptyConfusion(3);

@@ -49,6 +49,7 @@ export const jsonLogSink = defineSink({
   perExam: { paths: ['path'] },
   persistent: true,
   example: { type: 'json-log', path: 'out/events.ndjson' },
+  stdout: (config) => (config.path === '-' ? 'data' : undefined),
   build(config, ctx) {
     const kinds = new Set<string>(config.kinds);
     return sinkOperator(() => {

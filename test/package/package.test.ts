@@ -1,6 +1,6 @@
 /**
  * The npm package as someone outside this repository gets it: `npm pack` builds dist/
- * (prepack) and packs only what a user needs; the tarball, unpacked as an installed
+ * (prepack; `.npmrc` sets ignore-scripts, so the pack asks for its own scripts) and packs only what a user needs; the tarball, unpacked as an installed
  * dependency (no src/, no tests), runs the demo through its bin and answers
  * `import { runPipeline } from 'autodvt'` with the README's API.
  */
@@ -21,7 +21,7 @@ beforeAll(() => {
   // dependencies from the repository's node_modules, as an installed one would from its own.
   fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
   work = fs.mkdtempSync(path.join(root, 'tmp', 'package-test-'));
-  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  const out = execFileSync(npm, ['pack', '--ignore-scripts=false', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   const report = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string; size: number }[] }[];
   tarball = path.join(work, report[0]!.filename);
   packed = report[0]!.files;
@@ -45,6 +45,15 @@ describe('npm package', () => {
     }
     expect(fs.statSync(tarball).size).toBeLessThan(12 * 1024 * 1024);
   });
+
+  it('prints no npm warning: the repository sets no setting npm does not know', () => {
+    // `npm exec` reads the project's .npmrc as `npx autodvt` and `npm ci` do; an unknown key
+    // (the old onnxruntime-node-install=skip) made every one of them print "npm warn".
+    const run = spawnSync(npm, ['exec', '--no', '--', 'autodvt', '--version'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/npm warn/i);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  }, 90_000);
 
   it('runs the demo from the installed package, without its sources', () => {
     expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);

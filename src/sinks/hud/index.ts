@@ -62,6 +62,7 @@ export const hudSink = defineSink({
   schema,
   perExam: { skip: 'one server on one port cannot serve exams running at once' },
   example: { type: 'hud', port: 8750, keepOpenS: 30 },
+  stdout: () => 'status', // the URL to open
   build(config, ctx) {
     return sinkOperator(() => openHud(config, ctx));
   },
