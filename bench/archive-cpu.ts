@@ -232,4 +232,6 @@ console.log(`| CPU per frame, median of ${rounds} rounds | ms |\n| --- | --- |`)
 for (const [k, v] of rows) console.log(`| ${k} | ${v.toFixed(2)} |`);
 console.log(`| model alone, batch ${batch} (all threads, per window) | ${modelCpu.toFixed(2)} |`);
 console.log(`\nfull (mark-compact) collections: ${med('fullGcs').toFixed(1)} per 100 frames; peak RSS ${med('peakRssMB').toFixed(0)} MB`);
-console.log(`\npipeline ${med('fps').toFixed(1)} frames/s (wall, noisy), model alone ${modelFps.toFixed(1)} windows/s: ratio ${(med('fps') / modelFps).toFixed(2)}`);
+console.log(
+  `\npipeline ${med('fps').toFixed(1)} frames/s (wall, noisy), model alone ${modelFps.toFixed(1)} windows/s: ratio ${(med('fps') / modelFps).toFixed(2)}`,
+);

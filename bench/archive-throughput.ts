@@ -57,21 +57,49 @@ async function exams(): Promise<void> {
   log(`wrote ${subjects * 2} exams to ${examsDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-async function batch(concurrency: number, signal?: AbortSignal, runDir = fs.mkdtempSync(path.join(os.tmpdir(), `autodvt-bench-c${concurrency}-`)), shareInference = true): Promise<BatchSummary> {
-  return runBatch({ pipelineFile, inputs: [examsDir], concurrency, shareInference, runDir, stdout: quiet, stderr: { write: (s: string) => (s.startsWith('[batch]') ? process.stderr.write(`  c=${concurrency} ${s}`) : true) }, progressIntervalMs: 15_000, signal });
+async function batch(
+  concurrency: number,
+  signal?: AbortSignal,
+  runDir = fs.mkdtempSync(path.join(os.tmpdir(), `autodvt-bench-c${concurrency}-`)),
+  shareInference = true,
+): Promise<BatchSummary> {
+  return runBatch({
+    pipelineFile,
+    inputs: [examsDir],
+    concurrency,
+    shareInference,
+    runDir,
+    stdout: quiet,
+    stderr: { write: (s: string) => (s.startsWith('[batch]') ? process.stderr.write(`  c=${concurrency} ${s}`) : true) },
+    progressIntervalMs: 15_000,
+    signal,
+  });
 }
 
 async function interruptAndResume(): Promise<Record<string, number | boolean>> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-bench-resume-'));
   const abort = new AbortController();
-  const examsDone = () => (fs.existsSync(path.join(runDir, 'exams')) ? fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json')).length : 0);
+  const examsDone = () =>
+    fs.existsSync(path.join(runDir, 'exams')) ? fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json')).length : 0;
   const watch = setInterval(() => examsDone() >= subjects && abort.abort(), 100);
   const first = await batch(2, abort.signal, runDir);
   clearInterval(watch);
-  const before = new Map(fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json')).map((f) => [f, fs.readFileSync(path.join(runDir, 'exams', f), 'utf8')]));
+  const before = new Map(
+    fs
+      .readdirSync(path.join(runDir, 'exams'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f, fs.readFileSync(path.join(runDir, 'exams', f), 'utf8')]),
+  );
   const second = await batch(2, undefined, runDir);
   const untouched = [...before].every(([f, text]) => fs.readFileSync(path.join(runDir, 'exams', f), 'utf8') === text);
-  return { firstRunFinished: first.ok + first.failed, secondRunSkipped: second.skipped, secondRunRan: second.ran, ok: second.ok, failed: second.failed, finishedResultsUntouched: untouched };
+  return {
+    firstRunFinished: first.ok + first.failed,
+    secondRunSkipped: second.skipped,
+    secondRunRan: second.ran,
+    ok: second.ok,
+    failed: second.failed,
+    finishedResultsUntouched: untouched,
+  };
 }
 
 async function modelOnly(threads: number, seconds = 5): Promise<number> {
@@ -107,7 +135,9 @@ const cores = os.availableParallelism();
 const model = { threadsDefault: await modelOnly(0), threadsPerExamAtC2: await modelOnly(Math.max(1, Math.floor(cores / 2))) };
 
 const batching = (s: BatchSummary) =>
-  s.inference ? `on: ${s.inference.calls} calls, mean ${(s.inference.items / Math.max(1, s.inference.calls)).toFixed(1)}, ${s.inference.mixedCalls} mixing exams` : 'off (session per exam)';
+  s.inference
+    ? `on: ${s.inference.calls} calls, mean ${(s.inference.items / Math.max(1, s.inference.calls)).toFixed(1)}, ${s.inference.mixedCalls} mixing exams`
+    : 'off (session per exam)';
 const row = (name: string, s: BatchSummary) =>
   `| ${name} | ${batching(s)} | ${s.ok} ok / ${s.failed} failed | ${s.frames} | ${(s.wallMs / 1000).toFixed(1)} | ${s.framesPerSecond.toFixed(1)} |`;
 const table = [
@@ -126,5 +156,18 @@ console.log(table);
 fs.mkdirSync(path.join(root, 'out/bench'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'out/bench/archive-throughput.json'),
-  JSON.stringify({ exams: subjects * 2, durationS: duration, cores, concurrency1: c1, concurrency2: c2, concurrency2SessionPerExam: c2Unshared, modelOnlyWindowsPerSecond: model, resume }, null, 2),
+  JSON.stringify(
+    {
+      exams: subjects * 2,
+      durationS: duration,
+      cores,
+      concurrency1: c1,
+      concurrency2: c2,
+      concurrency2SessionPerExam: c2Unshared,
+      modelOnlyWindowsPerSecond: model,
+      resume,
+    },
+    null,
+    2,
+  ),
 );

@@ -52,7 +52,12 @@ for (let i = 0; i < runs; i++) for (const c of cases) samples.get(c.name)!.push(
 const base = median(samples.get('node -e 0')!);
 const rows = cases.map((c) => {
   const xs = samples.get(c.name)!;
-  return { command: c.name, 'median CPU s': +median(xs).toFixed(2), 'beyond node -e 0': +(median(xs) - base).toFixed(2), runs: xs.map((x) => x.toFixed(2)).join(' ') };
+  return {
+    command: c.name,
+    'median CPU s': +median(xs).toFixed(2),
+    'beyond node -e 0': +(median(xs) - base).toFixed(2),
+    runs: xs.map((x) => x.toFixed(2)).join(' '),
+  };
 });
 if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
 else console.table(rows);

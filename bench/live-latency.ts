@@ -42,7 +42,22 @@ function yaml(withTextRemoval: boolean): string {
 async function once(withTextRemoval: boolean): Promise<Record<string, string | number>> {
   const producer = spawn(
     'ffmpeg',
-    ['-v', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=${FPS}`, '-frames:v', String(seconds * FPS), '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+    [
+      '-v',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=640x480:rate=${FPS}`,
+      '-frames:v',
+      String(seconds * FPS),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const stdin = new PassThrough();

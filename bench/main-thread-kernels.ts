@@ -101,11 +101,17 @@ const cropConfig = { centre: 'us-region', cropToRegion: true, fill: 0 } as const
 const cropOld = (f: FrameEvent) => cropPadFrameBefore(f, 600, 600, cropConfig).pixels;
 const cropNew = (f: FrameEvent) => cropPadFrame(f, 600, 600, cropConfig).pixels;
 const crops = screens.map(cropNew);
-const small = crops.map((p, i) => ({ ...screens[i]!, width: SIDE, height: SIDE, pixels: resizeGray({ width: 600, height: 600, pixels: p }, SIDE, SIDE).pixels }));
+const small = crops.map((p, i) => ({
+  ...screens[i]!,
+  width: SIDE,
+  height: SIDE,
+  pixels: resizeGray({ width: 600, height: 600, pixels: p }, SIDE, SIDE).pixels,
+}));
 const frameAt = (i: number): FrameEvent => ({ ...small[i % DISTINCT]!, seq: i, source: { uri: 'bench:', examId: 'e', frameIndex: i } });
 
 // Bit-identical outputs, before any timing.
-const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const same = (a: ArrayBufferView, b: ArrayBufferView) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 for (let i = 0; i < DISTINCT; i++) {
   if (!same(cropOld(screens[i]!), crops[i]!)) throw new Error(`crop-pad differs on frame ${i}`);
   if (!same(blockMeanBefore({ width: 600, pixels: crops[i]! }, SIDE, SIDE, 4, 4), small[i]!.pixels)) throw new Error(`resize differs on frame ${i}`);
@@ -136,8 +142,18 @@ const windowOf = (out: PipelineEvent[]) => out[1] as WindowEvent | undefined;
 }
 
 // Timings.
-race('crop-pad 1136x852 -> 600 (region)', 'frame', () => (i) => cropOld(screens[i % DISTINCT]!), () => (i) => cropNew(screens[i % DISTINCT]!));
-race('resize 600 -> 150', 'frame', () => (i) => blockMeanBefore({ width: 600, pixels: crops[i % DISTINCT]! }, SIDE, SIDE, 4, 4), () => (i) => resizeGray({ width: 600, height: 600, pixels: crops[i % DISTINCT]! }, SIDE, SIDE));
+race(
+  'crop-pad 1136x852 -> 600 (region)',
+  'frame',
+  () => (i) => cropOld(screens[i % DISTINCT]!),
+  () => (i) => cropNew(screens[i % DISTINCT]!),
+);
+race(
+  'resize 600 -> 150',
+  'frame',
+  () => (i) => blockMeanBefore({ width: 600, pixels: crops[i % DISTINCT]! }, SIDE, SIDE, 4, 4),
+  () => (i) => resizeGray({ width: 600, height: 600, pixels: crops[i % DISTINCT]! }, SIDE, SIDE),
+);
 
 const oldAssembler = () => {
   const a = new WindowAssemblerBefore(windowConfig);
@@ -208,8 +224,11 @@ const lines = [
   '',
   '| kernel | per | old CPU ms | new CPU ms | CPU new/old | old wall ms | new wall ms |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.kernel} | ${r.per} | ${fmt(r.oldCpuUs)} | ${fmt(r.newCpuUs)} | ${(r.newCpuUs / r.oldCpuUs).toFixed(2)} | ${fmt(r.oldWallUs)} | ${fmt(r.newWallUs)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.kernel} | ${r.per} | ${fmt(r.oldCpuUs)} | ${fmt(r.newCpuUs)} | ${(r.newCpuUs / r.oldCpuUs).toFixed(2)} | ${fmt(r.oldWallUs)} | ${fmt(r.newWallUs)} |`,
+  ),
 ];
-const total = (k: 'oldCpuUs' | 'newCpuUs') => rows.filter((r) => !r.kernel.startsWith('sliding-window +') ).reduce((s, r) => s + r[k], 0);
+const total = (k: 'oldCpuUs' | 'newCpuUs') => rows.filter((r) => !r.kernel.startsWith('sliding-window +')).reduce((s, r) => s + r[k], 0);
 lines.push('', `crop-pad + resize + sliding-window + fill, CPU per frame at step 1: ${fmt(total('oldCpuUs'))} -> ${fmt(total('newCpuUs'))} ms`);
 console.log(lines.join('\n'));

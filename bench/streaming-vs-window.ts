@@ -48,7 +48,8 @@ for (let i = 0; i < clip.length; i++) {
   clip[i] = (seed / 2 ** 32) * 4 - 2; // about the range of normalised pixels
 }
 const frameTensor = (t: number) => new ort.Tensor('float32', clip.subarray(t * plane, (t + 1) * plane), [1, 1, 1, windowInfo.height, windowInfo.width]);
-const stackTensor = (t: number) => new ort.Tensor('float32', clip.subarray((t - span + 1) * plane, (t + 1) * plane), [1, 1, span, windowInfo.height, windowInfo.width]);
+const stackTensor = (t: number) =>
+  new ort.Tensor('float32', clip.subarray((t - span + 1) * plane, (t + 1) * plane), [1, 1, span, windowInfo.height, windowInfo.width]);
 
 type Outputs = { landmark: Float32Array; vein: Float32Array }[];
 const outputsOf = (out: InferenceSession.OnnxValueMapType): Outputs[number] => ({
@@ -126,7 +127,9 @@ for (const threads of threadCounts) {
     console.log(`  ${'window'.padEnd(32)} ${w.toFixed(1).padStart(7)} frames/s            (${rates[0]!.map((x) => x.toFixed(0)).join(' ')})`);
     streamingFiles.forEach((f, i) => {
       const s = median(rates[i + 1]!);
-      console.log(`  ${name(f).padEnd(32)} ${s.toFixed(1).padStart(7)} frames/s  ${(s / w).toFixed(2).padStart(5)}x window  (${rates[i + 1]!.map((x) => x.toFixed(0)).join(' ')})`);
+      console.log(
+        `  ${name(f).padEnd(32)} ${s.toFixed(1).padStart(7)} frames/s  ${(s / w).toFixed(2).padStart(5)}x window  (${rates[i + 1]!.map((x) => x.toFixed(0)).join(' ')})`,
+      );
     });
   } finally {
     await windowSession.release();

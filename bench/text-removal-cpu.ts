@@ -57,7 +57,16 @@ const clips: { name: string; frames: FrameEvent[] }[] = [];
 for (const clip of clipPaths) {
   const frames: FrameEvent[] = [];
   for await (const f of decodeVideo(clip, { maxFrames })) {
-    frames.push({ kind: 'frame', seq: f.index, ptsMs: f.ptsMs, width: f.width, height: f.height, pixels: f.pixels, source: { uri: clip, examId: 'bench', frameIndex: f.index }, meta: {} });
+    frames.push({
+      kind: 'frame',
+      seq: f.index,
+      ptsMs: f.ptsMs,
+      width: f.width,
+      height: f.height,
+      pixels: f.pixels,
+      source: { uri: clip, examId: 'bench', frameIndex: f.index },
+      meta: {},
+    });
   }
   clips.push({ name: path.basename(clip), frames });
 }
@@ -83,7 +92,11 @@ const procCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -106,7 +119,14 @@ async function runOnce(impl: Impl, frames: FrameEvent[], digest: boolean): Promi
   const engine = () => {
     const e = impl.pool({ size: pool, langPath: defaultLangPath()!, lang: 'eng', psm: config.psm, timeoutMs: 120_000, scope: 'bench' });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { recognize: (img: any) => (jobs++, (px += img.width * img.height), e.recognize(img)), terminate: () => e.terminate() };
+    return {
+      recognize: (img: any) => {
+        jobs++;
+        px += img.width * img.height;
+        return e.recognize(img);
+      },
+      terminate: () => e.terminate(),
+    };
   };
   const ctx = { live: false, warn: () => {} };
   const hash = crypto.createHash('sha256');

@@ -38,7 +38,16 @@ const configNames = arg('configs', 'before,after').split(',');
 
 const frames: FrameEvent[] = [];
 for await (const f of decodeVideo(clip, { maxFrames: n })) {
-  frames.push({ kind: 'frame', seq: f.index, ptsMs: f.ptsMs, width: f.width, height: f.height, pixels: f.pixels, source: { uri: clip, examId: 'bench', frameIndex: f.index }, meta: {} });
+  frames.push({
+    kind: 'frame',
+    seq: f.index,
+    ptsMs: f.ptsMs,
+    width: f.width,
+    height: f.height,
+    pixels: f.pixels,
+    source: { uri: clip, examId: 'bench', frameIndex: f.index },
+    meta: {},
+  });
 }
 const configs = {
   before: textRemovalStage.schema.parse({ pool, staticInk: false, growToInk: false, ocrScope: 'area', keyframeDelay: 0 }),
@@ -48,14 +57,27 @@ let ocrJobs = 0;
 let ocrPixels = 0;
 const engine = (): OcrEngine => {
   const e = createTesseractPool({ size: pool, langPath: defaultLangPath()!, lang: 'eng', psm: configs.after.psm, timeoutMs: 60_000, scope: 'bench' });
-  return { recognize: (img) => (ocrJobs++, (ocrPixels += img.width * img.height), e.recognize(img)), terminate: () => e.terminate() };
+  return {
+    recognize: (img) => {
+      ocrJobs++;
+      ocrPixels += img.width * img.height;
+      return e.recognize(img);
+    },
+    terminate: () => e.terminate(),
+  };
 };
 const warnings: string[] = [];
 const ctx = (live: boolean) => ({ live, warn: (m: string) => warnings.push(m) });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`${path.basename(clip)}: ${frames.length} frames ${frames[0]!.width}x${frames[0]!.height}, pool ${pool}, ${os.cpus().length} cores, load average ${load()}`);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(
+  `${path.basename(clip)}: ${frames.length} frames ${frames[0]!.width}x${frames[0]!.height}, pool ${pool}, ${os.cpus().length} cores, load average ${load()}`,
+);
 
 for (const mode of modes) {
   for (const [name, config] of Object.entries(configs).filter(([name]) => configNames.includes(name))) {

@@ -39,6 +39,8 @@ for (const file of args) {
   const above = scores.filter((s) => !(s <= spec.threshold)).length;
   if (scores.length > 0 && above / scores.length >= 0.5) unknownFiles++;
   const median = [...scores].sort((a, b) => a - b)[scores.length >> 1];
-  console.log(`${path.basename(file).padEnd(48)} frames ${String(scores.length).padStart(4)} unknown ${String(above).padStart(4)} median score ${median?.toFixed(1)} (threshold ${spec.threshold.toFixed(1)})`);
+  console.log(
+    `${path.basename(file).padEnd(48)} frames ${String(scores.length).padStart(4)} unknown ${String(above).padStart(4)} median score ${median?.toFixed(1)} (threshold ${spec.threshold.toFixed(1)})`,
+  );
 }
 console.log(`${unknownFiles} of ${args.length} files mostly unknown`);

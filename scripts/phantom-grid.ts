@@ -24,7 +24,11 @@ interface Tile {
   outline?: boolean;
 }
 
-function find(exam: PhantomExam, pred: (f: Omit<PhantomFrame, 'pixels'>) => boolean, score: (f: Omit<PhantomFrame, 'pixels'>) => number): PhantomFrame | undefined {
+function find(
+  exam: PhantomExam,
+  pred: (f: Omit<PhantomFrame, 'pixels'>) => boolean,
+  score: (f: Omit<PhantomFrame, 'pixels'>) => number,
+): PhantomFrame | undefined {
   let best = -1;
   let bestScore = -Infinity;
   for (let i = 0; i < exam.frameCount; i++) {
@@ -91,22 +95,55 @@ function main(): void {
   };
   const restScore = (f: Omit<PhantomFrame, 'pixels'>): number => -f.truth.pressure;
   const pressScore = (f: Omit<PhantomFrame, 'pixels'>): number => f.truth.pressure;
-  add('LM1 SFJ OPEN', find(e1, (f) => f.labels.landmark === 'LM1' && f.labels.open, restScore));
-  add('LM1 SFJ CLOSED', find(e1, (f) => f.labels.landmark === 'LM1' && !f.labels.open, pressScore));
-  add('LM2 OPEN', find(e2, (f) => f.labels.landmark === 'LM2' && f.labels.open, restScore));
-  add('LM2 CLOSED', find(e2, (f) => f.labels.landmark === 'LM2' && !f.labels.open, pressScore));
+  add(
+    'LM1 SFJ OPEN',
+    find(e1, (f) => f.labels.landmark === 'LM1' && f.labels.open, restScore),
+  );
+  add(
+    'LM1 SFJ CLOSED',
+    find(e1, (f) => f.labels.landmark === 'LM1' && !f.labels.open, pressScore),
+  );
+  add(
+    'LM2 OPEN',
+    find(e2, (f) => f.labels.landmark === 'LM2' && f.labels.open, restScore),
+  );
+  add(
+    'LM2 CLOSED',
+    find(e2, (f) => f.labels.landmark === 'LM2' && !f.labels.open, pressScore),
+  );
   const t = plain(13, 1);
-  add('LM1 THROMBUS REST', find(t, (f) => f.labels.landmark === 'LM1' && f.labels.thrombus, restScore));
-  add('LM1 THROMBUS PRESSED', find(t, (f) => f.labels.landmark === 'LM1' && f.labels.thrombus, pressScore));
-  add('LM2 THROMBUS PRESSED', find(t, (f) => f.labels.landmark === 'LM2' && f.labels.thrombus, pressScore));
+  add(
+    'LM1 THROMBUS REST',
+    find(t, (f) => f.labels.landmark === 'LM1' && f.labels.thrombus, restScore),
+  );
+  add(
+    'LM1 THROMBUS PRESSED',
+    find(t, (f) => f.labels.landmark === 'LM1' && f.labels.thrombus, pressScore),
+  );
+  add(
+    'LM2 THROMBUS PRESSED',
+    find(t, (f) => f.labels.landmark === 'LM2' && f.labels.thrombus, pressScore),
+  );
   // Backgrounds: the BG scene kinds appear in a per-subject order; show several subjects.
   for (const seed of [21, 22, 23, 24]) {
     const e = plain(seed);
-    add(`BG SUBJECT ${seed}`, find(e, (f) => f.labels.landmark === 'BG' && f.index > 5, (f) => (f.index % 97) - f.truth.pressure * 50));
+    add(
+      `BG SUBJECT ${seed}`,
+      find(
+        e,
+        (f) => f.labels.landmark === 'BG' && f.index > 5,
+        (f) => (f.index % 97) - f.truth.pressure * 50,
+      ),
+    );
   }
   for (const seed of [31, 32, 33, 34, 35]) {
     const e = createPhantomExam({ seed, imaging });
-    add(`SCREEN ${e.width}X${e.height}`, find(e, (f) => f.labels.landmark !== 'BG', restScore), 'screen', seed === 31);
+    add(
+      `SCREEN ${e.width}X${e.height}`,
+      find(e, (f) => f.labels.landmark !== 'BG', restScore),
+      'screen',
+      seed === 31,
+    );
   }
   const cols = 4;
   const rows = Math.ceil(tiles.length / cols);

@@ -40,7 +40,11 @@ interface Patch {
 }
 
 /** Bilinear resample of a box of a gray8 image so its height becomes DEPTH_PX, then its central half. */
-function centralPatch(pixels: Uint8Array, width: number, box: { x: number; y: number; width: number; height: number }): { w: number; h: number; p: Float32Array } {
+function centralPatch(
+  pixels: Uint8Array,
+  width: number,
+  box: { x: number; y: number; width: number; height: number },
+): { w: number; h: number; p: Float32Array } {
   const s = DEPTH_PX / box.height;
   const rw = Math.max(8, Math.round(box.width * s));
   const rh = DEPTH_PX;
@@ -78,13 +82,19 @@ function groupOf(name: string): string {
 }
 
 async function realPatches(framesPer: number): Promise<Patch[]> {
-  const rows = readFileSync(path.join(FIXTURES, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = readFileSync(path.join(FIXTURES, 'MANIFEST.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   const out: Patch[] = [];
   for (const r of rows) {
     const [name, kind] = r as [string, string];
     const file = path.join(FIXTURES, name);
     if (kind === 'video') {
-      const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+      const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], {
+        encoding: 'utf8',
+      });
       const [w, h] = probe.trim().split(',').map(Number) as [number, number];
       const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '120', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 1 << 30 });
       const n = Math.floor(raw.length / (w * h));
@@ -200,11 +210,12 @@ function features(pt: Patch, pooled: Float64Array): Features {
     for (let bx = 0; bx + 16 <= w; bx += 16) {
       let s = 0;
       let s2 = 0;
-      for (let y = by; y < by + 16; y++) for (let x = bx; x < bx + 16; x++) {
-        const q = p[y * w + x]!;
-        s += q;
-        s2 += q * q;
-      }
+      for (let y = by; y < by + 16; y++)
+        for (let x = bx; x < bx + 16; x++) {
+          const q = p[y * w + x]!;
+          s += q;
+          s2 += q * q;
+        }
       const bm = s / 256;
       const bsd = Math.sqrt(Math.max(0, s2 / 256 - bm * bm));
       if (bm >= 15 && bsd > 0) snrs.push(bm / bsd);
@@ -277,7 +288,11 @@ function classifierAccuracy(rows: Array<{ group: string; y: number; f: number[] 
     const z = (f: number[]): number[] => f.map((v, j) => (v - mu[j]) / sd[j]);
     const n1 = train.filter((r) => r.y === 1).length;
     const n0 = train.length - n1;
-    const beta = fitLogistic(train.map((r) => z(r.f)), train.map((r) => r.y), train.map((r) => (r.y === 1 ? 0.5 / n1 : 0.5 / n0)));
+    const beta = fitLogistic(
+      train.map((r) => z(r.f)),
+      train.map((r) => r.y),
+      train.map((r) => (r.y === 1 ? 0.5 / n1 : 0.5 / n0)),
+    );
     for (const r of test) {
       const zz = z(r.f);
       let s = beta[d];
@@ -371,7 +386,7 @@ async function main(): Promise<void> {
   if (json) writeFileSync(json, JSON.stringify({ exams, framesPer, seed, realFrames: real.length, realClips: realGroups, summary, accuracy }, null, 2));
   const png = opt('png', '');
   if (png) {
-    const every = <T,>(a: T[], n: number): T[] => pick(a.length, n).map((i) => a[i]!);
+    const every = <T>(a: T[], n: number): T[] => pick(a.length, n).map((i) => a[i]!);
     const realByGroup = [...new Map(real.map((p) => [p.group, p])).values()];
     await writeStrip(png, [every(realByGroup, 8), every(sets.classic!, 8), every(sets.scanner!, 8)], 128);
   }

@@ -42,7 +42,16 @@ for (const r of run.records) {
   else if (r.outcome) row[r.outcome]++;
   rows.set(r.category, row);
 }
-const total = [...rows.values()].reduce((t, r) => ({ cases: t.cases + r.cases, ok: t.ok + r.ok, refused: t.refused + r.refused, environment: t.environment + r.environment, violations: t.violations + r.violations }), { cases: 0, ok: 0, refused: 0, environment: 0, violations: 0 });
+const total = [...rows.values()].reduce(
+  (t, r) => ({
+    cases: t.cases + r.cases,
+    ok: t.ok + r.ok,
+    refused: t.refused + r.refused,
+    environment: t.environment + r.environment,
+    violations: t.violations + r.violations,
+  }),
+  { cases: 0, ok: 0, refused: 0, environment: 0, violations: 0 },
+);
 const children = run.records.filter((r) => r.child);
 const peak = Math.max(...children.map((r) => r.child!.peakRssMb));
 const peakCase = children.find((r) => r.child!.peakRssMb === peak);
@@ -55,7 +64,9 @@ const table = [
   '',
   '| damage | cases | command | exit 0 (no harm done) | exit 2 (refused, file named) | exit 1 (environment) | outside the allowed classes |',
   '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
-  ...[...rows].map(([category, r]) => `| ${category} | ${r.cases} | ${[...r.commands].sort().join(', ')} | ${r.ok} | ${r.refused} | ${r.environment} | ${r.violations} |`),
+  ...[...rows].map(
+    ([category, r]) => `| ${category} | ${r.cases} | ${[...r.commands].sort().join(', ')} | ${r.ok} | ${r.refused} | ${r.environment} | ${r.violations} |`,
+  ),
   `| **all** | **${total.cases}** | | **${total.ok}** | **${total.refused}** | **${total.environment}** | **${total.violations}** |`,
   '',
   `${children.length} of the cases also ran as \`bin/autodvt.js\` children: same class as in-process, peak resident memory at most ${peak} MiB (${peakCase?.id}); ` +

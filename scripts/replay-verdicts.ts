@@ -145,11 +145,7 @@ if (files.length > 0 && import.meta.url === `file://${process.argv[1]}`) {
                 rows.push({ params: grid, ...score(exams, parsed.data) });
               }
     rows.sort(
-      (a, b) =>
-        a.dangerous - b.dangerous ||
-        a.dangerousVisits - b.dangerousVisits ||
-        b.agreement - a.agreement ||
-        a.needlessReferral - b.needlessReferral,
+      (a, b) => a.dangerous - b.dangerous || a.dangerousVisits - b.dangerousVisits || b.agreement - a.agreement || a.needlessReferral - b.needlessReferral,
     );
     console.log('fewest clots called compressible, then agreement:');
     for (const r of rows.slice(0, 8)) console.log(JSON.stringify(r));

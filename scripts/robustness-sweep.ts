@@ -223,7 +223,7 @@ export function conditionsTable(conditions: Condition[]): string {
   const lines = ['| condition | axis | phantom / `synthetic` source parameters |', '| --- | --- | --- |'];
   for (const c of conditions) {
     const p = Object.entries(c.params).map(([k, v]) => `\`${k}: ${v}\``);
-    lines.push(`| ${c.name} | ${c.axis} | ${p.length ? p.join(', ') : '(the subjects\' drawn values)'} |`);
+    lines.push(`| ${c.name} | ${c.axis} | ${p.length ? p.join(', ') : "(the subjects' drawn values)"} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -262,14 +262,18 @@ export function parseArgs(argv: string[]): Cli {
       if (v !== 'classic' && v !== 'scanner') throw new Error('--imaging must be classic or scanner');
       cli.imaging = v;
     } else if (a === '--conditions') {
-      const names = value(i++, a).split(',').map((s) => s.trim());
+      const names = value(i++, a)
+        .split(',')
+        .map((s) => s.trim());
       cli.conditions = names.map((n) => {
         const c = CONDITIONS.find((c) => c.name === n);
         if (!c) throw new Error(`unknown condition ${JSON.stringify(n)} (--list shows them)`);
         return c;
       });
     } else if (a === '--axis') {
-      const axes = value(i++, a).split(',').map((s) => s.trim());
+      const axes = value(i++, a)
+        .split(',')
+        .map((s) => s.trim());
       cli.conditions = CONDITIONS.filter((c) => axes.includes(c.axis));
       if (cli.conditions.length === 0) throw new Error(`no condition on axis ${axes.join(', ')}`);
     } else throw new Error(`unknown argument ${a}`);
@@ -305,7 +309,18 @@ async function main(): Promise<void> {
   process.stdout.write(sweepTable(rows));
   if (!cli.markdown) process.stdout.write(`\n${settings}\n`);
   if (cli.json) {
-    const out = { format: 'autodvt-robustness-sweep', version: 1, model, imaging: cli.imaging, seed: cli.seed, exams: cli.exams, durationS: cli.durationS ?? null, thrombusFraction: cli.thrombusFraction, seconds, rows };
+    const out = {
+      format: 'autodvt-robustness-sweep',
+      version: 1,
+      model,
+      imaging: cli.imaging,
+      seed: cli.seed,
+      exams: cli.exams,
+      durationS: cli.durationS ?? null,
+      thrombusFraction: cli.thrombusFraction,
+      seconds,
+      rows,
+    };
     fs.writeFileSync(cli.json, JSON.stringify(out, null, 2) + '\n');
   }
 }

@@ -41,7 +41,7 @@ import { from, lastValueFrom, tap } from 'rxjs';
 import { openDicomFile } from '../src/dicom/open-dicom-file.js';
 import type { Box, FrameEvent, PipelineEvent } from '../src/core/events.js';
 import { textRemovalStage } from '../src/stages/text-removal/index.js';
-import { boxArea, clipBox, intersectionArea, padBox } from '../src/redaction/boxes.js';
+import { boxArea, intersectionArea } from '../src/redaction/boxes.js';
 import { frameBoxOf, prepareOcrImage } from '../src/redaction/ocr-image.js';
 import type { OcrWord } from '../src/redaction/ocr-words.js';
 import { decodeVideo } from '../src/video/index.js';
@@ -70,8 +70,14 @@ const NO_TEXT = /no_text|esopecho/;
 /** A word counts as read when tesseract gives it at least this confidence (0-100). */
 const MIN_CONFIDENCE = 50;
 const files = [
-  ...fs.readdirSync(path.join(fixtures, 'dicom')).filter((f) => f.startsWith('us_') && !NO_TEXT.test(f)).map((f) => path.join(fixtures, 'dicom', f)),
-  ...fs.readdirSync(path.join(fixtures, 'video')).filter((f) => !NO_TEXT.test(f)).map((f) => path.join(fixtures, 'video', f)),
+  ...fs
+    .readdirSync(path.join(fixtures, 'dicom'))
+    .filter((f) => f.startsWith('us_') && !NO_TEXT.test(f))
+    .map((f) => path.join(fixtures, 'dicom', f)),
+  ...fs
+    .readdirSync(path.join(fixtures, 'video'))
+    .filter((f) => !NO_TEXT.test(f))
+    .map((f) => path.join(fixtures, 'video', f)),
 ].filter((f) => only.test(path.basename(f)));
 
 /** The file's frames as events, decoded one at a time. */
@@ -102,9 +108,18 @@ async function* framesOf(file: string): AsyncGenerator<FrameEvent> {
 }
 
 const ctx = {
-  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: root, clock: systemClock,
-  seed: 1, logger: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, live: false,
-  stdout: process.stdout, stderr: process.stderr, flow: { ready: () => undefined }, warn: (m: string) => console.error('  warning:', m),
+  unitPath: 'stages[0]',
+  unitType: 'text-removal',
+  baseDir: root,
+  clock: systemClock,
+  seed: 1,
+  logger: { info() {}, warn() {}, debug() {} },
+  signal: new AbortController().signal,
+  live: false,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  flow: { ready: () => undefined },
+  warn: (m: string) => console.error('  warning:', m),
 };
 const check = checker(7);
 /** Whole-frame reader for text left outside removed regions: sparse text, like the stage. */
@@ -164,7 +179,14 @@ const maskKey = (f: FrameEvent) =>
     .map((r) => `${r.x},${r.y},${r.width}x${r.height}`)
     .join(';');
 
-interface Failure { frame: number; box: Box; confidence: number; letters: number; word: Box; inside: number }
+interface Failure {
+  frame: number;
+  box: Box;
+  confidence: number;
+  letters: number;
+  word: Box;
+  inside: number;
+}
 const pairs: { before: FrameEvent; after: FrameEvent }[] = [];
 const summary: {
   file: string;
@@ -296,7 +318,18 @@ for (const file of files) {
     );
     for (const w of left) console.log(`    left: x=${w.box.x} y=${w.box.y} ${w.box.width}x${w.box.height}, confidence ${w.confidence}`);
   }
-  summary.push({ file: path.basename(file), frames, checked: toCheck.length, boxes: boxesRead, maskChanges, failedFrames, anyConfidence: strict, maxConfidence, outsideIn, outsideOut });
+  summary.push({
+    file: path.basename(file),
+    frames,
+    checked: toCheck.length,
+    boxes: boxesRead,
+    maskChanges,
+    failedFrames,
+    anyConfidence: strict,
+    maxConfidence,
+    outsideIn,
+    outsideOut,
+  });
   pairs.push({ before: lastIn!, after });
 }
 await check.terminate();
@@ -310,7 +343,9 @@ if (every > 0 || sparse) {
       `\n| --- | --- | --- | --- | --- | --- | --- |${sparse ? ' --- |' : ''}`,
   );
   for (const s of summary)
-    console.log(`| ${s.file} | ${s.frames} | ${s.maskChanges} | ${s.checked} | ${s.boxes} | ${s.failedFrames} | ${s.anyConfidence} (${s.maxConfidence.toFixed(0)}) |${outside(s)}`);
+    console.log(
+      `| ${s.file} | ${s.frames} | ${s.maskChanges} | ${s.checked} | ${s.boxes} | ${s.failedFrames} | ${s.anyConfidence} (${s.maxConfidence.toFixed(0)}) |${outside(s)}`,
+    );
   if (sparse) {
     const total = (k: 'outsideIn' | 'outsideOut', i: 0 | 1) => summary.reduce((n, s) => n + (s[k]?.[i] ?? 0), 0);
     console.log(

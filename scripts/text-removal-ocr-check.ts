@@ -37,9 +37,7 @@ export async function wordsIn(engine: OcrEngine, img: GrayImage, box: Box): Prom
       if (v > hi) hi = v;
     }
   if (hi - lo < 32) return [];
-  const runs = await Promise.all(
-    [true, false].map((invert) => engine.recognize(prepareOcrImage(img, area, { scale: CHECK_SCALE, invert }))),
-  );
+  const runs = await Promise.all([true, false].map((invert) => engine.recognize(prepareOcrImage(img, area, { scale: CHECK_SCALE, invert }))));
   return runs.flat();
 }
 

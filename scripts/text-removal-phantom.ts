@@ -29,9 +29,18 @@ const sampleAt = [Math.floor(nFrames / 4), Math.floor(nFrames / 2), nFrames - 1]
 
 const check = checker(7);
 const ctx = {
-  unitPath: 'stages[0]', unitType: 'text-removal', baseDir: process.cwd(), clock: systemClock,
-  seed: 1, logger: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, live: false,
-  stdout: process.stdout, stderr: process.stderr, flow: { ready: () => undefined }, warn: (m: string) => console.error('warning:', m),
+  unitPath: 'stages[0]',
+  unitType: 'text-removal',
+  baseDir: process.cwd(),
+  clock: systemClock,
+  seed: 1,
+  logger: { info() {}, warn() {}, debug() {} },
+  signal: new AbortController().signal,
+  live: false,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  flow: { ready: () => undefined },
+  warn: (m: string) => console.error('warning:', m),
 };
 
 for (const mode of ['region', 'ocr-only'] as const) {
@@ -47,7 +56,12 @@ for (const mode of ['region', 'ocr-only'] as const) {
     for (let i = 0; i < nFrames; i++) {
       const f = exam.frame(i);
       inputs.push({
-        kind: 'frame', seq: i, ptsMs: f.ptsMs, width: f.width, height: f.height, pixels: f.pixels,
+        kind: 'frame',
+        seq: i,
+        ptsMs: f.ptsMs,
+        width: f.width,
+        height: f.height,
+        pixels: f.pixels,
         source: { uri: 'phantom:', examId: exam.examId, frameIndex: i },
         labels: { textBoxes: f.labels.textBoxes },
         meta: mode === 'region' ? { usRegion: f.usRegion } : {},

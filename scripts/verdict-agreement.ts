@@ -47,5 +47,7 @@ await runPipeline(requireValid(parsePipeline(JSON.stringify(pipeline), { env: {}
 const { markdown } = verdictConfusion(
   results.map((result, i) => ({ result, truth: createPhantomExam({ seed: subjectSeed(seed, i), fps: 30, thrombusFraction: 0.2, vendorFrame: true }).truth })),
 );
-console.log(`## Exam verdicts against phantom truth (${results.length} exams, seed ${seed}, ${mode} mode, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+console.log(
+  `## Exam verdicts against phantom truth (${results.length} exams, seed ${seed}, ${mode} mode, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+);
 console.log(markdown);

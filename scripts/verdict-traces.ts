@@ -20,7 +20,13 @@ const params = paramsFromArgs(process.argv.slice(3));
 const LEVELS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
 const glyph = (x: number) => (x >= 0.95 ? '#' : x >= 0.9 ? '9' : String(Math.floor(x * 10)));
 
-interface Frame { t: number; p: number; level: number; vein: string; held: boolean }
+interface Frame {
+  t: number;
+  p: number;
+  level: number;
+  vein: string;
+  held: boolean;
+}
 
 const exams = loadRecording(file);
 exams.forEach((exam, ei) => {
@@ -51,16 +57,24 @@ exams.forEach((exam, ei) => {
     const fs = frames.filter((f) => f.t >= v.startMs && f.t <= v.endMs);
     // longest run (s) of the level >= L
     const runs = LEVELS.map((L) => {
-      let best = 0, start: number | undefined;
+      let best = 0,
+        start: number | undefined;
       for (const f of fs) {
-        if (f.level >= L) { start ??= f.t; best = Math.max(best, f.t - start); } else start = undefined;
+        if (f.level >= L) {
+          start ??= f.t;
+          best = Math.max(best, f.t - start);
+        } else start = undefined;
       }
       return best / 1000;
     });
     const rawRuns = LEVELS.map((L) => {
-      let best = 0, start: number | undefined;
+      let best = 0,
+        start: number | undefined;
       for (const f of fs) {
-        if (f.p >= L) { start ??= f.t; best = Math.max(best, f.t - start); } else start = undefined;
+        if (f.p >= L) {
+          start ??= f.t;
+          best = Math.max(best, f.t - start);
+        } else start = undefined;
       }
       return best / 1000;
     });
@@ -70,7 +84,10 @@ exams.forEach((exam, ei) => {
       `exam ${ei} ${v.landmark} ${clot ? 'CLOT' : 'healthy'} -> ${v.verdict}${wrong ? ' WRONG' : ''} ` +
       `held ${((v.endMs - v.startMs) / 1000).toFixed(1)}s maxLevel ${maxLevel.toFixed(3)} maxP ${maxP.toFixed(3)} ` +
       `levelRun[${LEVELS.join(',')}]=${runs.map((r) => r.toFixed(2)).join(',')} rawRun=${rawRuns.map((r) => r.toFixed(2)).join(',')}`;
-    if (statsOnly) { console.log(line); continue; }
+    if (statsOnly) {
+      console.log(line);
+      continue;
+    }
     if (!all && !wrong) continue;
     console.log(line);
     console.log('  raw   ' + fs.map((f) => glyph(f.p)).join(''));

@@ -64,7 +64,10 @@ export interface RunResult {
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
   const problems = await checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
-  return placed([...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...problems], options);
+  return placed(
+    [...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...problems],
+    options,
+  );
 }
 
 /** Phase-2 problems with the file:line of the value they are about, when the caller knows it. */
@@ -93,7 +96,11 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
   let configWarnings: ConfigProblem[] = [];
   if (!options.skipContextCheck) {
     const problems = placed(
-      [...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...(await checkContext(config, contextFor, options.pipelineFile))],
+      [
+        ...flowProblems(config, options.pipelineFile),
+        ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy),
+        ...(await checkContext(config, contextFor, options.pipelineFile)),
+      ],
       options,
     );
     if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);

@@ -35,7 +35,11 @@ describe('runPipeline', () => {
     const result = await runPipeline(config, { baseDir: dir, stdout: { write: () => 0 }, tap: (e) => seen.push(e.kind) });
     expect(result.frames).toBe(20);
     expect(seen.filter((k) => k === 'window')).toHaveLength(17);
-    const lines = fs.readFileSync(path.join(dir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(dir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ kind: 'log-header', schema: 'autodvt.event-log', v: 1 });
     expect(lines.filter((l) => l.kind === 'frame')).toHaveLength(20);
     expect(lines.at(-1)).toMatchObject({ kind: 'exam', frames: 20 });

@@ -54,7 +54,14 @@ export function examPipelineConfig(base: PipelineConfig, exam: ExamInput, opts: 
 function examSource(declared: UnitConfig, exam: ExamInput, opts: ExamPipelineOptions): UnitConfig {
   if (exam.kind === 'dicomweb') {
     const carried = declared.type === 'dicomweb' ? pick(declared, 'dicomweb') : {};
-    return parseSource('dicomweb', { ...carried, ...opts.dicomweb, url: exam.url, studies: [exam.studyUid], ...(exam.seriesUid ? { series: [exam.seriesUid] } : {}), onError: 'fail' });
+    return parseSource('dicomweb', {
+      ...carried,
+      ...opts.dicomweb,
+      url: exam.url,
+      studies: [exam.studyUid],
+      ...(exam.seriesUid ? { series: [exam.seriesUid] } : {}),
+      onError: 'fail',
+    });
   }
   const type = sourceTypeFor(exam.file);
   if (!type) throw new InputError(`${exam.file}: not a DICOM or video file`, { scope: 'batch' });

@@ -36,18 +36,17 @@ export function preparePipeline(file: string, set: string[] = []): PreparedPipel
  * Returns the warnings (e.g. a persistent sink with no text removal before it), for the
  * run to show once.
  */
-export async function checkPipelineOnce(
-  p: PreparedPipeline,
-  sample: ExamInput,
-  dirs: { linksDir: string; sinksDir: string },
-): Promise<ConfigProblem[]> {
+export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, dirs: { linksDir: string; sinksDir: string }): Promise<ConfigProblem[]> {
   const config = examPipelineConfig(p.config, sample, { ...dirs, concurrency: 1 });
   // The per-exam pipeline leaves out the sinks that cannot run per exam: problems name
   // sinks by their place in the pipeline as written.
   const original = keptSinkIndices(p.config.sinks);
   const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file }))
     .filter((q) => !q.path.startsWith('source'))
-    .map((q) => ({ ...q, path: q.path.replace(/^sinks\[(\d+)\]/, (whole, i: string) => (original[Number(i)] === undefined ? whole : `sinks[${original[Number(i)]}]`)) }));
+    .map((q) => ({
+      ...q,
+      path: q.path.replace(/^sinks\[(\d+)\]/, (whole, i: string) => (original[Number(i)] === undefined ? whole : `sinks[${original[Number(i)]}]`)),
+    }));
   if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
   return problems;
 }

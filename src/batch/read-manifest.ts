@@ -62,7 +62,13 @@ function examFromRow(raw: Row, dir: string): ExamInput {
   const id = row.examid;
   if (row.dicomweb) {
     if (!row.study) throw new Error('a dicomweb row needs "study" (the Study Instance UID)');
-    return { kind: 'dicomweb', key: examKeyFrom(id ?? `${row.study}${row.series ? `_${row.series}` : ''}`), url: row.dicomweb, studyUid: row.study, seriesUid: row.series };
+    return {
+      kind: 'dicomweb',
+      key: examKeyFrom(id ?? `${row.study}${row.series ? `_${row.series}` : ''}`),
+      url: row.dicomweb,
+      studyUid: row.study,
+      seriesUid: row.series,
+    };
   }
   const fileField = row.file ?? row.path ?? row.files;
   if (!fileField) throw new Error('no "file" (give the media file of the exam, or dicomweb + study)');
@@ -131,7 +137,9 @@ export function parseCsv(text: string): string[][] {
 
 function csvRows(text: string, file: string): { row: Row; where: string }[] {
   const lines = parseCsv(text.replace(/^\uFEFF/, ''));
-  const numbered = lines.map((cells, i) => ({ cells, line: i + 1 })).filter(({ cells }) => !(cells.length === 1 && cells[0]!.trim() === '') && !cells[0]!.startsWith('#'));
+  const numbered = lines
+    .map((cells, i) => ({ cells, line: i + 1 }))
+    .filter(({ cells }) => !(cells.length === 1 && cells[0]!.trim() === '') && !cells[0]!.startsWith('#'));
   const header = numbered.shift();
   if (!header) throw new InputError(`${file}: empty manifest`, { scope: SCOPE });
   const names = header.cells.map((c) => c.trim());

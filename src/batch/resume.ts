@@ -18,11 +18,7 @@ export type ResumeDecision =
   | { action: 'skip'; result: ExamResult }
   | { action: 'run'; reason: 'new' | 'partial' | 'input changed' | 'model changed' | 'pipeline changed' | 'retry failed' };
 
-export function decideResume(
-  existing: ExamResult | undefined,
-  hashes: ExamHashes,
-  opts: { partial: boolean; retryFailed?: boolean },
-): ResumeDecision {
+export function decideResume(existing: ExamResult | undefined, hashes: ExamHashes, opts: { partial: boolean; retryFailed?: boolean }): ResumeDecision {
   if (!existing) return { action: 'run', reason: opts.partial ? 'partial' : 'new' };
   if (existing.hashes.input !== hashes.input) return { action: 'run', reason: 'input changed' };
   if (existing.hashes.model !== hashes.model) return { action: 'run', reason: 'model changed' };

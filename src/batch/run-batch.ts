@@ -118,7 +118,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     ) + '\n',
   );
   const shareInference = o.shareInference ?? true;
-  o.stderr.write(`run directory ${runDir.dir}: ${exams.length} exam(s), concurrency ${concurrency}${shareInference ? ', inference shared across exams' : ''}\n`);
+  o.stderr.write(
+    `run directory ${runDir.dir}: ${exams.length} exam(s), concurrency ${concurrency}${shareInference ? ', inference shared across exams' : ''}\n`,
+  );
   const skipped = skippedSinksWarning(skippedSinks(pipeline.config.sinks));
   if (skipped) o.stderr.write(skipped + '\n');
   const inference = shareInference ? new SharedInference() : undefined;

@@ -74,7 +74,7 @@ export async function runExam(exam: ExamInput, opts: RunExamOptions): Promise<Ex
     input: {
       uri: describeExam(exam),
       kind: exam.kind,
-      source: exam.kind === 'dicomweb' ? 'dicomweb' : (exam.file.match(/\.(dcm|dicom|dic|zip)$/i) ? 'dicom-cine' : 'video-file'),
+      source: exam.kind === 'dicomweb' ? 'dicomweb' : exam.file.match(/\.(dcm|dicom|dic|zip)$/i) ? 'dicom-cine' : 'video-file',
       ...(labels ? { labels } : {}),
     },
     hashes: opts.hashes,

@@ -56,7 +56,7 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'eval <inputs..>',
-    describe: 'Print precision/recall/F1 as in the paper\'s Table 2: of a pipeline over labelled input, or of models on your labelled files (--compare A B)',
+    describe: "Print precision/recall/F1 as in the paper's Table 2: of a pipeline over labelled input, or of models on your labelled files (--compare A B)",
     load: () => import('./eval-command.js'),
   },
   {

@@ -20,7 +20,8 @@ export const command: CommandModule = {
       .option('header', {
         type: 'string',
         array: true,
-        describe: "HTTP header for DICOMweb inputs, its value as an environment reference: 'Authorization: Bearer ${PACS_TOKEN}' (jobs hold the reference; workers read PACS_TOKEN)",
+        describe:
+          "HTTP header for DICOMweb inputs, its value as an environment reference: 'Authorization: Bearer ${PACS_TOKEN}' (jobs hold the reference; workers read PACS_TOKEN)",
       }),
   async handler(args, io) {
     try {

@@ -25,7 +25,7 @@ export const command: CommandModule = {
       .option('out', { type: 'string', describe: 'Also write <out>.json and <out>.md' })
       .option('model', { type: 'string', describe: 'Labelled files: the .onnx model (default: the shipped models/autodvt.onnx)' })
       .option('compare', { type: 'string', array: true, describe: 'Labelled files: two models, A B, side by side with the F1 difference B - A' })
-      .option('manifest', { type: 'string', describe: 'Labelled files: CSV file,subject giving each exam\'s patient' })
+      .option('manifest', { type: 'string', describe: "Labelled files: CSV file,subject giving each exam's patient" })
       .option('pipeline', { type: 'string', describe: 'Labelled files: use the preprocessing of this pipeline (its stages before sliding-window)' })
       .option('bootstrap', { type: 'number', default: 2000, describe: 'Bootstrap rounds for --compare' })
       .option('bootstrap-unit', { choices: ['patient', 'exam'] as const, default: 'patient' as const, describe: 'What the bootstrap resamples' })
@@ -36,7 +36,11 @@ export const command: CommandModule = {
       const inputs = args.inputs as string[];
       if (inputs.length === 1 && PIPELINE_FILE.test(inputs[0]!)) {
         const fileOnly = ['model', 'compare', 'manifest', 'pipeline', 'json'].filter((k) => args[k] !== undefined && args[k] !== false);
-        if (fileOnly.length) throw new InputError(`--${fileOnly.join(', --')}: only for labelled files, not a pipeline file (set the model in the pipeline's onnx-inference stage)`, { scope: 'eval' });
+        if (fileOnly.length)
+          throw new InputError(
+            `--${fileOnly.join(', --')}: only for labelled files, not a pipeline file (set the model in the pipeline's onnx-inference stage)`,
+            { scope: 'eval' },
+          );
         return await evalPipeline(inputs[0]!, args, io);
       }
       if (args.set) throw new InputError('--set applies to a pipeline file, not to labelled files', { scope: 'eval' });

@@ -21,11 +21,19 @@ function defaultLabeller(): string {
 export const command: CommandModule = {
   builder: (y) =>
     y
-      .positional('input', { type: 'string', demandOption: true, describe: 'A DICOM or video file, a folder of them, or a pipeline .yaml (its source and text-removal stage)' })
+      .positional('input', {
+        type: 'string',
+        demandOption: true,
+        describe: 'A DICOM or video file, a folder of them, or a pipeline .yaml (its source and text-removal stage)',
+      })
       .option('port', { type: 'number', default: 8751, describe: 'Port on 127.0.0.1 (0 picks a free one)' })
       .option('labeller', { type: 'string', describe: 'Who labels, saved in each sidecar as labelledBy (default: the OS user name)' })
-      .option('prelabels', { type: 'boolean', default: true, describe: "Show the model's predictions as pre-labels and open the loops it is least sure of first (--no-prelabels: off)" })
-      .option('model', { type: 'string', describe: 'The .onnx model for the pre-labels (default: the pipeline file\'s, else the shipped models/autodvt.onnx)' }),
+      .option('prelabels', {
+        type: 'boolean',
+        default: true,
+        describe: "Show the model's predictions as pre-labels and open the loops it is least sure of first (--no-prelabels: off)",
+      })
+      .option('model', { type: 'string', describe: "The .onnx model for the pre-labels (default: the pipeline file's, else the shipped models/autodvt.onnx)" }),
   async handler(args, io) {
     const port = Number(args.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {

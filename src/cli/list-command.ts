@@ -8,7 +8,11 @@ export const command: CommandModule = {
   builder: (y) => y.positional('type', { type: 'string' }).option('json', { type: 'boolean', default: false }),
   async handler(args, io) {
     if (args.type && !allUnits().some((u) => u.type === args.type)) {
-      io.stderr.write(`error: no unit named "${args.type}" (known: ${allUnits().map((u) => u.type).join(', ')})\n`);
+      io.stderr.write(
+        `error: no unit named "${args.type}" (known: ${allUnits()
+          .map((u) => u.type)
+          .join(', ')})\n`,
+      );
       return EXIT_BAD_INPUT;
     }
     io.stdout.write(args.json ? JSON.stringify(listUnitsJson(), null, 2) + '\n' : listUnitsText(args.type));

@@ -19,7 +19,11 @@ export function describeParameters(unit: UnitSpec): ParameterDoc[] {
   };
   return Object.entries(json.properties ?? {}).map(([name, p]) => ({
     name,
-    type: p.enum ? p.enum.map((v) => JSON.stringify(v)).join('|') : p.type === 'array' ? `${p.items?.enum ? p.items.enum.join('|') : p.items?.type ?? 'any'}[]` : p.type ?? 'any',
+    type: p.enum
+      ? p.enum.map((v) => JSON.stringify(v)).join('|')
+      : p.type === 'array'
+        ? `${p.items?.enum ? p.items.enum.join('|') : (p.items?.type ?? 'any')}[]`
+        : (p.type ?? 'any'),
     default: p.default,
     required: (json.required ?? []).includes(name) && p.default === undefined,
     description: p.description,
@@ -38,7 +42,15 @@ export function listUnitsText(filter?: string): string {
         const def = p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : p.required ? ' (required)' : '';
         lines.push(`      ${p.name}: ${p.type}${def}${p.description ? `  — ${p.description}` : ''}`);
       }
-      if (filter) lines.push('', '  example:', ...YAML.stringify(unit.example).trimEnd().split('\n').map((l) => `    ${l}`));
+      if (filter)
+        lines.push(
+          '',
+          '  example:',
+          ...YAML.stringify(unit.example)
+            .trimEnd()
+            .split('\n')
+            .map((l) => `    ${l}`),
+        );
     }
     lines.push('');
   }

@@ -11,8 +11,7 @@ import { reportError } from './report-error.js';
 import type { CommandModule } from './commands.js';
 
 export const command: CommandModule = {
-  builder: (y) =>
-    y.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+  builder: (y) => y.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
   async handler(args, io) {
     try {
       const { info, problem } = await probeMedia(args.file);

@@ -43,13 +43,17 @@ export const command: CommandModule = {
       })
       .option('retry-failed', { type: 'boolean', default: false, describe: 'Batch run: run exams again that failed on bad input' })
       .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
-      .option('header', { type: 'string', array: true, describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable; ${VAR} in the value is read from the environment)' })
+      .option('header', {
+        type: 'string',
+        array: true,
+        describe: 'Batch run: HTTP header for DICOMweb inputs, "Name: value" (repeatable; ${VAR} in the value is read from the environment)',
+      })
       .option('isolate', {
         choices: ['suspects', 'every', 'none'] as const,
         default: 'suspects' as const,
         describe: 'Batch run: exams run in a child process with a memory limit: those an earlier run was cut short on (suspects), every one, or none',
       })
-      .option('exam-memory-mb', { type: 'number', default: 4096, describe: 'Batch run: memory limit of an isolated exam\'s process, MiB' }),
+      .option('exam-memory-mb', { type: 'number', default: 4096, describe: "Batch run: memory limit of an isolated exam's process, MiB" }),
   async handler(args, io) {
     const stop = stopOnSignals(io.stderr, 'stopping — flushing sinks');
     const abort = { signal: stop.signal };

@@ -14,9 +14,19 @@ export const command: CommandModule = {
   builder: (y) =>
     y
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Labelled media files or folders of them' })
-      .option('out', { type: 'string', demandOption: true, describe: 'The model to write (.onnx); its streaming form, references and model card (.md) go beside it' })
-      .option('manifest', { type: 'string', describe: 'CSV with columns file,subject: the patient of each exam (else the sidecar subjectId, else the DICOM PatientID)' })
-      .option('pipeline', { type: 'string', describe: 'Train behind the preprocessing of this pipeline file (its stages before sliding-window); default crop-pad 600 + resize 150' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The model to write (.onnx); its streaming form, references and model card (.md) go beside it',
+      })
+      .option('manifest', {
+        type: 'string',
+        describe: 'CSV with columns file,subject: the patient of each exam (else the sidecar subjectId, else the DICOM PatientID)',
+      })
+      .option('pipeline', {
+        type: 'string',
+        describe: 'Train behind the preprocessing of this pipeline file (its stages before sliding-window); default crop-pad 600 + resize 150',
+      })
       .option('from-scratch', { type: 'boolean', default: false, describe: 'Train a new network instead of fine-tuning the shipped model' })
       .option('init', { type: 'string', describe: 'The .onnx model to fine-tune (default: the shipped models/autodvt.onnx)' })
       .option('epochs', { type: 'number', default: 3, describe: 'Training epochs (the best validation epoch is kept)' })
@@ -30,7 +40,11 @@ export const command: CommandModule = {
       .option('resume', { type: 'boolean', default: false, describe: 'Continue from the last finished epoch in the work folder' })
       .option('device', { choices: ['auto', 'cpu', 'cuda'] as const, default: 'auto' as const, describe: 'auto: CUDA when PyTorch sees a GPU' })
       .option('threads', { type: 'number', describe: 'PyTorch CPU threads' })
-      .option('in-distribution', { type: 'boolean', default: true, describe: 'Fit the model-feature in-distribution score (minutes; --no-in-distribution skips it; the image statistics are always fitted)' })
+      .option('in-distribution', {
+        type: 'boolean',
+        default: true,
+        describe: 'Fit the model-feature in-distribution score (minutes; --no-in-distribution skips it; the image statistics are always fitted)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
   async handler(args, io) {
     const stop = stopOnSignals(io.stderr, 'training (run again with --resume to continue)');

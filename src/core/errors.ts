@@ -84,11 +84,7 @@ export class ConfigError extends AutodvtError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super(
-      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline:\n` +
-        problems.map(formatProblem).join('\n'),
-      { category: 'config' },
-    );
+    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline:\n` + problems.map(formatProblem).join('\n'), { category: 'config' });
     this.name = 'ConfigError';
     this.problems = problems;
   }

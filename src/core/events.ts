@@ -198,10 +198,7 @@ export interface VerdictEvent {
   disclaimer: string;
 }
 
-export type ExamVerdict =
-  | '2-point exam negative at the examined landmarks'
-  | 'refer for specialist ultrasound'
-  | 'incomplete';
+export type ExamVerdict = '2-point exam negative at the examined landmarks' | 'refer for specialist ultrasound' | 'incomplete';
 
 export interface ExamStartEvent {
   kind: 'exam-start';
@@ -250,18 +247,8 @@ export interface WarningEvent {
   seq?: number;
 }
 
-export type PipelineEvent =
-  | FrameEvent
-  | WindowEvent
-  | PredictionEvent
-  | StateEvent
-  | VerdictEvent
-  | ExamStartEvent
-  | ExamEvent
-  | MetricsEvent
-  | WarningEvent;
+export type PipelineEvent = FrameEvent | WindowEvent | PredictionEvent | StateEvent | VerdictEvent | ExamStartEvent | ExamEvent | MetricsEvent | WarningEvent;
 
 export type EventKind = PipelineEvent['kind'];
 
-export const DISCLAIMER =
-  'Research software, not a medical device: not for diagnosis or clinical decisions.';
+export const DISCLAIMER = 'Research software, not a medical device: not for diagnosis or clinical decisions.';

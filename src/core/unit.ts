@@ -60,11 +60,7 @@ interface UnitSpecBase<S extends z.ZodObject> {
    * Phase-2 validation: file exists, model loads, shapes fit. Gets the shape of the
    * stream arriving (for stages/sinks) and returns the shape leaving plus problems.
    */
-  check?(
-    config: z.infer<S>,
-    ctx: BuildContext,
-    upstream: StreamShape,
-  ): Promise<{ problems?: ContextProblem[]; shape?: StreamShape }>;
+  check?(config: z.infer<S>, ctx: BuildContext, upstream: StreamShape): Promise<{ problems?: ContextProblem[]; shape?: StreamShape }>;
 }
 
 export interface SourceSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecBase<S> {
@@ -88,10 +84,7 @@ export interface StageSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpec
    * results stale.
    */
   inputFiles?(config: z.infer<S>, baseDir: string): string[];
-  build(
-    config: z.infer<S>,
-    ctx: BuildContext,
-  ): OperatorFunction<PipelineEvent, PipelineEvent> | Promise<OperatorFunction<PipelineEvent, PipelineEvent>>;
+  build(config: z.infer<S>, ctx: BuildContext): OperatorFunction<PipelineEvent, PipelineEvent> | Promise<OperatorFunction<PipelineEvent, PipelineEvent>>;
 }
 
 /**
@@ -116,10 +109,7 @@ export interface SinkSpec<S extends z.ZodObject = z.ZodObject> extends UnitSpecB
    * refuses a pipeline where data would share stdout.
    */
   stdout?(config: z.infer<S>): StdoutUse | undefined;
-  build(
-    config: z.infer<S>,
-    ctx: BuildContext,
-  ): OperatorFunction<PipelineEvent, unknown> | Promise<OperatorFunction<PipelineEvent, unknown>>;
+  build(config: z.infer<S>, ctx: BuildContext): OperatorFunction<PipelineEvent, unknown> | Promise<OperatorFunction<PipelineEvent, unknown>>;
 }
 
 export type UnitSpec = SourceSpec<any> | StageSpec<any> | SinkSpec<any>;

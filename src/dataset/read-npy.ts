@@ -8,7 +8,11 @@ export function readNpy(file: string): { shape: number[]; data: Uint8Array | Flo
   const len = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const start = (major === 1 ? 10 : 12) + len;
   const dict = buf.toString('latin1', major === 1 ? 10 : 12, start);
-  const shape = (/'shape': \(([^)]*)\)/.exec(dict)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = (/'shape': \(([^)]*)\)/.exec(dict)?.[1] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (dict.includes("'fortran_order': True")) throw new Error(`${file}: Fortran order is not supported`);
   const bytes = buf.subarray(start);
   if (dict.includes("'|u1'")) return { shape, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };

@@ -22,19 +22,16 @@ const LOSSLESS_SOF = new Set([0xc3, 0xc7]);
 /** Bytes the decoder may read ahead past a frame's end while finishing its last code. */
 const READ_AHEAD = 2;
 
-export async function decodeJpegLossless(
-  frame: Uint8Array,
-  bitsAllocated: number,
-  signed: boolean,
-  frameIndex: number,
-  uri: string,
-): Promise<DecodedPixels> {
+export async function decodeJpegLossless(frame: Uint8Array, bitsAllocated: number, signed: boolean, frameIndex: number, uri: string): Promise<DecodedPixels> {
   const where = `${uri}: frame ${frameIndex}`;
   const structure = readJpegStructure(frame);
   if (structure.frame && !LOSSLESS_SOF.has(structure.frame.marker)) {
     const process = jpegProcessName(structure.frame.marker);
     if (structure.frame.marker === 0xcb || structure.frame.marker === 0xcf) {
-      throw new UnsupportedError(`arithmetic-coded JPEG Lossless (${where})`, { scope: 'dicom', hint: 'transcode it, e.g. with dcmtk: dcmdjpeg in.dcm out.dcm' });
+      throw new UnsupportedError(`arithmetic-coded JPEG Lossless (${where})`, {
+        scope: 'dicom',
+        hint: 'transcode it, e.g. with dcmtk: dcmdjpeg in.dcm out.dcm',
+      });
     }
     throw new InputError(`${where}: the transfer syntax says JPEG Lossless, but the frame is JPEG ${process}`, {
       scope: 'dicom',

@@ -13,12 +13,7 @@ const loadCodec = lazyWasmCodec(
   async () => (await import('@cornerstonejs/codec-charls/decodewasmjs')) as { default: EmscriptenCodecFactory },
 );
 
-export async function decodeJpegLs(
-  frame: Uint8Array,
-  signed: boolean,
-  frameIndex: number,
-  uri: string,
-): Promise<DecodedPixels> {
+export async function decodeJpegLs(frame: Uint8Array, signed: boolean, frameIndex: number, uri: string): Promise<DecodedPixels> {
   const codec = await loadCodec();
   const { decoder } = codec;
   try {
@@ -35,10 +30,13 @@ export async function decodeJpegLs(
       colorSpace: 'declared',
     };
   } catch (err) {
-    throw new InputError(`${uri}: frame ${frameIndex}: cannot decode the JPEG-LS codestream: ${codecErrorMessage(err, codec) ?? 'CharLS refused it without saying why'}`, {
-      scope: 'dicom',
-      hint: 'the file is damaged or was cut short',
-      cause: err,
-    });
+    throw new InputError(
+      `${uri}: frame ${frameIndex}: cannot decode the JPEG-LS codestream: ${codecErrorMessage(err, codec) ?? 'CharLS refused it without saying why'}`,
+      {
+        scope: 'dicom',
+        hint: 'the file is damaged or was cut short',
+        cause: err,
+      },
+    );
   }
 }

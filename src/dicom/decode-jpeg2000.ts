@@ -15,12 +15,7 @@ const loadCodec = lazyWasmCodec(
   async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')) as { default: EmscriptenCodecFactory },
 );
 
-export async function decodeJpeg2000(
-  frame: Uint8Array,
-  photometric: string,
-  frameIndex: number,
-  uri: string,
-): Promise<DecodedPixels> {
+export async function decodeJpeg2000(frame: Uint8Array, photometric: string, frameIndex: number, uri: string): Promise<DecodedPixels> {
   const problem = codestreamProblem(frame);
   if (problem) {
     throw new InputError(`${uri}: frame ${frameIndex}: corrupt JPEG 2000 codestream: ${problem}`, {
@@ -46,11 +41,14 @@ export async function decodeJpeg2000(
       colorSpace: info.componentCount === 3 && (photometric === 'YBR_RCT' || photometric === 'YBR_ICT') ? 'rgb' : 'declared',
     };
   } catch (err) {
-    throw new InputError(`${uri}: frame ${frameIndex}: cannot decode the JPEG 2000 codestream: ${codecErrorMessage(err, codec) ?? 'OpenJPEG refused it without saying why'}`, {
-      scope: 'dicom',
-      hint: 'the file is damaged or was cut short',
-      cause: err,
-    });
+    throw new InputError(
+      `${uri}: frame ${frameIndex}: cannot decode the JPEG 2000 codestream: ${codecErrorMessage(err, codec) ?? 'OpenJPEG refused it without saying why'}`,
+      {
+        scope: 'dicom',
+        hint: 'the file is damaged or was cut short',
+        cause: err,
+      },
+    );
   }
 }
 

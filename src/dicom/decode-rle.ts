@@ -19,8 +19,7 @@ export interface RleFrameShape {
 }
 
 export function decodeRle(frame: Uint8Array, shape: RleFrameShape, frameIndex: number, uri: string): DecodedPixels {
-  const fail = (what: string) =>
-    new InputError(`${uri}: frame ${frameIndex}: corrupt RLE data: ${what}`, { scope: 'dicom' });
+  const fail = (what: string) => new InputError(`${uri}: frame ${frameIndex}: corrupt RLE data: ${what}`, { scope: 'dicom' });
   if (frame.length < 64) throw fail(`${frame.length} bytes, shorter than the 64-byte header`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.length);
   const segments = view.getUint32(0, true);
@@ -69,14 +68,7 @@ export function decodeRle(frame: Uint8Array, shape: RleFrameShape, frameIndex: n
  * `outStart` (extra bytes, e.g. the padding byte of odd-length rows, are dropped) and
  * returns how many it wrote.
  */
-export function decodePackBits(
-  src: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-  outStart: number,
-  limit: number,
-): number {
+export function decodePackBits(src: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, limit: number): number {
   let i = start;
   let o = outStart;
   const outEnd = outStart + limit;

@@ -79,10 +79,13 @@ function truncatedFrameReader(ds: DataSet, pixel: Element, frames: number, uri: 
   }
   return (frameIndex) => {
     if (frameIndex >= whole) {
-      throw new InputError(`${uri}: truncated: frame ${frameIndex} lies after the cut (the file holds ${whole} whole frame${whole === 1 ? '' : 's'} of ${frames})`, {
-        scope: 'dicom',
-        hint: 'the file was cut short (interrupted copy or download); fetch it again',
-      });
+      throw new InputError(
+        `${uri}: truncated: frame ${frameIndex} lies after the cut (the file holds ${whole} whole frame${whole === 1 ? '' : 's'} of ${frames})`,
+        {
+          scope: 'dicom',
+          hint: 'the file was cut short (interrupted copy or download); fetch it again',
+        },
+      );
     }
     return dicomParser.readEncapsulatedImageFrame(ds, pixel, frameIndex, table) as Uint8Array;
   };

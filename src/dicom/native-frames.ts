@@ -16,12 +16,7 @@ export interface NativePixelData {
   bigEndian: boolean;
 }
 
-export function readNativeFrame(
-  px: NativePixelData,
-  pm: PixelModule,
-  frameIndex: number,
-  uri: string,
-): DecodedPixels {
+export function readNativeFrame(px: NativePixelData, pm: PixelModule, frameIndex: number, uri: string): DecodedPixels {
   const width = pm.columns;
   const height = pm.rows;
   const spp = pm.samplesPerPixel;

@@ -40,7 +40,10 @@ async function singleDicomMember(bytes: Uint8Array, path: string, signal: AbortS
   const chosen = dicoms.length > 0 ? dicoms : entries;
   if (chosen.length !== 1) {
     throw new InputError(
-      `${path}: the zip holds ${chosen.length} candidate DICOM files (${chosen.map(([n]) => n).slice(0, 5).join(', ')}); expected exactly one`,
+      `${path}: the zip holds ${chosen.length} candidate DICOM files (${chosen
+        .map(([n]) => n)
+        .slice(0, 5)
+        .join(', ')}); expected exactly one`,
       { scope: 'dicom', hint: 'unzip it and open the files one by one' },
     );
   }

@@ -22,8 +22,7 @@ export const GRAY_PHOTOMETRICS = ['MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR']
 /** Refuses, before any frame is decoded, a sample layout the conversion cannot handle. */
 export function checkPhotometric(pm: PixelModule, uri: string): void {
   const ok =
-    (pm.samplesPerPixel === 1 && GRAY_PHOTOMETRICS.includes(pm.photometric)) ||
-    (pm.samplesPerPixel === 3 && COLOR_PHOTOMETRICS.includes(pm.photometric));
+    (pm.samplesPerPixel === 1 && GRAY_PHOTOMETRICS.includes(pm.photometric)) || (pm.samplesPerPixel === 3 && COLOR_PHOTOMETRICS.includes(pm.photometric));
   if (!ok) {
     throw new UnsupportedError(`Photometric Interpretation ${pm.photometric} with ${pm.samplesPerPixel} samples per pixel (${uri})`, {
       scope: 'dicom',
@@ -48,7 +47,7 @@ function paletteToGray(data: Uint8Array | Uint16Array | Int16Array, palette: Pal
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const k = data[i] - firstMapped;
-    out[i] = lut[k < 0 ? 0 : k > last ? last : k];
+    out[i] = lut[k < 0 ? 0 : Math.min(k, last)];
   }
   return out;
 }

@@ -15,11 +15,7 @@ import type { DataSet } from 'dicom-parser';
 import { InputError } from '../core/errors.js';
 import { formatBytes, inflationBudget } from './size-limits.js';
 import { salvageTruncatedPixelData } from './truncated-pixel-data.js';
-import {
-  EXPLICIT_VR_LITTLE_ENDIAN,
-  IMPLICIT_VR_LITTLE_ENDIAN,
-  transferSyntax,
-} from './transfer-syntaxes.js';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from './transfer-syntaxes.js';
 
 export interface ParsedDataset {
   dataSet: DataSet;
@@ -32,9 +28,7 @@ export interface ParsedDataset {
 const PIXEL_DATA = 'x7fe00010';
 const UNDEFINED_LENGTH = 0xffffffff;
 /** VRs an explicit-VR element may start with, to recognise a dataset without a file meta group. */
-const VRS = new Set(
-  'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
-);
+const VRS = new Set('AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '));
 
 export interface ReadDatasetOptions {
   /** The bytes are already meta group + inflated dataset (inflateDeflatedDataset did it). */
@@ -55,10 +49,10 @@ export function readDataset(input: Uint8Array, uri: string, readOptions: ReadDat
     } else {
       const guess = guessDatasetStart(bytes);
       if (!guess) {
-        throw new InputError(
-          `${uri}: not a DICOM file (no 'DICM' marker at byte 128 and no recognisable data element at the start)`,
-          { scope: 'dicom', hint: 'check that the file is a DICOM Part 10 file, or a zip holding one' },
-        );
+        throw new InputError(`${uri}: not a DICOM file (no 'DICM' marker at byte 128 and no recognisable data element at the start)`, {
+          scope: 'dicom',
+          hint: 'check that the file is a DICOM Part 10 file, or a zip holding one',
+        });
       }
       fallbackTransferSyntax = guess.transferSyntaxUid;
       warnings.push(
@@ -93,13 +87,7 @@ export function readDataset(input: Uint8Array, uri: string, readOptions: ReadDat
 }
 
 function hasMarkerAt(bytes: Uint8Array, offset: number): boolean {
-  return (
-    bytes.length >= offset + 4 &&
-    bytes[offset] === 0x44 &&
-    bytes[offset + 1] === 0x49 &&
-    bytes[offset + 2] === 0x43 &&
-    bytes[offset + 3] === 0x4d
-  );
+  return bytes.length >= offset + 4 && bytes[offset] === 0x44 && bytes[offset + 1] === 0x49 && bytes[offset + 2] === 0x43 && bytes[offset + 3] === 0x4d;
 }
 
 /**
@@ -112,8 +100,7 @@ function guessDatasetStart(bytes: Uint8Array): { offset: number; transferSyntaxU
     if (group !== 0x0002 && group !== 0x0008) continue;
     const vr = String.fromCharCode(bytes[offset + 4], bytes[offset + 5]);
     if (VRS.has(vr)) return { offset, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN };
-    const length =
-      (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
+    const length = (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
     if (length < bytes.length - offset) return { offset, transferSyntaxUid: IMPLICIT_VR_LITTLE_ENDIAN };
   }
   return undefined;
@@ -148,22 +135,18 @@ function parserMessage(err: unknown): string {
 }
 
 /** The full parse failed: say whether the pixel data is cut short, or what the parser said. */
-function diagnoseParseFailure(
-  bytes: Uint8Array,
-  options: Record<string, unknown>,
-  err: unknown,
-  uri: string,
-): InputError {
+function diagnoseParseFailure(bytes: Uint8Array, options: Record<string, unknown>, err: unknown, uri: string): InputError {
   try {
     const header = dicomParser.parseDicom(bytes, { ...options, untilTag: PIXEL_DATA });
     const pixel = header.elements[PIXEL_DATA];
     if (pixel && pixel.length !== UNDEFINED_LENGTH) {
       const available = Math.max(0, header.byteArray.length - pixel.dataOffset);
       if (pixel.length > available) {
-        return new InputError(
-          `${uri}: truncated: pixel data declares ${pixel.length} bytes, file has ${available}`,
-          { scope: 'dicom', hint: 'the file was cut short (interrupted copy or download); fetch it again', cause: err },
-        );
+        return new InputError(`${uri}: truncated: pixel data declares ${pixel.length} bytes, file has ${available}`, {
+          scope: 'dicom',
+          hint: 'the file was cut short (interrupted copy or download); fetch it again',
+          cause: err,
+        });
       }
     }
   } catch {

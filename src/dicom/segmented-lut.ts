@@ -94,7 +94,8 @@ export function expandSegmentedLut(data: ArrayLike<number>, entries: number, uni
       return at + 3;
     }
     if (opcode === INDIRECT) {
-      if (insideIndirect) throw new SegmentedLutError(`an indirect segment copies the indirect segment at ${unitName(unitBytes)} ${at}, which the standard forbids`);
+      if (insideIndirect)
+        throw new SegmentedLutError(`an indirect segment copies the indirect segment at ${unitName(unitBytes)} ${at}, which the standard forbids`);
       if (unitBytes === 1) {
         // The standard lays the offset out as two 16-bit values; in a table of bytes that is
         // ambiguous (readers disagree), and no known writer uses it: refuse rather than guess.
@@ -104,14 +105,13 @@ export function expandSegmentedLut(data: ArrayLike<number>, entries: number, uni
       const offset = (data[at + 2] | (data[at + 3] << 16)) >>> 0;
       const from = indirectTarget(offset, unitBytes, starts);
       if (from === undefined) {
-        throw new SegmentedLutError(
-          `the indirect segment at ${unitName(unitBytes)} ${at} points at offset ${offset}, which is not the start of a segment`,
-        );
+        throw new SegmentedLutError(`the indirect segment at ${unitName(unitBytes)} ${at} points at offset ${offset}, which is not the start of a segment`);
       }
       if (from.asEntries) warnings.push(`an indirect segment's offset ${offset} was read in entries, not bytes (as pydicom and vtk-dicom do)`);
       let position = from.index;
       for (let s = 0; s < length; s++) {
-        if (position + 1 >= data.length) throw new SegmentedLutError(`the indirect segment at ${unitName(unitBytes)} ${at} copies ${length} segments, past the end of the data`);
+        if (position + 1 >= data.length)
+          throw new SegmentedLutError(`the indirect segment at ${unitName(unitBytes)} ${at} copies ${length} segments, past the end of the data`);
         position = expand(position, true);
       }
       return at + 4;

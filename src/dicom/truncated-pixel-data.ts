@@ -35,7 +35,8 @@ export function salvageTruncatedPixelData(bytes: Uint8Array, options: Record<str
   const end = header.byteArray.length;
   if (pixel.length !== UNDEFINED_LENGTH) {
     const available = Math.max(0, end - pixel.dataOffset);
-    if (pixel.length <= available) return { dataSet: header, warning: 'the file is cut short after its pixel data; what followed it is lost', truncated: false };
+    if (pixel.length <= available)
+      return { dataSet: header, warning: 'the file is cut short after its pixel data; what followed it is lost', truncated: false };
     return {
       dataSet: header,
       warning: `truncated: pixel data declares ${pixel.length} bytes, file has ${available}; frames after the cut cannot be decoded`,

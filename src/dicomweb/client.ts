@@ -150,7 +150,11 @@ export class DicomwebClient {
           continue;
         }
         const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
-        throw new AutodvtError(`cannot reach ${url}: ${why}`, { scope: SCOPE, cause: err, hint: 'check the url (e.g. http://host:8042/dicom-web) and that the server runs' });
+        throw new AutodvtError(`cannot reach ${url}: ${why}`, {
+          scope: SCOPE,
+          cause: err,
+          hint: 'check the url (e.g. http://host:8042/dicom-web) and that the server runs',
+        });
       }
       if (res.ok) return { body, type: res.headers.get('content-type') ?? '', status: res.status };
       const detail = new TextDecoder().decode(body.subarray(0, 200)).trim();

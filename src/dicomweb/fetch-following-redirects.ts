@@ -33,7 +33,10 @@ export async function fetchFollowingRedirects(o: RedirectingGet): Promise<{ res:
     if (!REDIRECTS.has(res.status) || !location) return { res, url };
     await res.body?.cancel().catch(() => undefined);
     if (hop >= MAX_REDIRECTS) {
-      throw new AutodvtError(`${redactUrl(o.url)}: more than ${MAX_REDIRECTS} redirects`, { scope: o.scope, hint: 'check the url: the server keeps redirecting' });
+      throw new AutodvtError(`${redactUrl(o.url)}: more than ${MAX_REDIRECTS} redirects`, {
+        scope: o.scope,
+        hint: 'check the url: the server keeps redirecting',
+      });
     }
     const next = new URL(location, url);
     next.username = '';

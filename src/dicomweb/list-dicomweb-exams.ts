@@ -32,8 +32,14 @@ export async function listDicomwebExams(input: string, opts: { headers?: Record<
   const headers = authorization ? { Authorization: authorization, ...opts.headers } : opts.headers;
   const client = new DicomwebClient({ url: base, headers });
   const series = await selectSeries(client, {
-    studies: q.getAll('study').flatMap((s) => s.split(',')).filter(Boolean),
-    series: q.getAll('series').flatMap((s) => s.split(',')).filter(Boolean),
+    studies: q
+      .getAll('study')
+      .flatMap((s) => s.split(','))
+      .filter(Boolean),
+    series: q
+      .getAll('series')
+      .flatMap((s) => s.split(','))
+      .filter(Boolean),
     patientId: q.get('patientId') ?? undefined,
     studyDate: q.get('studyDate') ?? undefined,
     modality: q.has('modality') ? q.get('modality')! : 'US',

@@ -23,7 +23,10 @@ export function moveUrlCredentialsToHeaders(inputs: string[], headers: Record<st
     if (!split.authorization) return input;
     if (given) throw new InputError(`${redactUrl(input)}: credentials in the URL and an Authorization header: give one of them`, { scope: 'dicomweb' });
     if (authorization && authorization !== split.authorization) {
-      throw new InputError(`${redactUrl(input)}: DICOMweb inputs with different credentials in one run`, { scope: 'dicomweb', hint: 'run each server on its own' });
+      throw new InputError(`${redactUrl(input)}: DICOMweb inputs with different credentials in one run`, {
+        scope: 'dicomweb',
+        hint: 'run each server on its own',
+      });
     }
     authorization = split.authorization;
     return split.url;

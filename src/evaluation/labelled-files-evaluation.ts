@@ -89,7 +89,12 @@ export async function evaluateLabelledFiles(o: EvaluateLabelledFilesOptions): Pr
       f1: f1Scores(all),
       perPatient: [...byPatient.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([patient, g]) => ({ patient, exams: new Set(run.windows.filter((p) => patientOf(p.exam) === patient).map((p) => p.exam)).size, windows: g.windows, f1: f1Scores(g) })),
+        .map(([patient, g]) => ({
+          patient,
+          exams: new Set(run.windows.filter((p) => patientOf(p.exam) === patient).map((p) => p.exam)).size,
+          windows: g.windows,
+          f1: f1Scores(g),
+        })),
       perExam,
       verdictAgreement: withTruth.length ? { agree: withTruth.filter((r) => r.verdict === r.verdictTruth).length, withTruth: withTruth.length } : undefined,
     };

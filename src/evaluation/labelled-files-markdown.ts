@@ -14,7 +14,7 @@ export function labelledFilesMarkdown(e: LabelledFilesEvaluation): string {
   const lines: string[] = [
     `## Evaluation on ${e.exams} labelled exams of ${e.patients} patients (${e.windows} windows)`,
     '',
-    'F1 per class on 9-frame windows labelled by their newest frame (the paper\'s Table 2 layout; O/C = mean F1 of open and closed).',
+    "F1 per class on 9-frame windows labelled by their newest frame (the paper's Table 2 layout; O/C = mean F1 of open and closed).",
     '',
     '| model | O/C | LM1 | LM2 | BG | mean |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -35,12 +35,28 @@ export function labelledFilesMarkdown(e: LabelledFilesEvaluation): string {
     );
   }
   for (const m of e.models) {
-    lines.push('', `### ${name(m)}`, '', 'Per patient', '', '| patient | exams | windows | O/C | LM1 | LM2 | BG |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '',
+      `### ${name(m)}`,
+      '',
+      'Per patient',
+      '',
+      '| patient | exams | windows | O/C | LM1 | LM2 | BG |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const p of m.perPatient) lines.push(`| ${p.patient} | ${p.exams} | ${p.windows} | ${COLS.map((k) => f(p.f1[k])).join(' | ')} |`);
     const verdicts = m.perExam.some((r) => r.verdictTruth !== undefined);
-    lines.push('', 'Per exam', '', `| exam | patient | windows | O/C | LM1 | LM2 | BG |${verdicts ? ' verdict | truth |' : ''}`, `| --- | --- | --- | --- | --- | --- | --- |${verdicts ? ' --- | --- |' : ''}`);
+    lines.push(
+      '',
+      'Per exam',
+      '',
+      `| exam | patient | windows | O/C | LM1 | LM2 | BG |${verdicts ? ' verdict | truth |' : ''}`,
+      `| --- | --- | --- | --- | --- | --- | --- |${verdicts ? ' --- | --- |' : ''}`,
+    );
     for (const r of m.perExam) {
-      lines.push(`| ${r.exam} | ${r.patient} | ${r.windows} | ${COLS.map((k) => f(r.f1[k])).join(' | ')} |${verdicts ? ` ${r.verdict ?? '–'} | ${r.verdictTruth ?? '–'} |` : ''}`);
+      lines.push(
+        `| ${r.exam} | ${r.patient} | ${r.windows} | ${COLS.map((k) => f(r.f1[k])).join(' | ')} |${verdicts ? ` ${r.verdict ?? '–'} | ${r.verdictTruth ?? '–'} |` : ''}`,
+      );
     }
     if (m.verdictAgreement) lines.push('', `Exam verdicts agree with the sidecars' on ${m.verdictAgreement.agree} of ${m.verdictAgreement.withTruth} exams.`);
     const t = m.overall;

@@ -44,8 +44,18 @@ export function pairedBootstrap(clusters: PairedCluster[], options: { rounds: nu
   for (let r = 0; r < options.rounds && n > 0; r++) {
     weights.fill(0);
     for (let i = 0; i < n; i++) weights[rng.int(0, n - 1)]!++;
-    const a = f1Scores(sumGroups(clusters.map((c) => c.a), weights));
-    const b = f1Scores(sumGroups(clusters.map((c) => c.b), weights));
+    const a = f1Scores(
+      sumGroups(
+        clusters.map((c) => c.a),
+        weights,
+      ),
+    );
+    const b = f1Scores(
+      sumGroups(
+        clusters.map((c) => c.b),
+        weights,
+      ),
+    );
     for (const k of SCORE_NAMES) draws[k].push(b[k] - a[k]);
   }
   const scores = {} as Record<ScoreName, DifferenceInterval>;

@@ -33,11 +33,7 @@ export async function predictLabelledExams(o: {
     await runInputPipeline({
       input,
       preprocessing: o.preprocessing,
-      stages: [
-        { type: 'sliding-window', size: 9 },
-        { type: 'onnx-inference', model: o.model, batch: 16 },
-        { type: 'compressibility' },
-      ],
+      stages: [{ type: 'sliding-window', size: 9 }, { type: 'onnx-inference', model: o.model, batch: 16 }, { type: 'compressibility' }],
       sinks: [{ type: 'evaluate', print: false }],
       signal: o.signal,
       tap: (event) => {

@@ -47,8 +47,7 @@ export function resolveFlow(config: PipelineConfig): ResolvedFlow {
   const live = isLiveSource(config.source);
   const policy: FlowPolicy = flow.policy === 'auto' ? (live ? 'latest' : 'block') : flow.policy;
   const maxInFlight = flow.maxInFlight ?? (policy === 'block' ? DEFAULT_MAX_IN_FLIGHT.block : DEFAULT_MAX_IN_FLIGHT.live);
-  const metricsIntervalMs =
-    flow.metricsIntervalMs ?? (live || flow.latencyBudgetMs !== undefined ? DEFAULT_LIVE_METRICS_INTERVAL_MS : undefined);
+  const metricsIntervalMs = flow.metricsIntervalMs ?? (live || flow.latencyBudgetMs !== undefined ? DEFAULT_LIVE_METRICS_INTERVAL_MS : undefined);
   return { policy, maxInFlight, queue: flow.queue, latencyBudgetMs: flow.latencyBudgetMs, metricsIntervalMs };
 }
 

@@ -39,7 +39,7 @@ export class LatencyHistogram {
     let seen = 0;
     for (let b = 0; b < BUCKETS; b++) {
       seen += this.counts[b]!;
-      if (seen >= rank) return Math.min(valueOf(b), this.max);
+      if (seen >= rank) return Math.min(bucketUpperMs(b), this.max);
     }
     return this.max;
   }
@@ -62,7 +62,7 @@ function bucketOf(ms: number): number {
 }
 
 /** The upper edge of a bucket: a sample in it is at most this and more than 1/GROWTH of it. */
-function valueOf(bucket: number): number {
+function bucketUpperMs(bucket: number): number {
   return MIN_MS * GROWTH ** bucket;
 }
 

@@ -10,12 +10,16 @@ import type { WarningEvent } from '../core/events.js';
 import type { RunOptions } from '../pipeline.js';
 import type { UnitKind } from '../core/unit.js';
 
-export function makeContextFactory(config: PipelineConfig, options: RunOptions, extra: {
-  warnings?: { next(event: WarningEvent): void };
-  flow?: FlowControl;
-  frameDropped?: (seq: number) => void;
-  signal: AbortSignal;
-}) {
+export function makeContextFactory(
+  config: PipelineConfig,
+  options: RunOptions,
+  extra: {
+    warnings?: { next(event: WarningEvent): void };
+    flow?: FlowControl;
+    frameDropped?: (seq: number) => void;
+    signal: AbortSignal;
+  },
+) {
   const clock = options.clock ?? systemClock;
   const live = isLiveSource(config.source);
   return (unitPath: string, unitType: string): BuildContext => ({

@@ -131,8 +131,14 @@ function blockMean4x4(src: GrayImage, outW: number, outH: number, dst: Uint8Arra
       const c = words[k + 2 * r]!;
       const d = words[k + 3 * r]!;
       const lanes =
-        (a & 0x00ff00ff) + ((a >>> 8) & 0x00ff00ff) + (b & 0x00ff00ff) + ((b >>> 8) & 0x00ff00ff) +
-        (c & 0x00ff00ff) + ((c >>> 8) & 0x00ff00ff) + (d & 0x00ff00ff) + ((d >>> 8) & 0x00ff00ff);
+        (a & 0x00ff00ff) +
+        ((a >>> 8) & 0x00ff00ff) +
+        (b & 0x00ff00ff) +
+        ((b >>> 8) & 0x00ff00ff) +
+        (c & 0x00ff00ff) +
+        ((c >>> 8) & 0x00ff00ff) +
+        (d & 0x00ff00ff) +
+        ((d >>> 8) & 0x00ff00ff);
       dst[orow + ox] = ((lanes & 0xffff) + (lanes >>> 16) + 8) >> 4;
     }
   }

@@ -74,6 +74,8 @@ async function fromPipeline(file: string): Promise<LabelInputs> {
   const { id: _id, ...stage } = (textRemoval ?? DEFAULT_TEXT_REMOVAL) as Record<string, unknown>;
   const inference = config.stages.findIndex((s) => stageAdds(s, 'prediction'));
   const prelabelStages =
-    inference < 0 ? undefined : (config.stages.slice(0, inference + 1).filter((s) => s.type !== 'text-removal' && s.type !== 'saliency') as Record<string, unknown>[]);
+    inference < 0
+      ? undefined
+      : (config.stages.slice(0, inference + 1).filter((s) => s.type !== 'text-removal' && s.type !== 'saliency') as Record<string, unknown>[]);
   return { loops: await loopsOf(path.resolve(loaded.baseDir, source.path), source.path), textRemoval: stage, baseDir: loaded.baseDir, prelabelStages };
 }

@@ -92,7 +92,8 @@ export class LabelSession {
   /** The loop's frames, prepared once (the oldest prepared loop is dropped beyond the limit). */
   frames(loop: LabelLoop): Promise<LoopFrames> {
     let ready = this.prepared.get(loop.id);
-    if (ready) this.prepared.delete(loop.id); // re-inserted below: most recently used last
+    if (ready)
+      this.prepared.delete(loop.id); // re-inserted below: most recently used last
     else ready = this.prepare(loop);
     this.prepared.set(loop.id, ready);
     const keep = this.options.keepPrepared ?? 4;
@@ -156,7 +157,12 @@ export class LabelSession {
     const stored = await readStoredLabels(loop.file, frames.png.length);
     const state = this.states.get(loop.id);
     if (!state || state.revision !== stored.revision) {
-      this.states.set(loop.id, { history: startHistory(stored.frames), revision: stored.revision, labelledBy: stored.labelledBy, labelledAt: stored.labelledAt });
+      this.states.set(loop.id, {
+        history: startHistory(stored.frames),
+        revision: stored.revision,
+        labelledBy: stored.labelledBy,
+        labelledAt: stored.labelledAt,
+      });
     }
     return this.view(loop, frames);
   }

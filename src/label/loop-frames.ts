@@ -92,7 +92,11 @@ export async function readLoopFrames(file: string, options: ReadLoopOptions): Pr
 }
 /** Frames per second from presentation times (median gap); 30 when there is one frame. */
 export function fpsFromTimes(ptsMs: readonly number[]): number {
-  const gaps = ptsMs.slice(1).map((t, i) => t - ptsMs[i]!).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = ptsMs
+    .slice(1)
+    .map((t, i) => t - ptsMs[i]!)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   if (gaps.length === 0) return 30;
   return 1000 / gaps[Math.floor(gaps.length / 2)]!;
 }

@@ -62,7 +62,9 @@ export async function predictLoop(
   baseDir: string,
   signal: AbortSignal,
 ): Promise<(FramePrediction | undefined)[]> {
-  const config = requireValid(parsePipeline(JSON.stringify({ source: { type: 'synthetic' }, stages, sinks: [{ type: 'console', intervalMs: 0 }] }), { env: {}, baseDir }));
+  const config = requireValid(
+    parsePipeline(JSON.stringify({ source: { type: 'synthetic' }, stages, sinks: [{ type: 'console', intervalMs: 0 }] }), { env: {}, baseDir }),
+  );
   const contextFor = makeContextFactory(config, { baseDir, stdout: quiet, stderr: quiet }, { signal });
   const ops: OperatorFunction<PipelineEvent, PipelineEvent>[] = [];
   for (const [i, stage] of config.stages.entries()) {

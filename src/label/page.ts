@@ -41,8 +41,19 @@ const KEY_HELP: [string, string][] = [
 
 export function labelPage(): LabelPage {
   const script = labelPageScript(PALETTE);
-  const style = LABEL_PAGE_STYLE + Object.entries(PALETTE).map(([name, color]) => `.lanes i.c-${name} { background: ${color}; }\n`).join('');
-  const keys = KEY_HELP.map(([k, what]) => `<span>${k.split(' ').filter(Boolean).map((x) => `<kbd>${x}</kbd>`).join(' ')}</span><span>${what}</span>`).join('\n');
+  const style =
+    LABEL_PAGE_STYLE +
+    Object.entries(PALETTE)
+      .map(([name, color]) => `.lanes i.c-${name} { background: ${color}; }\n`)
+      .join('');
+  const keys = KEY_HELP.map(
+    ([k, what]) =>
+      `<span>${k
+        .split(' ')
+        .filter(Boolean)
+        .map((x) => `<kbd>${x}</kbd>`)
+        .join(' ')}</span><span>${what}</span>`,
+  ).join('\n');
   const legend = Object.entries(PALETTE)
     .map(([name]) => `<span><i class="c-${name}"></i>${name}</span>`)
     .join('');

@@ -55,11 +55,13 @@ export const labelsSidecarSchema = z
       .min(0)
       .optional()
       .describe('Incremented by `autodvt label` on every save; a save based on an older revision is refused (two tabs on one loop).'),
-    closedAreaFraction: z.number().gt(0).lt(1).optional().describe('Threshold used for open/closed: closed when lumen area < this fraction of its resting area.'),
-    frames: z
-      .array(frameLabel.nullable())
+    closedAreaFraction: z
+      .number()
+      .gt(0)
+      .lt(1)
       .optional()
-      .describe('Labels per frame; the array index is the frame index; null = unlabelled.'),
+      .describe('Threshold used for open/closed: closed when lumen area < this fraction of its resting area.'),
+    frames: z.array(frameLabel.nullable()).optional().describe('Labels per frame; the array index is the frame index; null = unlabelled.'),
     segments: z.array(segment).optional().describe('Run-length labels: each run covers frames start..end (inclusive).'),
     visits: z
       .array(
@@ -77,7 +79,7 @@ export const labelsSidecarSchema = z
     verdict: z
       .enum(['2-point exam negative at the examined landmarks', 'refer for specialist ultrasound', 'incomplete'])
       .optional()
-      .describe('The exam\'s true verdict.'),
+      .describe("The exam's true verdict."),
     textBoxes: z.array(box).optional().describe('Burned-in text boxes (same on every frame), frame pixels.'),
     usRegion: box.optional().describe('The B-mode image inside the frame.'),
     pixelSpacingMm: z.object({ x: z.number().positive(), y: z.number().positive() }).strict().optional(),
@@ -97,12 +99,10 @@ export function sidecarPathFor(mediaPath: string): string {
   return `${mediaPath}.labels.json`;
 }
 
-function formatIssues(path: string, error: z.ZodError): string {
+function formatIssues(_path: string, error: z.ZodError): string {
   return error.issues
     .map((i) => {
-      const where = i.path
-        .map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k === 0 ? '' : '.'}${String(p)}`))
-        .join('');
+      const where = i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k === 0 ? '' : '.'}${String(p)}`)).join('');
       return `✖ ${i.message}\n  → at ${where || '(root)'}`;
     })
     .join('\n');

@@ -66,11 +66,7 @@ export function liveInputArgs(bin: Pick<NativeFfmpeg, 'major'>, spec: Pick<LiveI
   return [...args.slice(0, at), ...spec.inputOptions, ...args.slice(at)];
 }
 
-export async function* readLiveInput(
-  bin: NativeFfmpeg,
-  spec: LiveInputSpec,
-  opts: LiveInputOptions,
-): AsyncGenerator<DecodedFrame, void, undefined> {
+export async function* readLiveInput(bin: NativeFfmpeg, spec: LiveInputSpec, opts: LiveInputOptions): AsyncGenerator<DecodedFrame, void, undefined> {
   const { signal } = opts;
   if (signal.aborted) return;
   const usePipe = spec.input === 'pipe:0' && spec.stdin !== undefined;

@@ -138,5 +138,8 @@ export async function* liveSession(opts: LiveSessionOptions, signal: AbortSignal
 
 /** `live-20250101T120000Z`: a default exam id from the clock. */
 export function liveExamId(nowMs: number): string {
-  return `live-${new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `live-${new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }

@@ -3,11 +3,7 @@ import { z } from 'zod';
 import { reconnectSchema } from './reconnect-policy.js';
 
 export const liveSourceOptions = {
-  examId: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Exam id for the events (default: live-<start time, UTC>). Never put a patient name here.'),
+  examId: z.string().min(1).optional().describe('Exam id for the events (default: live-<start time, UTC>). Never put a patient name here.'),
   stallTimeoutMs: z
     .number()
     .int()

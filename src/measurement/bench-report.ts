@@ -53,7 +53,9 @@ function pipelineSection(r: BenchResult): string[] {
     runRow(`archive, window mode, batch ${r.batch}`, r.archive?.window),
     runRow('archive, streaming mode', r.archive?.streaming),
     ...(r.archive?.windowNoText ? [runRow(`archive, window mode, batch ${r.batch}, no text removal`, r.archive.windowNoText)] : []),
-    ...(r.archive?.windowNoTextSpin ? [runRow(`archive, window mode, batch ${r.batch}, no text removal, spin-waiting threads`, r.archive.windowNoTextSpin)] : []),
+    ...(r.archive?.windowNoTextSpin
+      ? [runRow(`archive, window mode, batch ${r.batch}, no text removal, spin-waiting threads`, r.archive.windowNoTextSpin)]
+      : []),
     ...(r.archive?.dicomWindow ? [runRow(`archive, JPEG DICOM, window mode, batch ${r.batch}`, r.archive.dicomWindow)] : []),
     ...(r.archive?.dicomWindowNoText ? [runRow(`archive, JPEG DICOM, window mode, batch ${r.batch}, no text removal`, r.archive.dicomWindowNoText)] : []),
     runRow('live 30 fps, window mode, batch 1', r.live?.window),
@@ -99,7 +101,9 @@ export function benchMarkdown(r: BenchResult): string {
       ? [
           `| decode only (video-file source, no stages) | ${f1(r.floors.decodeOnly?.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnly?.cpuMsPerFrame)} + ffmpeg ${f2(r.floors.decodeOnly?.childCpuMsPerFrame)} |`,
           ...(r.floors.decodeOnlyDicom
-            ? [`| decode only, JPEG DICOM (dicom-cine source, no stages) | ${f1(r.floors.decodeOnlyDicom.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnlyDicom.cpuMsPerFrame)} |`]
+            ? [
+                `| decode only, JPEG DICOM (dicom-cine source, no stages) | ${f1(r.floors.decodeOnlyDicom.framesPerSecond)} frames/s | ${f2(r.floors.decodeOnlyDicom.cpuMsPerFrame)} |`,
+              ]
             : []),
         ]
       : []),
@@ -107,10 +111,20 @@ export function benchMarkdown(r: BenchResult): string {
     floorRow('model only, window mode, batch 1', r.floors.modelWindowBatch1, 'stacks/s'),
     floorRow('model only, streaming mode, batch 1', r.floors.modelStreamingBatch1, 'frames/s', ` (${f2(r.streamingSpeedup)}x window batch 1)`),
     floorRow('model only, window mode, batch 1, 1 thread', r.floors.modelWindowBatch1OneThread, 'stacks/s'),
-    floorRow('model only, streaming mode, batch 1, 1 thread', r.floors.modelStreamingBatch1OneThread, 'frames/s', ` (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread)`),
+    floorRow(
+      'model only, streaming mode, batch 1, 1 thread',
+      r.floors.modelStreamingBatch1OneThread,
+      'frames/s',
+      ` (${f2(r.streamingSpeedupOneThread)}x window batch 1, 1 thread)`,
+    ),
     floorRow(`model only, window mode, batch ${r.batch}, spin-waiting threads`, r.floors.modelWindowBatchNSpin, 'stacks/s'),
     floorRow('model only, window mode, batch 1, spin-waiting threads', r.floors.modelWindowBatch1Spin, 'stacks/s'),
-    floorRow('model only, streaming mode, batch 1, spin-waiting threads', r.floors.modelStreamingBatch1Spin, 'frames/s', ` (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning)`),
+    floorRow(
+      'model only, streaming mode, batch 1, spin-waiting threads',
+      r.floors.modelStreamingBatch1Spin,
+      'frames/s',
+      ` (${f2(r.streamingSpeedupSpin)}x window batch 1, spinning)`,
+    ),
     '',
     'All floors and pipelines use `spinWait: false` (idle onnxruntime threads sleep) unless the row says "spin-waiting" (onnxruntime\'s own default).',
     'CPU is user + system time of the whole process (every thread: the model\'s, garbage collection) per stack or frame; "ffmpeg" is the decoder process (Linux only).',

@@ -75,7 +75,11 @@ export async function streamingModelThroughput(
     executionProviders: [provider],
     ...cpuThreadSessionOptions({ threads, spinWait }),
   });
-  const frame = new ort.Tensor('float32', new Float32Array(info.height * info.width).map((_, i) => Math.cos(i) * 0.5), [1, 1, 1, info.height, info.width]);
+  const frame = new ort.Tensor(
+    'float32',
+    new Float32Array(info.height * info.width).map((_, i) => Math.cos(i) * 0.5),
+    [1, 1, 1, info.height, info.width],
+  );
   let state: Tensor[] = spec.state.map((s) => {
     const dims = s.shape.map((d) => (typeof d === 'number' ? d : 1));
     return new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);

@@ -148,18 +148,26 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   result.floors.modelStreamingBatch1Spin = await streamingModelThroughput(streamingModel, options.modelSeconds, 0, true);
   result.streamingSpeedup = result.floors.modelStreamingBatch1.perSecond / result.floors.modelWindowBatch1.perSecond;
   result.streamingSpeedupSpin = result.floors.modelStreamingBatch1Spin.perSecond / result.floors.modelWindowBatch1Spin.perSecond;
-  result.streamingSpeedupOneThread =
-    result.floors.modelStreamingBatch1OneThread.perSecond / result.floors.modelWindowBatch1OneThread.perSecond;
+  result.streamingSpeedupOneThread = result.floors.modelStreamingBatch1OneThread.perSecond / result.floors.modelWindowBatch1OneThread.perSecond;
 
   if (options.scenarios.includes('archive') && source) {
     log('archive: window mode ...');
-    const window = await measureRun({ source, stages: stagesFor('window', options.batch, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const window = await measureRun(
+      { source, stages: stagesFor('window', options.batch, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      baseDir,
+    );
     log('archive: streaming mode ...');
-    const streaming = await measureRun({ source, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const streaming = await measureRun(
+      { source, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      baseDir,
+    );
     let windowNoText: RunMeasurement | undefined;
     if (textRemoval) {
       log('archive: window mode without text removal ...');
-      windowNoText = await measureRun({ source, stages: stagesFor('window', options.batch, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      windowNoText = await measureRun(
+        { source, stages: stagesFor('window', options.batch, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+        baseDir,
+      );
     }
     log('archive: window mode without text removal, spin-waiting threads ...');
     const windowNoTextSpin = await measureRun(
@@ -177,7 +185,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     if (dicomSource) {
       log('archive, JPEG DICOM: decode only, then window mode with and without text removal ...');
-      const run = (stages?: unknown[]) => measureRun({ source: dicomSource, ...(stages ? { stages } : {}), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      const run = (stages?: unknown[]) =>
+        measureRun({ source: dicomSource, ...(stages ? { stages } : {}), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
       result.floors.decodeOnlyDicom = await run();
       const dicomWindow = await run(stagesFor('window', options.batch, model, textRemoval, false, provider));
       const dicomWindowNoText = textRemoval ? await run(stagesFor('window', options.batch, model, false, false, provider)) : undefined;
@@ -192,23 +201,39 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (options.scenarios.includes('live') && source) {
     const live = { ...source, realtime: true };
     log('live (paced at the clip frame rate): window mode, batch 1 ...');
-    const window = await measureRun({ source: live, stages: stagesFor('window', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const window = await measureRun(
+      { source: live, stages: stagesFor('window', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      baseDir,
+    );
     log('live: streaming mode ...');
-    const streaming = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+    const streaming = await measureRun(
+      { source: live, stages: stagesFor('streaming', 1, model, textRemoval, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+      baseDir,
+    );
     result.live = { window, streaming };
     if (textRemoval) {
       log('live: window and streaming modes without text removal ...');
-      result.live.windowNoText = await measureRun({ source: live, stages: stagesFor('window', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
-      result.live.streamingNoText = await measureRun({ source: live, stages: stagesFor('streaming', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } }, baseDir);
+      result.live.windowNoText = await measureRun(
+        { source: live, stages: stagesFor('window', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+        baseDir,
+      );
+      result.live.streamingNoText = await measureRun(
+        { source: live, stages: stagesFor('streaming', 1, model, false, false, provider), sinks: sink, flow: { metricsIntervalMs: 0 } },
+        baseDir,
+      );
     }
   }
   if (options.torch) {
     log('PyTorch eager (training/bench_torch.py) ...');
     const script = path.resolve(import.meta.dirname, '../../training/bench_torch.py');
-    const run = spawnSync('/usr/bin/python3', [script, '--device', 'cpu', '--seconds', String(options.modelSeconds), '--batches', `1,${options.batch === 1 ? 16 : 16}`], {
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const run = spawnSync(
+      '/usr/bin/python3',
+      [script, '--device', 'cpu', '--seconds', String(options.modelSeconds), '--batches', `1,${options.batch === 1 ? 16 : 16}`],
+      {
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
     try {
       result.torch = JSON.parse(run.stdout);
     } catch {

@@ -187,7 +187,14 @@ export function parseImageStatistics(record: unknown): ImageStatisticsSpec | str
   if (!(r.sd as number[]).every((s) => s > 0)) return 'has an "sd" that is not positive';
   if (!numbers(r.precision, d * d)) return `needs "precision", ${d * d} finite numbers`;
   if (typeof r.threshold !== 'number' || !Number.isFinite(r.threshold)) return 'needs a finite "threshold"';
-  return { features: r.features as string[], mean: r.mean as number[], sd: r.sd as number[], precision: r.precision as number[], threshold: r.threshold, fitted: r };
+  return {
+    features: r.features as string[],
+    mean: r.mean as number[],
+    sd: r.sd as number[],
+    precision: r.precision as number[],
+    threshold: r.threshold,
+    fitted: r,
+  };
 }
 
 /** Mahalanobis distance of a frame's statistics from the fitted ones (higher = less like training). */

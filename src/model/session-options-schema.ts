@@ -12,15 +12,14 @@ export const sessionOptionsShape = {
     .min(1)
     .default(['cpu'])
     .describe('Execution providers to try, in order; cpu and webgpu ship with onnxruntime-node.'),
-  onFallback: z
-    .enum(['warn', 'error'])
-    .default('warn')
-    .describe('What happens when an earlier provider cannot start: warn and use the next, or fail.'),
+  onFallback: z.enum(['warn', 'error']).default('warn').describe('What happens when an earlier provider cannot start: warn and use the next, or fail.'),
   threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads (0 lets onnxruntime choose).'),
   spinWait: z
     .boolean()
     .default(false)
-    .describe("Let onnxruntime's idle CPU threads spin-wait (its own default) instead of sleeping; spinning takes CPU from decoding and preprocessing on small machines."),
+    .describe(
+      "Let onnxruntime's idle CPU threads spin-wait (its own default) instead of sleeping; spinning takes CPU from decoding and preprocessing on small machines.",
+    ),
   warmup: z.boolean().default(true).describe('Run the model once before the first frame flows.'),
 };
 

@@ -113,14 +113,7 @@ function artery(cx: number, cy: number, r: number, px: number): Vessel {
  * Lay out a scene. `centerX` is the reference-pixel x of the image centre; the
  * vessel bundle sits within the middle of the field of view.
  */
-export function createScene(
-  kind: SceneKind,
-  subject: Subject,
-  rng: Rng,
-  centerX: number,
-  imageWidthPx: number,
-  thrombus: boolean,
-): Scene {
+export function createScene(kind: SceneKind, subject: Subject, rng: Rng, centerX: number, imageWidthPx: number, thrombus: boolean): Scene {
   const px = subject.mmPerPx;
   const mm = (v: number): number => v / px;
   const fatPx = mm(subject.fatMm * rng.range(0.85, 1.15));

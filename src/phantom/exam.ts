@@ -104,15 +104,17 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
 
   const marginX = Math.ceil(0.12 * beamW + 3 / mmPerPx);
   const fieldW = beamW + 2 * marginX;
-  const scenes: Scene[] = timeline.segments.map((seg, i) =>
-    createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + beamW / 2, beamW, seg.thrombus),
-  );
+  const scenes: Scene[] = timeline.segments.map((seg, i) => createScene(seg.kind, subject, root.fork(`scene-${i}`), marginX + beamW / 2, beamW, seg.thrombus));
   const thrombusAges: Array<ThrombusAge | undefined> = timeline.segments.map((seg, i) =>
     scanner && seg.thrombus ? drawThrombusAge(root.fork('scanner').fork(`clot-${i}`)) : undefined,
   );
   // Deep tissue rises by up to the summed vein diameters when they collapse.
   let maxCollapse = 0;
-  for (const sc of scenes) maxCollapse = Math.max(maxCollapse, sc.vessels.reduce((acc, v) => acc + (v.kind === 'vein' ? 2 * v.b : 0), 0));
+  for (const sc of scenes)
+    maxCollapse = Math.max(
+      maxCollapse,
+      sc.vessels.reduce((acc, v) => acc + (v.kind === 'vein' ? 2 * v.b : 0), 0),
+    );
   const fieldH = Math.ceil(beamH * (1 + globalCompression + 0.02) + maxCollapse) + 4;
   const fields = new Map<number, SpeckleField>();
   const fieldFor = (s: number): SpeckleField => {
@@ -144,10 +146,11 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
       // (8 sliders over the depth, interpolated).
       const t = (d / depthMm) * (sliders.length - 1);
       const i0 = Math.min(sliders.length - 2, Math.floor(t));
-      let g = scanner.tgcFraction * scanner.attenuationDbPerCmMHz * scanner.frequencyMHz * (d / 10) + sliders[i0]! + (sliders[i0 + 1]! - sliders[i0]!) * (t - i0);
+      let g =
+        scanner.tgcFraction * scanner.attenuationDbPerCmMHz * scanner.frequencyMHz * (d / 10) + sliders[i0]! + (sliders[i0 + 1]! - sliders[i0]!) * (t - i0);
       for (let k = 1; k <= 3; k++) {
         const z = (d - k * reverbStep) / 0.25;
-        g += reverbDb * Math.pow(0.55, k - 1) * Math.exp(-z * z);
+        g += reverbDb * 0.55 ** (k - 1) * Math.exp(-z * z);
       }
       renderer.rowDb[y] = g;
     }
@@ -165,7 +168,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
       let g = -subject.residualDbPerCm * (d / 10) + wig[0]! * Math.sin((d / depthMm) * Math.PI * wig[1]! + wig[2]!);
       for (let k = 1; k <= 3; k++) {
         const z = (d - k * reverbStep) / 0.25;
-        g += reverbDb * Math.pow(0.55, k - 1) * Math.exp(-z * z);
+        g += reverbDb * 0.55 ** (k - 1) * Math.exp(-z * z);
       }
       renderer.rowDb[y] = g;
     }
@@ -290,7 +293,7 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
   });
 
   const beam = converter ? new Uint8Array(beamW * beamH) : undefined;
-  const grayMap = scanner ? Uint8Array.from({ length: 256 }, (_, g) => Math.round(255 * Math.pow(g / 255, scanner.grayMapGamma))) : undefined;
+  const grayMap = scanner ? Uint8Array.from({ length: 256 }, (_, g) => Math.round(255 * (g / 255) ** scanner.grayMapGamma)) : undefined;
   const frame = (index: number, into?: Uint8Array): PhantomFrame => {
     const info = frameInfo(index);
     const size = screen.width * screen.height;
@@ -314,7 +317,14 @@ export function createPhantomExam(options: PhantomOptions): PhantomExam {
       converter.convert(beam!, pixels, screen.width, noise, (seed * 0x9e3779b1 + index * 0x85ebca6b) | 0, grayMap!);
     } else renderer.render(poses, pixels, screen.width, us.x, us.y, scale, offsetDb);
     if (sweep.noiseGray !== undefined && sweep.noiseGray > 0) {
-      addDisplayNoise(pixels, screen.width, us, sweep.noiseGray, (seed * 0x27d4eb2f + index * 0x165667b1) ^ 0x5f356495, converter ? (k) => converter.inside(k) : undefined);
+      addDisplayNoise(
+        pixels,
+        screen.width,
+        us,
+        sweep.noiseGray,
+        (seed * 0x27d4eb2f + index * 0x165667b1) ^ 0x5f356495,
+        converter ? (k) => converter.inside(k) : undefined,
+      );
     }
     return { ...info, pixels };
   };

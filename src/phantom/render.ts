@@ -137,9 +137,15 @@ export class BmodeRenderer {
     }
     for (let i = 1; i < n; i++) {
       for (let j = i; j > 0 && tops[j - 1]! > tops[j]!; j--) {
-        const t = tops[j - 1]!; tops[j - 1] = tops[j]!; tops[j] = t;
-        const b = bots[j - 1]!; bots[j - 1] = bots[j]!; bots[j] = b;
-        const f = fs[j - 1]!; fs[j - 1] = fs[j]!; fs[j] = f;
+        const t = tops[j - 1]!;
+        tops[j - 1] = tops[j]!;
+        tops[j] = t;
+        const b = bots[j - 1]!;
+        bots[j - 1] = bots[j]!;
+        bots[j] = b;
+        const f = fs[j - 1]!;
+        fs[j - 1] = fs[j]!;
+        fs[j] = f;
       }
     }
     return n;
@@ -189,8 +195,12 @@ export class BmodeRenderer {
     this.veinX1 = x1;
     if (total <= 0) return false;
     const e = total / vEnd;
-    this.segV0[0] = 0; this.segV1[0] = vEnd; this.segS[0] = e;
-    this.segV0[1] = vEnd; this.segV1[1] = Infinity; this.segS[1] = 0;
+    this.segV0[0] = 0;
+    this.segV1[0] = vEnd;
+    this.segS[0] = e;
+    this.segV0[1] = vEnd;
+    this.segV1[1] = Infinity;
+    this.segS[1] = 0;
     this.walk(2, pose.sy, this.vRow);
     return true;
   }
@@ -271,12 +281,12 @@ export class BmodeRenderer {
       for (let x = xs; x <= xe; x++) row[x] = orig[x]!;
       for (let pass = 0; pass < 2; pass++) {
         let acc = 0;
-        for (let k = -r; k <= r; k++) acc += row[xs + k < xs ? xs : xs + k > xe ? xe : xs + k]!;
+        for (let k = -r; k <= r; k++) acc += row[xs + k < xs ? xs : Math.min(xs + k, xe)]!;
         for (let x = xs; x <= xe; x++) {
           mapV[off + x] = acc * inv;
           const xin = x + r + 1;
           const xout = x - r;
-          acc += row[xin > xe ? xe : xin]! - row[xout < xs ? xs : xout]!;
+          acc += row[Math.min(xin, xe)]! - row[Math.max(xout, xs)]!;
         }
         for (let x = xs; x <= xe; x++) row[x] = mapV[off + x]!;
       }
@@ -363,8 +373,8 @@ export class BmodeRenderer {
         for (let x = 0; x < w; x++) {
           let u = mapU[off + x]!;
           let v = mapV[off + x]!;
-          u = u < 0 ? 0 : u > maxU ? maxU : u;
-          v = v < 0 ? 0 : v > maxV ? maxV : v;
+          u = u < 0 ? 0 : Math.min(u, maxU);
+          v = v < 0 ? 0 : Math.min(v, maxV);
           const iu = u | 0;
           const iv = v | 0;
           const fu = u - iu;
@@ -381,7 +391,7 @@ export class BmodeRenderer {
             }
           }
           const g = (s + rdb + colDb[x]!) * scale;
-          out[outOff + x] = g < 0 ? 0 : g > 255 ? 255 : g;
+          out[outOff + x] = g < 0 ? 0 : Math.min(g, 255);
         }
       }
     }

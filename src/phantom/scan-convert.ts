@@ -105,9 +105,9 @@ export class ScanConverter {
    */
   convert(beam: Uint8Array, out: Uint8Array, outWidth: number, noiseGray: number, noiseSeed: number, grayMap: Uint8Array): void {
     const { region, src, fu, fv, noiseW, beamWidth: bw } = this;
-    let s = (noiseSeed | 0) || 0x9e3779b9;
+    let s = noiseSeed | 0 || 0x9e3779b9;
     // Sum of two uniforms in [-1, 1): triangular, variance 2/3; scale to SD 1.
-    const k = noiseGray * 1.2247 / 2147483648;
+    const k = (noiseGray * 1.2247) / 2147483648;
     for (let j = 0; j < region.height; j++) {
       const outOff = (region.y + j) * outWidth + region.x;
       const off = j * region.width;
@@ -141,7 +141,7 @@ export class ScanConverter {
  * wide; pixels for which `inside` (region index) is false are left alone.
  */
 export function addDisplayNoise(out: Uint8Array, outWidth: number, region: Box, sd: number, seed: number, inside?: (k: number) => boolean): void {
-  let s = (seed | 0) || 0x9e3779b9;
+  let s = seed | 0 || 0x9e3779b9;
   const k = (sd * 1.2247) / 2147483648;
   for (let j = 0; j < region.height; j++) {
     const off = (region.y + j) * outWidth + region.x;

@@ -49,7 +49,7 @@ function boxRow(src: Float32Array, dst: Float32Array, off: number, w: number, si
     dst[off + x] = acc * inv;
     const xin = x + r + 1;
     const xout = x - r;
-    acc += src[off + (xin >= w ? w - 1 : xin)]! - src[off + (xout < 0 ? 0 : xout)]!;
+    acc += src[off + (xin >= w ? w - 1 : xin)]! - src[off + Math.max(xout, 0)]!;
   }
 }
 
@@ -170,13 +170,13 @@ export function buildScannerField(
   }
   // Attenuation (two-way), focal gain, receiver noise (before TGC, so it rises
   // with depth once the TGC lifts the attenuated echoes).
-  const noise = Math.pow(10, -settings.noiseFloorDb / 10);
+  const noise = 10 ** (-settings.noiseFloorDb / 10);
   const db = re;
   for (let y = 0; y < h; y++) {
     const z = y * px;
     const dzf = (z - settings.focusMm) / (0.25 * settings.depthMm);
     const gainDb = -settings.attenuationDbPerCmMHz * settings.frequencyMHz * (z / 10) + settings.focalGainDb * Math.exp(-dzf * dzf);
-    const g = Math.pow(10, gainDb / 10) * norm[y]!;
+    const g = 10 ** (gainDb / 10) * norm[y]!;
     const off = y * w;
     for (let x = 0; x < w; x++) {
       const n = -Math.log(1 - rng.next() * 0.999999) * noise;

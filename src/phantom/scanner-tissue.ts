@@ -34,7 +34,19 @@ function paintNode(echo: Float32Array, w: number, h: number, cx: number, cy: num
 }
 
 /** A short straight bright (or dark) streak: muscle fibre bundles, fat septa. */
-function streak(echo: Float32Array, w: number, h: number, x0: number, y0: number, len: number, angle: number, thick: number, factor: number, yMin: number, yMax: number): void {
+function streak(
+  echo: Float32Array,
+  w: number,
+  h: number,
+  x0: number,
+  y0: number,
+  len: number,
+  angle: number,
+  thick: number,
+  factor: number,
+  yMin: number,
+  yMax: number,
+): void {
   const dx = Math.cos(angle);
   const dy = Math.sin(angle);
   const steps = Math.ceil(len);
@@ -61,8 +73,15 @@ function clot(echo: Float32Array, w: number, h: number, v: Vessel, age: Thrombus
   const p1 = rng.range(0, 6.28);
   // An acute clot fills the lumen; older ones retract from part of the wall.
   const fill = age === 'acute' ? 1 : rng.range(0.8, 0.95);
-  paintEllipse(echo, w, h, v.cx, v.cy + v.b * (1 - fill) * 0.6, v.a * fill, v.b * fill, (x, y) =>
-    level * Math.max(0.2, 1 + hetero * Math.sin(x * k1 + p1) * Math.sin(y * k2)),
+  paintEllipse(
+    echo,
+    w,
+    h,
+    v.cx,
+    v.cy + v.b * (1 - fill) * 0.6,
+    v.a * fill,
+    v.b * fill,
+    (x, y) => level * Math.max(0.2, 1 + hetero * Math.sin(x * k1 + p1) * Math.sin(y * k2)),
   );
   if (age === 'chronic') {
     // Recanalised channels: small anechoic lumens inside the organised clot.
@@ -133,7 +152,19 @@ export function buildScannerEchoMap(
   const septa = rng.int(4, 10);
   for (let i = 0; i < septa; i++) {
     const y0 = rng.range(mm(1.5), Math.max(mm(2), scene.fatPx - mm(1)));
-    streak(echo, w, h, rng.range(-0.2, 0.9) * w, y0, rng.range(0.15, 0.6) * w, rng.range(-0.15, 0.15), Math.max(1, mm(rng.range(0.15, 0.35))), rng.range(2, 4), mm(1.2), fascia);
+    streak(
+      echo,
+      w,
+      h,
+      rng.range(-0.2, 0.9) * w,
+      y0,
+      rng.range(0.15, 0.6) * w,
+      rng.range(-0.15, 0.15),
+      Math.max(1, mm(rng.range(0.15, 0.35))),
+      rng.range(2, 4),
+      mm(1.2),
+      fascia,
+    );
   }
   // Fat lobules: a few darker blobs between septa.
   for (let i = 0; i < rng.int(3, 8); i++) {
@@ -142,17 +173,22 @@ export function buildScannerEchoMap(
   }
   // Muscle: fibrillar texture, short bright and dark bundles at a common angle.
   const muscleAngle = rng.range(-0.25, 0.25);
-  const areaMm2 = (w * (h - scene.fatPx)) * px * px;
+  const areaMm2 = w * (h - scene.fatPx) * px * px;
   const bundles = Math.min(4000, Math.round(areaMm2 / rng.range(3, 8)));
   for (let i = 0; i < bundles; i++) {
     const bright = rng.chance(0.7);
     streak(
-      echo, w, h,
-      rng.range(-mm(3), w), rng.range(fascia, h),
-      mm(rng.range(1, 5)), muscleAngle + rng.range(-0.15, 0.15),
+      echo,
+      w,
+      h,
+      rng.range(-mm(3), w),
+      rng.range(fascia, h),
+      mm(rng.range(1, 5)),
+      muscleAngle + rng.range(-0.15, 0.15),
       Math.max(1, mm(rng.range(0.08, 0.25))),
       bright ? rng.range(1.5, 2.6) : rng.range(0.4, 0.7),
-      fascia, h,
+      fascia,
+      h,
     );
   }
 
@@ -161,8 +197,15 @@ export function buildScannerEchoMap(
   const flowK = rng.range(0.15, 0.4) * px * 4;
   for (const v of scene.vessels) {
     if (v.kind !== 'vein') continue;
-    paintEllipse(echo, w, h, v.cx, v.cy, v.a, v.b, (x, y) =>
-      settings.slowFlowEcho * (0.7 + 0.5 * Math.abs(Math.sin(x * flowK) * Math.sin(y * flowK * 1.3))) * (1 + 0.3 * (y - v.cy) / v.b),
+    paintEllipse(
+      echo,
+      w,
+      h,
+      v.cx,
+      v.cy,
+      v.a,
+      v.b,
+      (x, y) => settings.slowFlowEcho * (0.7 + 0.5 * Math.abs(Math.sin(x * flowK) * Math.sin(y * flowK * 1.3))) * (1 + (0.3 * (y - v.cy)) / v.b),
     );
   }
   if (scene.thrombus && main && thrombusAge) clot(echo, w, h, main, thrombusAge, rng, px);

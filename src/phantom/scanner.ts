@@ -73,10 +73,7 @@ export function createScannerSettings(rng: Rng, depthOverrideMm?: number): Scann
   return {
     geometry,
     // Shallower settings go with higher frequencies, as operators choose them.
-    frequencyMHz:
-      geometry === 'linear'
-        ? Math.min(13, Math.max(6, 13 - ((depthMm - 25) / 35) * 5 + rng.range(-2, 2)))
-        : rng.range(2.5, 5),
+    frequencyMHz: geometry === 'linear' ? Math.min(13, Math.max(6, 13 - ((depthMm - 25) / 35) * 5 + rng.range(-2, 2))) : rng.range(2.5, 5),
     depthMm,
     focusMm: depthMm * rng.range(0.3, 0.75),
     fNumber: rng.range(1.4, 2.8),

@@ -190,8 +190,15 @@ export function buildEchoMap(scene: Scene, subject: Subject, w: number, h: numbe
       const k1 = rng.range(0.15, 0.35);
       const k2 = rng.range(0.3, 0.6);
       const clotEcho = rng.range(0.22, 0.4);
-      paintEllipse(echo, w, h, main.cx, main.cy + main.b * 0.12, main.a * 0.92, main.b * 0.86, (x, y) =>
-        clotEcho * (1 + 0.35 * Math.sin(x * k1) * Math.sin(y * k2)),
+      paintEllipse(
+        echo,
+        w,
+        h,
+        main.cx,
+        main.cy + main.b * 0.12,
+        main.a * 0.92,
+        main.b * 0.86,
+        (x, y) => clotEcho * (1 + 0.35 * Math.sin(x * k1) * Math.sin(y * k2)),
       );
     }
   }

@@ -37,16 +37,11 @@ export interface Timeline {
 const BG_KINDS: SceneKind[] = ['bg-vessels', 'bg-node', 'bg-muscle'];
 
 function ease(t: number): number {
-  const c = t < 0 ? 0 : t > 1 ? 1 : t;
+  const c = t < 0 ? 0 : Math.min(t, 1);
   return 0.5 - 0.5 * Math.cos(Math.PI * c);
 }
 
-export function createTimeline(
-  rng: Rng,
-  fps: number,
-  durationS: number,
-  thrombusFraction: number,
-): Timeline {
+export function createTimeline(rng: Rng, fps: number, durationS: number, thrombusFraction: number): Timeline {
   const frameCount = Math.max(1, Math.round(durationS * fps));
   const bgOrder = [...BG_KINDS];
   for (let i = bgOrder.length - 1; i > 0; i--) {
@@ -61,7 +56,7 @@ export function createTimeline(
   const bgW = [rng.range(0.6, 1.4), rng.range(0.8, 1.4), rng.range(0.6, 1.4)];
   const bgSum = bgW[0]! + bgW[1]! + bgW[2]!;
   const bgTotal = 1 - f1 - f2;
-  const fractions = [bgTotal * bgW[0]! / bgSum, f1, bgTotal * bgW[1]! / bgSum, f2, bgTotal * bgW[2]! / bgSum];
+  const fractions = [(bgTotal * bgW[0]!) / bgSum, f1, (bgTotal * bgW[1]!) / bgSum, f2, (bgTotal * bgW[2]!) / bgSum];
 
   const segments: Segment[] = [];
   let start = 0;

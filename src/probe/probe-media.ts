@@ -9,7 +9,7 @@
  * at all (not DICOM, unreadable, a bad zip) is refused outright.
  */
 import fs from 'node:fs';
-import { AutodvtError, InputError } from '../core/errors.js';
+import { type AutodvtError, InputError } from '../core/errors.js';
 
 export interface ProbeResult {
   /** The description `probe` prints. */

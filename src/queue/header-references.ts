@@ -21,7 +21,8 @@ export function checkHeaderReferences(headers: Record<string, string>): void {
       throw new InputError(`--header ${name}: a literal value would be stored in every queued job (Redis)`, { scope: 'queue', hint });
     }
     const bad = refs.find((r) => !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(r));
-    if (bad) throw new InputError(`--header ${name}: only \${NAME} references are allowed in a queued header (a default would be stored)`, { scope: 'queue', hint });
+    if (bad)
+      throw new InputError(`--header ${name}: only \${NAME} references are allowed in a queued header (a default would be stored)`, { scope: 'queue', hint });
   }
 }
 

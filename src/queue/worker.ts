@@ -102,7 +102,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     }
     return pipeline;
   };
-  const headersOf = (data: ExamJobData) => (data.dicomwebHeaderRefs ? resolveHeaderReferences(data.dicomwebHeaderRefs, process.env, `worker ${id}`) : undefined);
+  const headersOf = (data: ExamJobData) =>
+    data.dicomwebHeaderRefs ? resolveHeaderReferences(data.dicomwebHeaderRefs, process.env, `worker ${id}`) : undefined;
 
   const worker = new Worker<ExamJobData>(
     queueName,

@@ -136,7 +136,10 @@ export function prepareOcrMosaic(frame: GrayImage, areas: readonly Box[], option
  * and scale, or for a mosaic through the tile holding the box's centre (clipped to
  * it). Undefined when a mosaic box lies between tiles.
  */
-export function frameBoxOf(b: { x0: number; y0: number; x1: number; y1: number }, image: Pick<OcrImage, 'area' | 'scale'> & { tiles?: readonly OcrTile[] }): Box | undefined {
+export function frameBoxOf(
+  b: { x0: number; y0: number; x1: number; y1: number },
+  image: Pick<OcrImage, 'area' | 'scale'> & { tiles?: readonly OcrTile[] },
+): Box | undefined {
   let { x0, y0, x1, y1 } = b;
   let origin = { x: image.area.x, y: image.area.y };
   if (image.tiles) {

@@ -75,7 +75,7 @@ export function selectTextWords(
     const confident = w.confidence >= rules.minConfidence;
     const lowBar =
       w.confidence >= rules.minStaticConfidence &&
-      ((flatFraction !== undefined && flatFraction(box) >= rules.minFlatFraction) || (onOverlayInk !== undefined && onOverlayInk(box))) &&
+      ((flatFraction !== undefined && flatFraction(box) >= rules.minFlatFraction) || onOverlayInk?.(box)) &&
       (hasInk === undefined || hasInk(box)) &&
       (staticFraction === undefined || staticFraction(box) >= rules.minStaticFraction);
     if (!confident && !lowBar) continue;

@@ -240,7 +240,10 @@ function unionOf(group: readonly InkComponent[]): InkComponent {
 function splitLines(group: readonly InkComponent[]): InkComponent[][] {
   if (group.length < 2) return [[...group]];
   // The typical glyph: the median height of the components of more than a few pixels.
-  const heights = group.filter((c) => c.pixels >= 4).map((c) => c.height).sort((a, b) => a - b);
+  const heights = group
+    .filter((c) => c.pixels >= 4)
+    .map((c) => c.height)
+    .sort((a, b) => a - b);
   const glyph = heights.length ? heights[Math.floor(heights.length / 2)]! : 0;
   const figures = glyph > 0 ? group.filter((c) => c.height > FIGURE_RATIO * glyph && c.height > 8) : [];
   const rest = group.filter((c) => !figures.includes(c));
@@ -298,7 +301,13 @@ export const MIN_INK = 8;
  * Given the ink map, ring pixels on other static ink (a text line just above) are left
  * out of the flatness count, as long as they are at most half the ring.
  */
-export function staticTextClusters(img: GrayImage, clusters: readonly InkComponent[], moving: MovingGrid, rules: StaticTextRules, ink?: InkMap): InkComponent[] {
+export function staticTextClusters(
+  img: GrayImage,
+  clusters: readonly InkComponent[],
+  moving: MovingGrid,
+  rules: StaticTextRules,
+  ink?: InkMap,
+): InkComponent[] {
   return clusters.filter((c) => {
     if (c.height < rules.minTextHeight || c.height > rules.maxTextHeight || c.pixels < MIN_INK) return false;
     if (movingCellsIn(c, moving) > 0) return false;
@@ -310,8 +319,7 @@ export function staticTextClusters(img: GrayImage, clusters: readonly InkCompone
 /** Moving cells under a box. */
 function movingCellsIn(box: Box, moving: MovingGrid): number {
   let n = 0;
-  for (let y = box.y; y < box.y + box.height; y += moving.step)
-    for (let x = box.x; x < box.x + box.width; x += moving.step) if (isMoving(moving, x, y)) n++;
+  for (let y = box.y; y < box.y + box.height; y += moving.step) for (let x = box.x; x < box.x + box.width; x += moving.step) if (isMoving(moving, x, y)) n++;
   return n;
 }
 

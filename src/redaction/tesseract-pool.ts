@@ -141,7 +141,6 @@ function wordsOf(blocks: Blocks | null): OcrWord[] {
   for (const b of blocks ?? [])
     for (const p of b.paragraphs)
       for (const l of p.lines)
-        for (const w of l.words)
-          out.push({ x0: w.bbox.x0, y0: w.bbox.y0, x1: w.bbox.x1, y1: w.bbox.y1, confidence: w.confidence, text: w.text });
+        for (const w of l.words) out.push({ x0: w.bbox.x0, y0: w.bbox.y0, x1: w.bbox.x1, y1: w.bbox.y1, confidence: w.confidence, text: w.text });
   return out;
 }

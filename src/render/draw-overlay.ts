@@ -98,7 +98,11 @@ export function drawOverlay(
 
 function drawVerdictBanner(img: RgbImage, layout: OverlayLayout, snapshot: OverlaySnapshot): void {
   const verdict = snapshot.examVerdict!;
-  const color: Rgb = verdict.startsWith('refer') ? VERDICT_COLORS['not-compressible'] : verdict === 'incomplete' ? VERDICT_COLORS.inconclusive : VERDICT_COLORS.compressible;
+  const color: Rgb = verdict.startsWith('refer')
+    ? VERDICT_COLORS['not-compressible']
+    : verdict === 'incomplete'
+      ? VERDICT_COLORS.inconclusive
+      : VERDICT_COLORS.compressible;
   const scale = textSize(verdict, 2).width + 12 <= layout.width ? 2 : 1;
   const h = 7 * scale + 7 + 16;
   const y = layout.image.height - h - 4;

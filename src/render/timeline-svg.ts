@@ -30,11 +30,15 @@ export function timelineSvg(samples: readonly TimelineSample[], verdicts: readon
   const y = (p: number) => top + (1 - p) * plotH;
   const f = (v: number) => v.toFixed(1);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11">`,
+  );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   for (const v of verdicts) {
     const c = hex(VERDICT_COLORS[v.verdict]);
-    out.push(`<rect x="${f(x(v.startMs))}" y="${top}" width="${f(Math.max(1, x(v.endMs) - x(v.startMs)))}" height="${plotH}" fill="${c}" fill-opacity="0.15"/>`);
+    out.push(
+      `<rect x="${f(x(v.startMs))}" y="${top}" width="${f(Math.max(1, x(v.endMs) - x(v.startMs)))}" height="${plotH}" fill="${c}" fill-opacity="0.15"/>`,
+    );
     out.push(`<text x="${f(x(v.startMs) + 3)}" y="${top + 12}" fill="${c}" font-weight="bold">${v.landmark}: ${v.verdict}</text>`);
   }
   for (const p of [0, 0.25, 0.5, 0.75, 1]) {

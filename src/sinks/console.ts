@@ -25,10 +25,7 @@ const schema = z
   .object({
     intervalMs: z.number().int().min(0).default(1000).describe('Milliseconds between live status lines; 0 prints only the summary.'),
     warnings: z.boolean().default(true).describe('Print warnings as they happen.'),
-    target: z
-      .enum(['stdout', 'stderr'])
-      .default('stdout')
-      .describe('Where the lines go: stderr keeps stdout free for data (json-log path: -).'),
+    target: z.enum(['stdout', 'stderr']).default('stdout').describe('Where the lines go: stderr keeps stdout free for data (json-log path: -).'),
   })
   .strict();
 
@@ -88,9 +85,7 @@ class ConsoleWriter {
         this.counters = { ...this.counters, ...event.counters };
         break;
       case 'verdict':
-        this.out.write(
-          `  ${event.examId} ${event.landmark}: ${event.verdict} (${fmtS(event.startMs)}–${fmtS(event.endMs)})\n`,
-        );
+        this.out.write(`  ${event.examId} ${event.landmark}: ${event.verdict} (${fmtS(event.startMs)}–${fmtS(event.endMs)})\n`);
         break;
       case 'exam': {
         this.exams++;

@@ -65,7 +65,8 @@ export const datasetSink = defineSink({
   example: { type: 'dataset', path: 'out/dataset' },
   async check(config, _ctx, upstream) {
     if (config.train + config.val > 1) return { problems: [{ path: 'val', message: 'train + val must not exceed 1' }] };
-    if (!upstream.frameSize) return { problems: [{ message: 'frame size is not fixed upstream: put crop-pad and resize before dataset', severity: 'warning' }] };
+    if (!upstream.frameSize)
+      return { problems: [{ message: 'frame size is not fixed upstream: put crop-pad and resize before dataset', severity: 'warning' }] };
     return {};
   },
   build(config, ctx) {
@@ -97,7 +98,11 @@ export const datasetSink = defineSink({
         };
       };
       const writeIndex = () => {
-        const splits = splitBySubject(done.map((e) => e.subjectId), { train: config.train, val: config.val }, ctx.seed);
+        const splits = splitBySubject(
+          done.map((e) => e.subjectId),
+          { train: config.train, val: config.val },
+          ctx.seed,
+        );
         const index = {
           format: DATASET_FORMAT,
           version: DATASET_VERSION,

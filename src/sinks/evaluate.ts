@@ -37,7 +37,7 @@ const schema = z
 export const evaluateSink = defineSink({
   type: 'evaluate',
   events: { needs: ['prediction'] },
-  summary: 'Precision, recall and F1 of predictions against frame labels (the paper\'s Table 2 layout).',
+  summary: "Precision, recall and F1 of predictions against frame labels (the paper's Table 2 layout).",
   schema,
   perExam: { paths: ['path'] },
   example: { type: 'evaluate', print: true },

@@ -6,5 +6,10 @@
 import path from 'node:path';
 
 export function examFileName(examId: string): string {
-  return path.basename(examId).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'exam';
+  return (
+    path
+      .basename(examId)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '_') || 'exam'
+  );
 }

@@ -89,8 +89,26 @@ function videoWriter(file: string, fps: number): { write(f: FrameEvent): Promise
         size = { w: frame.width, h: frame.height };
         proc = spawn(
           process.env.AUTODVT_FFMPEG ?? 'ffmpeg',
-          ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${frame.width}x${frame.height}`, '-r', String(fps), '-i', '-',
-            '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', file],
+          [
+            '-v',
+            'error',
+            '-y',
+            '-f',
+            'rawvideo',
+            '-pix_fmt',
+            'gray',
+            '-s',
+            `${frame.width}x${frame.height}`,
+            '-r',
+            String(fps),
+            '-i',
+            '-',
+            '-pix_fmt',
+            'yuv420p',
+            '-vf',
+            'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+            file,
+          ],
           { stdio: ['pipe', 'ignore', 'pipe'] },
         );
         proc.stderr!.on('data', (d) => (stderr += d));

@@ -35,10 +35,7 @@ const schema = z
       .default(['frame', 'prediction', 'state', 'verdict', 'exam-start', 'exam', 'metrics', 'warning'])
       .describe('Event kinds to write.'),
     append: z.boolean().default(false).describe('Append to an existing file instead of replacing it.'),
-    exposeText: z
-      .boolean()
-      .default(false)
-      .describe('Also write text that text removal recognised. It can identify a patient: off by default.'),
+    exposeText: z.boolean().default(false).describe('Also write text that text removal recognised. It can identify a patient: off by default.'),
   })
   .strict();
 

@@ -44,12 +44,10 @@ const schema = z
     device: z
       .string()
       .min(1)
-      .describe('Device or stream: /dev/video0, an AVFoundation index, `video=<name>` (DirectShow), an rtsp:// / udp:// / srt:// / http:// URL, or a lavfi graph.'),
-    format: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('ffmpeg input format (v4l2, avfoundation, dshow, lavfi, mpegts, ...); default from the device and platform.'),
+      .describe(
+        'Device or stream: /dev/video0, an AVFoundation index, `video=<name>` (DirectShow), an rtsp:// / udp:// / srt:// / http:// URL, or a lavfi graph.',
+      ),
+    format: z.string().min(1).optional().describe('ffmpeg input format (v4l2, avfoundation, dshow, lavfi, mpegts, ...); default from the device and platform.'),
     size: z
       .string()
       .regex(/^\d+x\d+$/, 'expected WIDTHxHEIGHT, e.g. 1280x720')
@@ -61,7 +59,9 @@ const schema = z
     lowLatency: z
       .boolean()
       .default(true)
-      .describe('Ask ffmpeg not to buffer input (-fflags nobuffer -flags low_delay; not for lavfi). It may skip the packets read while the stream is probed at start.'),
+      .describe(
+        'Ask ffmpeg not to buffer input (-fflags nobuffer -flags low_delay; not for lavfi). It may skip the packets read while the stream is probed at start.',
+      ),
     onEnd: onEndSchema.optional().describe('When the stream ends cleanly: finish the exam, or reconnect (default reconnect; finish for lavfi).'),
     ...liveSourceOptions,
   })
@@ -102,7 +102,13 @@ export const captureDeviceSource = defineSource({
   summary: 'Live frames from a capture device (V4L2, AVFoundation, DirectShow) or a network stream, through native ffmpeg.',
   schema,
   // lavfi so that the example runs anywhere; see the doc block and docs/live.md for devices and streams.
-  example: { type: 'capture-device', device: 'testsrc2=size=640x480:rate=30', format: 'lavfi', stallTimeoutMs: 2000, reconnect: { attempts: 3, backoffMs: 500 } },
+  example: {
+    type: 'capture-device',
+    device: 'testsrc2=size=640x480:rate=30',
+    format: 'lavfi',
+    stallTimeoutMs: 2000,
+    reconnect: { attempts: 3, backoffMs: 500 },
+  },
   async check(config) {
     const problems = [];
     if (!findNativeFfmpeg()) {

@@ -38,12 +38,9 @@ const DICOM_EXT = /\.(dcm|dicom|dic|zip)$/i;
 const schema = z
   .object({
     path: z.string().min(1).describe('A DICOM file, a folder of them (searched recursively) or a glob, relative to the pipeline file.'),
-    onError: z
-      .enum(['fail', 'skip'])
-      .default('fail')
-      .describe('An unreadable file or frame: fail the run, or warn, end that exam early and go on.'),
+    onError: z.enum(['fail', 'skip']).default('fail').describe('An unreadable file or frame: fail the run, or warn, end that exam early and go on.'),
     labels: z.boolean().default(true).describe('Attach labels from a <file>.labels.json sidecar when one exists.'),
-    realtime: z.boolean().default(false).describe('Pace frames at the file\'s frame rate, like a live scanner.'),
+    realtime: z.boolean().default(false).describe("Pace frames at the file's frame rate, like a live scanner."),
     allowNonUltrasound: z.boolean().default(false).describe('Accept non-ultrasound images (CT, MR, ...) instead of refusing them.'),
   })
   .strict();

@@ -50,14 +50,24 @@ const schema = z
     studies: z.array(z.string().min(1)).default([]).describe('Study Instance UIDs to read; empty: search with patientId / studyDate / modality.'),
     series: z.array(z.string().min(1)).default([]).describe('Read only these Series Instance UIDs (empty: every series of the modality).'),
     patientId: z.string().min(1).optional().describe('QIDO-RS search: PatientID of the studies.'),
-    studyDate: z.string().regex(/^\d{8}(-\d{8})?$|^-\d{8}$|^\d{8}-$/).optional().describe('QIDO-RS search: StudyDate or range, YYYYMMDD[-YYYYMMDD].'),
+    studyDate: z
+      .string()
+      .regex(/^\d{8}(-\d{8})?$|^-\d{8}$|^\d{8}-$/)
+      .optional()
+      .describe('QIDO-RS search: StudyDate or range, YYYYMMDD[-YYYYMMDD].'),
     modality: z.string().default('US').describe('Modality of the series to read ("" for any).'),
     headers: z.record(z.string(), z.string()).default({}).describe('HTTP headers sent with every request, e.g. {Authorization: "Bearer ${TOKEN}"}.'),
     labelsDir: z.string().min(1).optional().describe('Folder of labels sidecars named <SOPInstanceUID>.labels.json (relative to the pipeline file).'),
     onError: z.enum(['fail', 'skip']).default('fail').describe('An unreadable instance: fail the run, or warn, end that exam early and go on.'),
     allowNonUltrasound: z.boolean().default(false).describe('Accept non-ultrasound images (CT, MR, ...) instead of refusing them.'),
     timeoutMs: z.number().int().min(1).default(60_000).describe('Timeout of each HTTP request, in milliseconds.'),
-    maxInstanceMB: z.number().int().min(1).max(16_384).default(512).describe('Largest instance read, in MiB: a bigger answer is refused before it fills memory.'),
+    maxInstanceMB: z
+      .number()
+      .int()
+      .min(1)
+      .max(16_384)
+      .default(512)
+      .describe('Largest instance read, in MiB: a bigger answer is refused before it fills memory.'),
   })
   .strict();
 
@@ -81,10 +91,19 @@ export const dicomwebSource = defineSource({
       const { selectSeries } = await import('../dicomweb/select-series.js');
       const { mergeDuplicates, mergedWarning } = await import('../dicomweb/merge-duplicates.js');
       const { openDicom } = await import('../dicom/open-dicom.js');
-      const client = new DicomwebClient({ url: config.url, headers: config.headers, timeoutMs: config.timeoutMs, maxResponseBytes: config.maxInstanceMB * 1024 * 1024 });
+      const client = new DicomwebClient({
+        url: config.url,
+        headers: config.headers,
+        timeoutMs: config.timeoutMs,
+        maxResponseBytes: config.maxInstanceMB * 1024 * 1024,
+      });
       const warn = (message: string) => ctx.warn(message);
       const series = await selectSeries(client, config, signal, warn);
-      if (series.length === 0) throw new InputError(`${client.baseUrl}: no ${config.modality || ''} series match`.replace('  ', ' '), { scope, hint: 'check studies / studyDate / modality' });
+      if (series.length === 0)
+        throw new InputError(`${client.baseUrl}: no ${config.modality || ''} series match`.replace('  ', ' '), {
+          scope,
+          hint: 'check studies / studyDate / modality',
+        });
       const labelsDir = config.labelsDir ? resolvePath(ctx, config.labelsDir) : undefined;
       // Each instance once, however often (and under whichever series) the server lists it.
       const read = new Set<string>();

@@ -20,9 +20,7 @@ export function listInputFiles(pattern: string, opts: { extensions: RegExp; scop
   } else if (!fs.existsSync(pattern)) {
     throw new InputError(`${pattern}: no such file or folder`, { scope: opts.scope });
   } else if (fs.statSync(pattern).isDirectory()) {
-    files = fg
-      .sync('**/*', { cwd: pattern, onlyFiles: true, absolute: true })
-      .filter((f) => opts.extensions.test(f) && !f.endsWith('.labels.json'));
+    files = fg.sync('**/*', { cwd: pattern, onlyFiles: true, absolute: true }).filter((f) => opts.extensions.test(f) && !f.endsWith('.labels.json'));
   } else {
     files = [path.resolve(pattern)];
   }

@@ -48,7 +48,9 @@ const schema = z
       .string()
       .min(1)
       .default('rawvideo')
-      .describe('rawvideo (frames of pixelFormat and size, back to back), auto (ffmpeg probes the stream), or an ffmpeg input format name (y4m = yuv4mpegpipe, mpegts, nut, ...).'),
+      .describe(
+        'rawvideo (frames of pixelFormat and size, back to back), auto (ffmpeg probes the stream), or an ffmpeg input format name (y4m = yuv4mpegpipe, mpegts, nut, ...).',
+      ),
     pixelFormat: z.enum(RAW_PIXEL_FORMATS).default('gray').describe('Raw input: the pixel format of each frame (gray8 = gray).'),
     size: z
       .string()

@@ -46,15 +46,37 @@ const schema = z
     imaging: z
       .enum(['classic', 'scanner'])
       .default(DEFAULT_IMAGING)
-      .describe("How the B-mode image is formed: 'classic' (the first phantom's look) or 'scanner' (a simple B-mode simulation with scanner and operator variation; docs/phantom.md)."),
+      .describe(
+        "How the B-mode image is formed: 'classic' (the first phantom's look) or 'scanner' (a simple B-mode simulation with scanner and operator variation; docs/phantom.md).",
+      ),
     realtime: z.boolean().default(false).describe('Pace frames at the frame rate, like a live scanner.'),
     width: z.number().int().min(64).max(4096).optional().describe('Screen width in pixels (default: a scanner screen size drawn per subject).'),
     height: z.number().int().min(64).max(4096).optional().describe('Screen height in pixels (default: a scanner screen size drawn per subject).'),
-    depthMm: z.number().min(10).max(200).optional().describe('Robustness sweeps: imaging depth in mm instead of the drawn one (a deeper setting shows the same anatomy smaller; docs/phantom.md).'),
-    speckleGrainScale: z.number().min(0.25).max(8).optional().describe('Robustness sweeps: multiply the speckle point-spread function (the speckle grain) by this factor.'),
-    mmPerPxScale: z.number().min(0.2).max(5).optional().describe('Robustness sweeps: multiply the mm per pixel (the screen and its B-mode region are rendered at 1/factor their size).'),
+    depthMm: z
+      .number()
+      .min(10)
+      .max(200)
+      .optional()
+      .describe('Robustness sweeps: imaging depth in mm instead of the drawn one (a deeper setting shows the same anatomy smaller; docs/phantom.md).'),
+    speckleGrainScale: z
+      .number()
+      .min(0.25)
+      .max(8)
+      .optional()
+      .describe('Robustness sweeps: multiply the speckle point-spread function (the speckle grain) by this factor.'),
+    mmPerPxScale: z
+      .number()
+      .min(0.2)
+      .max(5)
+      .optional()
+      .describe('Robustness sweeps: multiply the mm per pixel (the screen and its B-mode region are rendered at 1/factor their size).'),
     gainDb: z.number().min(-40).max(40).optional().describe("Robustness sweeps: display gain in dB added to the subject's drawn gain."),
-    noiseGray: z.number().min(0).max(128).optional().describe('Robustness sweeps: extra per-frame noise on the B-mode image, standard deviation in gray levels.'),
+    noiseGray: z
+      .number()
+      .min(0)
+      .max(128)
+      .optional()
+      .describe('Robustness sweeps: extra per-frame noise on the B-mode image, standard deviation in gray levels.'),
   })
   .strict();
 

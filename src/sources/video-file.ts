@@ -36,10 +36,7 @@ const VIDEO_EXT = /\.(mp4|m4v|mov|avi|mkv|mpeg|mpg|webm|gif|wmv|ts)$/i;
 const schema = z
   .object({
     path: z.string().min(1).describe('A video file, a folder of them (searched recursively) or a glob, relative to the pipeline file.'),
-    decoder: z
-      .enum(['auto', 'native', 'wasm'])
-      .default('auto')
-      .describe('auto: native ffmpeg when on PATH, else the embedded wasm build.'),
+    decoder: z.enum(['auto', 'native', 'wasm']).default('auto').describe('auto: native ffmpeg when on PATH, else the embedded wasm build.'),
     onError: z.enum(['fail', 'skip']).default('fail').describe('An unreadable file: fail the run, or warn and go on with the next.'),
     labels: z.boolean().default(true).describe('Attach labels from a <file>.labels.json sidecar when one exists.'),
     realtime: z.boolean().default(false).describe('Pace frames at their timestamps, like a live capture.'),

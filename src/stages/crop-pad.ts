@@ -32,10 +32,7 @@ const schema = z
       .enum(['frame', 'us-region'])
       .default('us-region')
       .describe('Centre on the frame, or on the ultrasound (B-mode) region when the frame meta has one.'),
-    cropToRegion: z
-      .boolean()
-      .default(true)
-      .describe('Fill everything outside the known B-mode region with `fill` before cropping.'),
+    cropToRegion: z.boolean().default(true).describe('Fill everything outside the known B-mode region with `fill` before cropping.'),
     fill: z.number().int().min(0).max(255).default(0).describe('Gray value used for padding.'),
   })
   .strict();

@@ -8,4 +8,12 @@ import { slidingWindowStage } from './sliding-window.js';
 import { textRemovalStage } from './text-removal/index.js';
 import type { StageSpec } from '../core/unit.js';
 
-export const stages: StageSpec<any>[] = [textRemovalStage, cropPadStage, resizeStage, slidingWindowStage, saliencyStage, onnxInferenceStage, compressibilityStage];
+export const stages: StageSpec<any>[] = [
+  textRemovalStage,
+  cropPadStage,
+  resizeStage,
+  slidingWindowStage,
+  saliencyStage,
+  onnxInferenceStage,
+  compressibilityStage,
+];

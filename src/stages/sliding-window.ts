@@ -32,16 +32,8 @@ const schema = z
   .object({
     size: z.number().int().min(1).max(256).default(9).describe('Frames per window (the paper uses 9).'),
     step: z.number().int().min(1).max(256).default(1).describe('Frames between consecutive windows.'),
-    maxGapFrames: z
-      .number()
-      .int()
-      .min(0)
-      .default(2)
-      .describe('Largest run of missing frames (dropped seqs) that a window may span.'),
-    onGap: z
-      .enum(['reset', 'error'])
-      .default('reset')
-      .describe('What a larger gap does: start a fresh window (with a warning) or fail the run.'),
+    maxGapFrames: z.number().int().min(0).default(2).describe('Largest run of missing frames (dropped seqs) that a window may span.'),
+    onGap: z.enum(['reset', 'error']).default('reset').describe('What a larger gap does: start a fresh window (with a warning) or fail the run.'),
   })
   .strict();
 
@@ -71,10 +63,7 @@ export const slidingWindowStage = defineStage({
 });
 
 /** The operator itself (state per subscription). */
-export function slidingWindow(
-  config: SlidingWindowConfig,
-  ctx?: Pick<BuildContext, 'warn'>,
-): OperatorFunction<PipelineEvent, PipelineEvent> {
+export function slidingWindow(config: SlidingWindowConfig, ctx?: Pick<BuildContext, 'warn'>): OperatorFunction<PipelineEvent, PipelineEvent> {
   return (source) =>
     defer(() => {
       const assembler = new WindowAssembler(config, ctx);

@@ -26,7 +26,7 @@ import { encodeGrayJpeg } from './jpeg-gray.js';
 /** The labels sidecar of a phantom exam (run-length segments plus exam truth). */
 export function sidecarForExam(exam: PhantomExam): LabelsSidecar {
   const frames = [];
-  let textBoxes;
+  let textBoxes: ReturnType<PhantomExam['frameInfo']>['labels']['textBoxes'] | undefined;
   for (let i = 0; i < exam.frameCount; i++) {
     const info = exam.frameInfo(i);
     frames.push({ landmark: info.labels.landmark, open: info.labels.open, thrombus: info.labels.thrombus });
@@ -71,12 +71,30 @@ interface FrameSink {
 
 function mp4Sink(path: string, exam: PhantomExam): FrameSink {
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${exam.width}x${exam.height}`, '-r', String(exam.fps), '-i', '-',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    '-s',
+    `${exam.width}x${exam.height}`,
+    '-r',
+    String(exam.fps),
+    '-i',
+    '-',
     // yuv420p needs even sizes; pad odd ones with one black column/row.
-    '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+    '-vf',
+    'pad=ceil(iw/2)*2:ceil(ih/2)*2',
     ...videoCodecArgs(),
-    '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough', '-movflags', '+faststart',
+    '-pix_fmt',
+    'yuv420p',
+    '-fps_mode',
+    'passthrough',
+    '-movflags',
+    '+faststart',
     path,
   ];
   const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });

@@ -71,14 +71,23 @@ export async function buildTrainingSet(o: BuildTrainingSetOptions): Promise<Trai
     if (!cached) {
       const tmp = `${partDir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      await runInputPipeline({ input, preprocessing: o.preprocessing, sinks: [{ type: 'dataset', path: tmp, train: 1, val: 0 }], stderr: o.stderr, signal: o.signal });
+      await runInputPipeline({
+        input,
+        preprocessing: o.preprocessing,
+        sinks: [{ type: 'dataset', path: tmp, train: 1, val: 0 }],
+        stderr: o.stderr,
+        signal: o.signal,
+      });
       if (o.signal?.aborted) throw new InputError('interrupted while preprocessing', { scope: 'train' });
       fs.rmSync(partDir, { recursive: true, force: true });
       fs.renameSync(tmp, partDir);
     }
     const part = JSON.parse(fs.readFileSync(path.join(partDir, 'index.json'), 'utf8')) as { exams: DatasetExam[]; frameSize: number[] };
     if (part.frameSize[0] !== 150 || part.frameSize[1] !== 150) {
-      throw new InputError(`${input.examId}: the preprocessing gives ${part.frameSize[1]}x${part.frameSize[0]} frames; the model takes 150x150 (${o.preprocessing.from})`, { scope: 'train' });
+      throw new InputError(
+        `${input.examId}: the preprocessing gives ${part.frameSize[1]}x${part.frameSize[0]} frames; the model takes 150x150 (${o.preprocessing.from})`,
+        { scope: 'train' },
+      );
     }
     const exam = part.exams[0];
     if (part.exams.length !== 1 || !exam) throw new InputError(`${input.file}: preprocessing gave ${part.exams.length} exams, expected 1`, { scope: 'train' });

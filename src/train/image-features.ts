@@ -25,7 +25,8 @@ export function writeImageFeatures(dataset: string, outPrefix: string, progress:
   try {
     for (const [i, exam] of index.exams.entries()) {
       const { shape, data } = readNpy(path.join(dataset, exam.file));
-      if (!(data instanceof Uint8Array) || shape.length !== 3) throw new Error(`${exam.file}: expected uint8 frames [N, H, W], got shape [${shape.join(', ')}]`);
+      if (!(data instanceof Uint8Array) || shape.length !== 3)
+        throw new Error(`${exam.file}: expected uint8 frames [N, H, W], got shape [${shape.join(', ')}]`);
       const [n, h, w] = shape as [number, number, number];
       const rows = new Float64Array(n * IMAGE_STATISTICS.length);
       for (let f = 0; f < n; f++) rows.set(frameStatistics(data.subarray(f * h * w, (f + 1) * h * w), w, h), f * IMAGE_STATISTICS.length);

@@ -69,7 +69,13 @@ export async function collectLabelledInputs(paths: string[], scope: string): Pro
   const inputs: LabelledInput[] = [];
   for (const file of unique) {
     try {
-      inputs.push({ file, kind: inputKindOf(file)!, examId: examIdFor(file), sidecarPath: sidecarPathFor(file), sidecar: await readLabelsSidecar(sidecarPathFor(file)) });
+      inputs.push({
+        file,
+        kind: inputKindOf(file)!,
+        examId: examIdFor(file),
+        sidecarPath: sidecarPathFor(file),
+        sidecar: await readLabelsSidecar(sidecarPathFor(file)),
+      });
     } catch (err) {
       problems.push((err as Error).message);
     }

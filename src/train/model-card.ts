@@ -19,7 +19,18 @@ export interface ModelCardData {
   unlabelledSkipped: number;
   preprocessing: string;
   start: { fromScratch: true; variant: string } | { fromScratch: false; file: string; modelId?: string };
-  settings: { epochs: number; epochsRun: number; bestEpoch: number; windowsPerEpoch: number; batch: number; lr: number; seed: number; device: string; torch: string; trainSeconds: number };
+  settings: {
+    epochs: number;
+    epochsRun: number;
+    bestEpoch: number;
+    windowsPerEpoch: number;
+    batch: number;
+    lr: number;
+    seed: number;
+    device: string;
+    torch: string;
+    trainSeconds: number;
+  };
   windows: Partial<Record<Split, number>>;
   test?: { table2: Table2Row; windows?: number; confusion?: { landmark?: number[][]; vein?: number[][] } };
   val?: { table2: Table2Row; windows?: number };
@@ -84,13 +95,21 @@ export function renderModelCard(d: ModelCardData): string {
     '',
     '## Held-out results (test patients)',
     '',
-    'F1 per class on 9-frame windows labelled by their newest frame, in the paper\'s Table 2 layout',
+    "F1 per class on 9-frame windows labelled by their newest frame, in the paper's Table 2 layout",
     '(O/C = mean F1 of open and closed).',
     '',
     '| model | O/C | LM1 | LM2 | BG | windows |',
     '| --- | --- | --- | --- | --- | --- |',
     table2Row('this model (test)', d.test?.table2, d.test?.windows),
-    ...(d.initialOnTest ? [table2Row(`start model${d.initialOnTest.modelId ? ` ${d.initialOnTest.modelId}` : ''} (same test windows)`, d.initialOnTest.table2, d.initialOnTest.windows)] : []),
+    ...(d.initialOnTest
+      ? [
+          table2Row(
+            `start model${d.initialOnTest.modelId ? ` ${d.initialOnTest.modelId}` : ''} (same test windows)`,
+            d.initialOnTest.table2,
+            d.initialOnTest.windows,
+          ),
+        ]
+      : []),
     table2Row('this model (validation, best epoch)', d.val?.table2, d.val?.windows),
     ...(d.test ? [] : ['', 'No test windows: the test split holds no labelled window, so there is no held-out result.']),
     ...confusion('Landmark confusion, test', ['BG', 'LM1', 'LM2'], d.test?.confusion?.landmark),
@@ -106,7 +125,9 @@ export function renderModelCard(d: ModelCardData): string {
     '',
     '| file | sha256 | labels sha256 | patient | split | frames | labelled windows |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...d.inputs.map((r) => `| ${r.name} | \`${r.sha256}\` | \`${r.labelsSha256.slice(0, 16)}…\` | ${r.patient} | ${r.split} | ${r.frames} | ${r.labelledWindows} |`),
+    ...d.inputs.map(
+      (r) => `| ${r.name} | \`${r.sha256}\` | \`${r.labelsSha256.slice(0, 16)}…\` | ${r.patient} | ${r.split} | ${r.frames} | ${r.labelledWindows} |`,
+    ),
     '',
     '## Training',
     '',

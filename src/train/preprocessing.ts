@@ -28,7 +28,8 @@ export const DEFAULT_PREPROCESSING: UnitConfig[] = [
 ];
 
 export function preprocessingFrom(pipelineFile: string | undefined): Preprocessing {
-  if (!pipelineFile) return withHash({ stages: DEFAULT_PREPROCESSING, baseDir: process.cwd(), from: 'default (crop-pad 600, resize 150; as pipelines/archive.yaml)' });
+  if (!pipelineFile)
+    return withHash({ stages: DEFAULT_PREPROCESSING, baseDir: process.cwd(), from: 'default (crop-pad 600, resize 150; as pipelines/archive.yaml)' });
   const loaded = loadPipelineFile(pipelineFile);
   const config = requireValid(loaded);
   // The stage that stacks frames into windows (sliding-window) ends the preprocessing.
@@ -42,7 +43,11 @@ export function preprocessingFrom(pipelineFile: string | undefined): Preprocessi
   if (!stages.some((s) => s.type === 'resize')) {
     throw new InputError(`${pipelineFile}: no resize stage before sliding-window; the model needs 150x150 frames`, { scope: 'train:pipeline' });
   }
-  return withHash({ stages, baseDir: loaded.baseDir, from: `${path.basename(pipelineFile)} (stages before sliding-window: ${stages.map((s) => s.type).join(', ')})` });
+  return withHash({
+    stages,
+    baseDir: loaded.baseDir,
+    from: `${path.basename(pipelineFile)} (stages before sliding-window: ${stages.map((s) => s.type).join(', ')})`,
+  });
 }
 
 function withHash(p: Omit<Preprocessing, 'hash'>): Preprocessing {

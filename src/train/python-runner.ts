@@ -10,7 +10,8 @@ import path from 'node:path';
 import { AutodvtError, InputError } from '../core/errors.js';
 
 export const TRAINING_DIR = path.resolve(import.meta.dirname, '../../training');
-const INSTALL_HINT = 'install Debian\'s PyTorch: apt-get install python3-torch python3-onnx python3-numpy (or point AUTODVT_PYTHON at a python3 that has torch, onnx and numpy)';
+const INSTALL_HINT =
+  "install Debian's PyTorch: apt-get install python3-torch python3-onnx python3-numpy (or point AUTODVT_PYTHON at a python3 that has torch, onnx and numpy)";
 
 export function pythonExecutable(env: NodeJS.ProcessEnv = process.env): string {
   return env.AUTODVT_PYTHON || '/usr/bin/python3';
@@ -26,11 +27,17 @@ export function checkPythonTraining(python = pythonExecutable()): { torch: strin
   }
   const probe = spawnSync(
     python,
-    ['-c', 'import json, importlib\nmissing=[]\nfor m in ("torch","onnx","numpy"):\n    try: importlib.import_module(m)\n    except Exception: missing.append(m)\nif missing: print(json.dumps({"missing": missing}))\nelse:\n    import torch; print(json.dumps({"torch": torch.__version__, "cuda": bool(torch.cuda.is_available())}))'],
+    [
+      '-c',
+      'import json, importlib\nmissing=[]\nfor m in ("torch","onnx","numpy"):\n    try: importlib.import_module(m)\n    except Exception: missing.append(m)\nif missing: print(json.dumps({"missing": missing}))\nelse:\n    import torch; print(json.dumps({"torch": torch.__version__, "cuda": bool(torch.cuda.is_available())}))',
+    ],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (probe.error || probe.status !== 0) {
-    throw new AutodvtError(`cannot run ${python} (${probe.error?.message ?? probe.stderr.trim().split('\n').pop() ?? `exit ${probe.status}`})`, { scope: 'train:python', hint: INSTALL_HINT });
+    throw new AutodvtError(`cannot run ${python} (${probe.error?.message ?? probe.stderr.trim().split('\n').pop() ?? `exit ${probe.status}`})`, {
+      scope: 'train:python',
+      hint: INSTALL_HINT,
+    });
   }
   const result = JSON.parse(probe.stdout.trim().split('\n').pop() ?? '{}') as { missing?: string[]; torch?: string; cuda?: boolean };
   if (result.missing?.length) {
@@ -86,13 +93,18 @@ export function runTrainingScript(o: RunPythonOptions): Promise<void> {
       o.signal?.removeEventListener('abort', onAbort);
       if (code === 0) resolve();
       else {
-        const last = tail.filter((l) => l.trim()).slice(-6).join('\n');
+        const last = tail
+          .filter((l) => l.trim())
+          .slice(-6)
+          .join('\n');
         const userError = tail.filter((l) => l.startsWith('error: ')).pop();
         if (code === 2 && userError) return reject(new InputError(userError.slice('error: '.length), { scope: 'train' }));
-        reject(new AutodvtError(`training/${o.script} failed (${sig ?? `exit ${code}`})${last ? `:\n${last}` : ''}`, {
-          scope: 'train:python',
-          hint: o.signal?.aborted ? 'interrupted: run the same command with --resume to continue from the last finished epoch' : undefined,
-        }));
+        reject(
+          new AutodvtError(`training/${o.script} failed (${sig ?? `exit ${code}`})${last ? `:\n${last}` : ''}`, {
+            scope: 'train:python',
+            hint: o.signal?.aborted ? 'interrupted: run the same command with --resume to continue from the last finished epoch' : undefined,
+          }),
+        );
       }
     });
   });

@@ -31,5 +31,11 @@ export async function runInputPipeline(o: InputPipelineOptions): Promise<void> {
   // JSON is YAML: the config is parsed and checked like a pipeline file (no ${} in it to expand).
   const loaded = parsePipeline(JSON.stringify(config), { baseDir: o.preprocessing.baseDir, env: {} });
   const silent = { write: () => true };
-  await runPipeline(requireValid(loaded), { baseDir: o.preprocessing.baseDir, stdout: silent, stderr: (o.stderr ?? silent) as never, tap: o.tap, signal: o.signal });
+  await runPipeline(requireValid(loaded), {
+    baseDir: o.preprocessing.baseDir,
+    stdout: silent,
+    stderr: (o.stderr ?? silent) as never,
+    tap: o.tap,
+    signal: o.signal,
+  });
 }

@@ -78,8 +78,24 @@ export interface TrainOwnModelResult {
 
 interface PythonResult {
   exported: { window?: { model_id?: string; path: string }; streaming?: { path: string }; checkpoint: string };
-  training: { epochs: number; epochs_run: number; best_epoch: number; batch: number; windows_per_epoch: number; seed: number; device: string; torch: string; train_seconds: number; optimizer: { lr: number }; variant: string; data: { windows: Record<Split, number> } };
-  metrics: { test?: { table2: Table2Row; windows?: number; confusion?: { landmark?: number[][]; vein?: number[][] } }; val?: { table2: Table2Row; windows?: number } };
+  training: {
+    epochs: number;
+    epochs_run: number;
+    best_epoch: number;
+    batch: number;
+    windows_per_epoch: number;
+    seed: number;
+    device: string;
+    torch: string;
+    train_seconds: number;
+    optimizer: { lr: number };
+    variant: string;
+    data: { windows: Record<Split, number> };
+  };
+  metrics: {
+    test?: { table2: Table2Row; windows?: number; confusion?: { landmark?: number[][]; vein?: number[][] } };
+    val?: { table2: Table2Row; windows?: number };
+  };
   initialModelOnTest: { model_id?: string; table2: Table2Row; windows?: number } | null;
   inDistribution: { fitted: boolean; reason?: string; threshold?: number };
 }
@@ -89,13 +105,28 @@ interface PythonResult {
  * writes it into the exported forms; a failure (one patient only, for instance) is reported,
  * not fatal: the model works without it.
  */
-async function fitImageStatistics(dataset: string, model: string, workDir: string, progress: (line: string) => void, signal?: AbortSignal): Promise<ImageStatisticsFit> {
+async function fitImageStatistics(
+  dataset: string,
+  model: string,
+  workDir: string,
+  progress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<ImageStatisticsFit> {
   const prefix = path.join(workDir, 'image-features');
   try {
     writeImageFeatures(dataset, prefix, (line) => progress(`[image statistics] ${line}`));
     await runTrainingScript({
       script: 'fit_image_statistics.py',
-      args: ['--model', model, '--fit', prefix, '--report', `test=${prefix}:test`, '--data-note', 'autodvt train: the labelled exams of the train and val patients'],
+      args: [
+        '--model',
+        model,
+        '--fit',
+        prefix,
+        '--report',
+        `test=${prefix}:test`,
+        '--data-note',
+        'autodvt train: the labelled exams of the train and val patients',
+      ],
       progress: (line) => progress(`[image statistics] ${line}`),
       signal,
     });
@@ -109,7 +140,9 @@ async function fitImageStatistics(dataset: string, model: string, workDir: strin
   }
 }
 
-export function checkTrainOptions(o: Pick<TrainOwnModelOptions, 'out' | 'trainFraction' | 'valFraction' | 'epochs' | 'windowsPerEpoch' | 'batch' | 'fromScratch' | 'init' | 'inputs'>): void {
+export function checkTrainOptions(
+  o: Pick<TrainOwnModelOptions, 'out' | 'trainFraction' | 'valFraction' | 'epochs' | 'windowsPerEpoch' | 'batch' | 'fromScratch' | 'init' | 'inputs'>,
+): void {
   const problems: string[] = [];
   if (o.inputs.length === 0) problems.push('name at least one labelled file or folder');
   if (!o.out.endsWith('.onnx')) problems.push(`--out ${o.out}: the model path must end in .onnx`);
@@ -117,7 +150,8 @@ export function checkTrainOptions(o: Pick<TrainOwnModelOptions, 'out' | 'trainFr
     problems.push(`--train ${o.trainFraction} --val ${o.valFraction}: both must be > 0 and leave a share for test (train + val < 1)`);
   }
   if (!Number.isInteger(o.epochs) || o.epochs < 1) problems.push(`--epochs ${o.epochs}: must be a whole number >= 1`);
-  if (!Number.isInteger(o.windowsPerEpoch) || o.windowsPerEpoch < 0) problems.push(`--windows-per-epoch ${o.windowsPerEpoch}: must be a whole number >= 0 (0 = every window once)`);
+  if (!Number.isInteger(o.windowsPerEpoch) || o.windowsPerEpoch < 0)
+    problems.push(`--windows-per-epoch ${o.windowsPerEpoch}: must be a whole number >= 0 (0 = every window once)`);
   if (!Number.isInteger(o.batch) || o.batch < 2) problems.push(`--batch ${o.batch}: must be a whole number >= 2`);
   if (o.fromScratch && o.init) problems.push('--from-scratch and --init exclude each other');
   if (o.init && !fs.existsSync(o.init)) problems.push(`--init ${o.init}: no such file`);
@@ -134,9 +168,15 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
   const patients = await resolvePatients(inputs, manifest, PATIENT_HMAC_KEY);
   const ownPatient = patients.filter((p) => p.source === 'exam').length;
   if (ownPatient > 0) {
-    o.progress(`[train] warning: ${ownPatient} exam${ownPatient > 1 ? 's have' : ' has'} no patient id (no --manifest row, no sidecar subjectId, no DICOM PatientID): each counts as its own patient`);
+    o.progress(
+      `[train] warning: ${ownPatient} exam${ownPatient > 1 ? 's have' : ' has'} no patient id (no --manifest row, no sidecar subjectId, no DICOM PatientID): each counts as its own patient`,
+    );
   }
-  const splits = splitPatients(patients.map((p) => p.key), { train: o.trainFraction, val: o.valFraction }, o.seed);
+  const splits = splitPatients(
+    patients.map((p) => p.key),
+    { train: o.trainFraction, val: o.valFraction },
+    o.seed,
+  );
   const preprocessing = preprocessingFrom(o.pipeline);
   const stem = o.out.replace(/\.onnx$/, '');
   const workDir = path.resolve(o.workDir ?? `${stem}.work`);
@@ -144,7 +184,9 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
   if (!o.resume) fs.rmSync(path.join(workDir, 'checkpoints'), { recursive: true, force: true });
   const set = await buildTrainingSet({ inputs, patients, splits, preprocessing, workDir, progress: o.progress, signal: o.signal });
   const count = (s: Split) => new Set(set.records.filter((r) => r.split === s).map((r) => r.patient)).size;
-  o.progress(`[train] ${set.records.length} exams of ${new Set(patients.map((p) => p.key)).size} patients: train ${count('train')}, validation ${count('val')}, test ${count('test')} patients`);
+  o.progress(
+    `[train] ${set.records.length} exams of ${new Set(patients.map((p) => p.key)).size} patients: train ${count('train')}, validation ${count('val')}, test ${count('test')} patients`,
+  );
 
   const init = o.fromScratch ? undefined : path.resolve(o.init ?? SHIPPED_MODEL_FILE);
   const resultFile = path.join(workDir, 'result.json');
@@ -152,10 +194,25 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
   await runTrainingScript({
     script: 'train_own_data.py',
     args: [
-      '--data', set.dir, '--out', path.resolve(o.out), '--work', workDir, '--result', resultFile,
+      '--data',
+      set.dir,
+      '--out',
+      path.resolve(o.out),
+      '--work',
+      workDir,
+      '--result',
+      resultFile,
       ...(init ? ['--init', init] : ['--from-scratch']),
-      '--epochs', String(o.epochs), '--windows-per-epoch', String(o.windowsPerEpoch), '--batch', String(o.batch),
-      '--seed', String(o.seed), '--device', o.device,
+      '--epochs',
+      String(o.epochs),
+      '--windows-per-epoch',
+      String(o.windowsPerEpoch),
+      '--batch',
+      String(o.batch),
+      '--seed',
+      String(o.seed),
+      '--device',
+      o.device,
       ...(o.lr !== undefined ? ['--lr', String(o.lr)] : []),
       ...(o.threads ? ['--threads', String(o.threads)] : []),
       ...(o.resume ? ['--resume'] : []),
@@ -165,12 +222,22 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
     signal: o.signal,
   });
   const r = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as PythonResult;
-  const files = [o.out, `${stem}.streaming.onnx`, `${stem}.reference.json`, `${stem}.reference.npy`, `${stem}.streaming.reference.json`, `${stem}.streaming.reference.npy`, `${stem}.pt`, `${stem}.metrics.json`, `${stem}.md`].filter(
-    (f) => f.endsWith('.md') || fs.existsSync(f),
-  );
+  const files = [
+    o.out,
+    `${stem}.streaming.onnx`,
+    `${stem}.reference.json`,
+    `${stem}.reference.npy`,
+    `${stem}.streaming.reference.json`,
+    `${stem}.streaming.reference.npy`,
+    `${stem}.pt`,
+    `${stem}.metrics.json`,
+    `${stem}.md`,
+  ].filter((f) => f.endsWith('.md') || fs.existsSync(f));
   // The image statistics take seconds and are always fitted; --no-in-distribution skips only the slow model-feature score.
   const imageStatistics = await fitImageStatistics(set.dir, path.resolve(o.out), workDir, o.progress, o.signal);
-  const inDistribution: ModelCardData['inDistribution'] = r.inDistribution.fitted ? { fitted: true, threshold: r.inDistribution.threshold } : { fitted: false, reason: r.inDistribution.reason ?? 'unknown' };
+  const inDistribution: ModelCardData['inDistribution'] = r.inDistribution.fitted
+    ? { fitted: true, threshold: r.inDistribution.threshold }
+    : { fitted: false, reason: r.inDistribution.reason ?? 'unknown' };
   const t = r.training;
   const card: ModelCardData = {
     modelFile: path.basename(o.out),
@@ -181,11 +248,24 @@ export async function trainOwnModel(o: TrainOwnModelOptions): Promise<TrainOwnMo
     unlabelledSkipped: unlabelled,
     preprocessing: preprocessing.from,
     start: init ? { fromScratch: false, file: path.basename(init), modelId: r.initialModelOnTest?.model_id } : { fromScratch: true, variant: t.variant },
-    settings: { epochs: t.epochs, epochsRun: t.epochs_run, bestEpoch: t.best_epoch, windowsPerEpoch: t.windows_per_epoch, batch: t.batch, lr: t.optimizer.lr, seed: t.seed, device: t.device, torch: t.torch, trainSeconds: t.train_seconds },
+    settings: {
+      epochs: t.epochs,
+      epochsRun: t.epochs_run,
+      bestEpoch: t.best_epoch,
+      windowsPerEpoch: t.windows_per_epoch,
+      batch: t.batch,
+      lr: t.optimizer.lr,
+      seed: t.seed,
+      device: t.device,
+      torch: t.torch,
+      trainSeconds: t.train_seconds,
+    },
     windows: t.data.windows,
     test: r.metrics.test,
     val: r.metrics.val,
-    initialOnTest: r.initialModelOnTest ? { modelId: r.initialModelOnTest.model_id, table2: r.initialModelOnTest.table2, windows: r.initialModelOnTest.windows } : undefined,
+    initialOnTest: r.initialModelOnTest
+      ? { modelId: r.initialModelOnTest.model_id, table2: r.initialModelOnTest.table2, windows: r.initialModelOnTest.windows }
+      : undefined,
     inDistribution,
     imageStatistics,
     files: files.map((f) => path.basename(f)),

@@ -23,7 +23,7 @@ export function ffmpegBinary(): string {
 export function ffprobeBinary(): string {
   if (process.env.AUTODVT_FFPROBE) return process.env.AUTODVT_FFPROBE;
   const ffmpeg = process.env.AUTODVT_FFMPEG;
-  if (ffmpeg && ffmpeg.includes('/')) {
+  if (ffmpeg?.includes('/')) {
     const sibling = join(dirname(ffmpeg), basename(ffmpeg).replace(/ffmpeg/, 'ffprobe'));
     if (sibling !== ffmpeg && existsSync(sibling)) return sibling;
   }

@@ -42,7 +42,10 @@ export class FrameReadTarget {
 
   /** The last read wrote `n` bytes at the start of `next()`'s buffer. */
   wrote(n: number): void {
-    if (!this.intoScratch) return this.reader.wrote(n);
+    if (!this.intoScratch) {
+      this.reader.wrote(n);
+      return;
+    }
     const bytes = this.scratch.subarray(0, n);
     const taken = this.pendingLength === 0 ? this.reader.write(bytes) : 0;
     if (taken < n) this.hold(bytes.subarray(taken));

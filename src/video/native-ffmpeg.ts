@@ -14,14 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { AutodvtError } from '../core/errors.js';
 import { decodeArgs } from './decode-args.js';
 import type { NativeFfmpeg } from './find-ffmpeg.js';
-import {
-  countPacketsArgs,
-  needsFrameCount,
-  packetCountFromProbe,
-  probeArgs,
-  videoInfoFromProbe,
-  type FfprobeOutput,
-} from './probe-json.js';
+import { countPacketsArgs, needsFrameCount, packetCountFromProbe, probeArgs, videoInfoFromProbe, type FfprobeOutput } from './probe-json.js';
 import { childOutputFrames } from './child-output-frames.js';
 import { RawVideoReader } from './raw-video-reader.js';
 import { stripLogTags } from './ffmpeg-log.js';
@@ -33,11 +26,7 @@ export interface NativeDecodeOptions {
   maxFrames?: number;
 }
 
-export async function* decodeNative(
-  bin: NativeFfmpeg,
-  path: string,
-  opts: NativeDecodeOptions = {},
-): AsyncGenerator<DecodedFrame, void, undefined> {
+export async function* decodeNative(bin: NativeFfmpeg, path: string, opts: NativeDecodeOptions = {}): AsyncGenerator<DecodedFrame, void, undefined> {
   const { signal, maxFrames } = opts;
   signal?.throwIfAborted();
   const args = decodeArgs({
@@ -113,7 +102,10 @@ function runFfprobe(bin: NativeFfmpeg, path: string, args: string[]): Promise<Ff
         );
         return;
       }
-      const lines = stderr.split(/\r?\n/).map(stripLogTags).filter((l) => l !== '');
+      const lines = stderr
+        .split(/\r?\n/)
+        .map(stripLogTags)
+        .filter((l) => l !== '');
       if (err) {
         fail(openFailure(path, lines, typeof err.code === 'number' ? err.code : null));
         return;
@@ -131,8 +123,9 @@ function runFfprobe(bin: NativeFfmpeg, path: string, args: string[]): Promise<Ff
 export async function probeNative(bin: NativeFfmpeg, path: string): Promise<VideoInfo> {
   const input = resolve(path);
   const probe = await runFfprobe(bin, path, probeArgs(input));
-  const counted = needsFrameCount(probe) && probe.streams?.some((s) => s.codec_type === 'video')
-    ? packetCountFromProbe(await runFfprobe(bin, path, countPacketsArgs(input)))
-    : undefined;
+  const counted =
+    needsFrameCount(probe) && probe.streams?.some((s) => s.codec_type === 'video')
+      ? packetCountFromProbe(await runFfprobe(bin, path, countPacketsArgs(input)))
+      : undefined;
   return videoInfoFromProbe(path, probe, 'native', counted);
 }

@@ -45,12 +45,7 @@ export function needsFrameCount(probe: FfprobeOutput): boolean {
   return positiveNumber(firstVideoStream(probe)?.nb_frames) === undefined;
 }
 
-export function videoInfoFromProbe(
-  path: string,
-  probe: FfprobeOutput,
-  decoder: VideoInfo['decoder'],
-  countedFrames?: number,
-): VideoInfo {
+export function videoInfoFromProbe(path: string, probe: FfprobeOutput, decoder: VideoInfo['decoder'], countedFrames?: number): VideoInfo {
   const video = firstVideoStream(probe);
   if (!video) {
     throw new InputError(`${path} has no video stream`, {

@@ -18,10 +18,11 @@ export async function checkVideoFile(path: string): Promise<void> {
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT' ? `video file not found: ${path}` : `cannot read video file ${path} (${code ?? String(err)})`,
-      { scope: SCOPE, hint: 'check the path (relative paths resolve against the pipeline file folder)', cause: err },
-    );
+    throw new InputError(code === 'ENOENT' ? `video file not found: ${path}` : `cannot read video file ${path} (${code ?? String(err)})`, {
+      scope: SCOPE,
+      hint: 'check the path (relative paths resolve against the pipeline file folder)',
+      cause: err,
+    });
   }
   if (size === 0) {
     throw new InputError(`video file is empty (0 bytes): ${path}`, {

@@ -14,14 +14,7 @@ import { AutodvtError } from '../core/errors.js';
 import { AsyncInbox } from './async-inbox.js';
 import { decodeArgs } from './decode-args.js';
 import { stripLogTags } from './ffmpeg-log.js';
-import {
-  countPacketsArgs,
-  needsFrameCount,
-  packetCountFromProbe,
-  probeArgs,
-  videoInfoFromProbe,
-  type FfprobeOutput,
-} from './probe-json.js';
+import { countPacketsArgs, needsFrameCount, packetCountFromProbe, probeArgs, videoInfoFromProbe, type FfprobeOutput } from './probe-json.js';
 import { RawVideoReader } from './raw-video-reader.js';
 import { decodeRunError, openFailure } from './video-errors.js';
 import type { DecodedFrame, VideoInfo } from './video-types.js';

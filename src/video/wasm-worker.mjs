@@ -30,7 +30,7 @@ const port = parentPort;
 
 // The emscripten glue reads self.location when it thinks it runs in a browser worker.
 // Shimmed here, in the worker's own global, never in the host process.
-// @ts-ignore
+// @ts-expect-error
 globalThis.self ??= { location: { href: workerData.coreUrl } };
 
 const { default: createFFmpegCore } = await import(workerData.coreUrl);

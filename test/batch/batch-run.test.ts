@@ -12,9 +12,13 @@ const root = path.resolve(import.meta.dirname, '../..');
 const pipeline = path.join(root, 'pipelines/archive.yaml');
 
 function startRun(input: string, runDir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), 'run', pipeline, '--input', input, '--run-dir', runDir, '--progress-interval', '0.5', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/autodvt.js'), 'run', pipeline, '--input', input, '--run-dir', runDir, '--progress-interval', '0.5', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -48,7 +52,10 @@ async function waitFor(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
 describe('batch run over archived exams', () => {
   it('exits 2 with one clear message when --input names nothing', async () => {
     const err: string[] = [];
-    const code = await main(['run', pipeline, '--input', '/nonexistent/exams'], { stdout: { write: () => true } as never, stderr: { write: (s: string) => err.push(s) } as never });
+    const code = await main(['run', pipeline, '--input', '/nonexistent/exams'], {
+      stdout: { write: () => true } as never,
+      stderr: { write: (s: string) => err.push(s) } as never,
+    });
     expect(code).toBe(2);
     expect(err.join('')).toContain('[batch:input] /nonexistent/exams: no such file or folder');
   });

@@ -28,9 +28,13 @@ function pipelineFile(dir: string): string {
 }
 
 function startRun(pipeline: string, input: string, runDir: string) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), 'run', pipeline, '--input', input, '--run-dir', runDir, '--progress-interval', '0.5'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/autodvt.js'), 'run', pipeline, '--input', input, '--run-dir', runDir, '--progress-interval', '0.5'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
@@ -47,7 +51,8 @@ async function waitFor(cond: () => boolean, timeoutMs = 90_000): Promise<void> {
   }
 }
 
-const files = (runDir: string, ext: string) => (fs.existsSync(path.join(runDir, 'exams')) ? fs.readdirSync(path.join(runDir, 'exams')).filter((n) => n.endsWith(ext)) : []);
+const files = (runDir: string, ext: string) =>
+  fs.existsSync(path.join(runDir, 'exams')) ? fs.readdirSync(path.join(runDir, 'exams')).filter((n) => n.endsWith(ext)) : [];
 
 /** Every NDJSON / JSONL file under `dir`: each line whole JSON, the file ending with a newline. */
 function assertNoCutLine(dir: string): number {
@@ -83,7 +88,13 @@ function outcome(runDir: string) {
     const key = name.slice(0, -'.json'.length);
     const result = JSON.parse(fs.readFileSync(path.join(runDir, 'exams', name), 'utf8')) as ExamResult;
     const log = path.join(runDir, 'exams', key, 'events.ndjson');
-    const events = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+    const events = fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      : [];
     out[key] = stable({ result, events });
   }
   return out;
@@ -107,7 +118,10 @@ describe('batch run crash safety', () => {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-killed-'));
     const kills: { when: string; trigger: () => boolean }[] = [
       { when: 'before any exam', trigger: () => fs.existsSync(path.join(runDir, 'run.json')) },
-      { when: 'in the middle of an exam', trigger: () => files(runDir, '.running').some((m) => fs.existsSync(path.join(runDir, 'exams', m.replace(/\.running$/, ''), 'events.ndjson'))) },
+      {
+        when: 'in the middle of an exam',
+        trigger: () => files(runDir, '.running').some((m) => fs.existsSync(path.join(runDir, 'exams', m.replace(/\.running$/, ''), 'events.ndjson'))),
+      },
       { when: 'between exams', trigger: () => files(runDir, '.json').length >= 1 && files(runDir, '.running').length >= 1 },
     ];
     for (const kill of kills) {

@@ -6,7 +6,7 @@ import { sinks as registered } from '../../src/sinks/index.js';
 const dir = '/runs/x/exams/a.dcm';
 
 describe('sinks of one exam in a batch run', () => {
-  it('moves every file or folder a sink writes into the exam\'s folder, keeping its basename', () => {
+  it("moves every file or folder a sink writes into the exam's folder, keeping its basename", () => {
     const out = examSinks(
       [
         { type: 'json-log', path: 'out/events.ndjson', kinds: ['prediction'] },
@@ -46,7 +46,9 @@ describe('sinks of one exam in a batch run', () => {
     expect(keptSinkIndices(sinks)).toEqual([3]); // where the kept sink stands in the file, for naming problems
     const skipped = skippedSinks(sinks);
     expect(skipped.map((s) => `${s.path} ${s.type}`)).toEqual(['sinks[0] console', 'sinks[1] json-log', 'sinks[2] hud']);
-    expect(skippedSinksWarning(skipped)).toMatch(/^\[batch\] not run per exam: sinks\[0\] console \(the batch progress bar owns the terminal\); sinks\[1\] json-log \(it writes to standard output/);
+    expect(skippedSinksWarning(skipped)).toMatch(
+      /^\[batch\] not run per exam: sinks\[0\] console \(the batch progress bar owns the terminal\); sinks\[1\] json-log \(it writes to standard output/,
+    );
     expect(skippedSinksWarning([])).toBeUndefined();
   });
 

@@ -14,7 +14,14 @@ export async function phantomExamFolder(opts: {
   fps?: number;
 }): Promise<{ dir: string; files: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-batch-'));
-  const { files } = await writeSynthExams({ outDir: dir, subjects: opts.subjects, seed: opts.seed ?? 5, format: opts.format ?? 'both', durationS: opts.durationS, fps: opts.fps });
+  const { files } = await writeSynthExams({
+    outDir: dir,
+    subjects: opts.subjects,
+    seed: opts.seed ?? 5,
+    format: opts.format ?? 'both',
+    durationS: opts.durationS,
+    fps: opts.fps,
+  });
   for (const name of opts.corrupt ?? []) truncateHalf(path.join(dir, name));
   return { dir, files: files.filter((f) => !f.endsWith('.labels.json')).sort() };
 }

@@ -56,14 +56,33 @@ describe('a poison exam in a batch run', () => {
   it('runs an exam that a killed run died on alone the next time, records it failed, and does not retry it after that', async () => {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-poison-'));
     const cli = (extra: string[] = []) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), 'run', pipeline, '--input', dir, '--run-dir', runDir, '--exam-memory-mb', String(EXAM_MEMORY_MB), '--progress-interval', '0.5', ...extra], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(root, 'bin/autodvt.js'),
+          'run',
+          pipeline,
+          '--input',
+          dir,
+          '--run-dir',
+          runDir,
+          '--exam-memory-mb',
+          String(EXAM_MEMORY_MB),
+          '--progress-interval',
+          '0.5',
+          ...extra,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+      const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout, stderr })),
+      );
       return { child, done };
     };
 

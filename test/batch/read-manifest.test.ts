@@ -34,7 +34,12 @@ describe('manifests and inputs', () => {
 
   it('reads a JSON manifest with file and DICOMweb rows', () => {
     const dir = tmp({
-      'm.json': JSON.stringify({ exams: [{ examId: 'x', file: 'x.dcm' }, { examId: 'p', dicomweb: 'http://pacs/dicom-web', study: '1.2', series: '1.2.3' }] }),
+      'm.json': JSON.stringify({
+        exams: [
+          { examId: 'x', file: 'x.dcm' },
+          { examId: 'p', dicomweb: 'http://pacs/dicom-web', study: '1.2', series: '1.2.3' },
+        ],
+      }),
     });
     expect(readManifest(path.join(dir, 'm.json'))).toEqual([
       { kind: 'file', key: 'x', file: path.join(dir, 'x.dcm'), labels: undefined },

@@ -50,7 +50,11 @@ interface Prediction {
 }
 
 function predictions(runDir: string, key: string): Prediction[] {
-  const lines = fs.readFileSync(path.join(runDir, 'exams', key, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(path.join(runDir, 'exams', key, 'events.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return lines.filter((l) => l.kind === 'prediction');
 }
 
@@ -103,7 +107,12 @@ describe('batch run: shared inference and per-exam sinks', () => {
     const solo = await runBatch({ pipelineFile, inputs, runDir: soloDir, concurrency: 1, shareInference: false, ...io });
     expect(solo.inference).toBeUndefined();
     expect(solo).toMatchObject({ ok: 5, failed: 1 });
-    const results = (dir: string) => fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const results = (dir: string) =>
+      fs
+        .readFileSync(path.join(dir, 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
     const soloResults = new Map(results(soloDir).map((r) => [r.key, r]));
     for (const r of results(sharedDir)) {
       const o = soloResults.get(r.key)!;
@@ -128,7 +137,12 @@ describe('batch run: shared inference and per-exam sinks', () => {
     const warning = sharedOut.split('\n').filter((l) => l.includes('not run per exam'));
     expect(warning).toHaveLength(1); // once per run, not per exam
     expect(warning[0]).toMatch(/sinks\[0\] console \(the batch progress bar owns the terminal\); sinks\[1\] hud \(one server/);
-    const ok = fs.readFileSync(path.join(sharedDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.status === 'ok');
+    const ok = fs
+      .readFileSync(path.join(sharedDir, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.status === 'ok');
     for (const r of ok) {
       const dir = path.join(sharedDir, 'exams', r.key);
       expect(fs.readdirSync(dir).sort(), r.key).toEqual(['eval.json', 'eval.md', 'events.ndjson', 'reports']);
@@ -139,8 +153,11 @@ describe('batch run: shared inference and per-exam sinks', () => {
     expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
   });
 
-  it('a rerun leaves finished exams\' sink outputs alone and starts a cut-short exam\'s outputs afresh', async () => {
-    const keys = fs.readdirSync(path.join(sharedDir, 'exams')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  it("a rerun leaves finished exams' sink outputs alone and starts a cut-short exam's outputs afresh", async () => {
+    const keys = fs
+      .readdirSync(path.join(sharedDir, 'exams'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5));
     const ok = keys.filter((k) => JSON.parse(fs.readFileSync(path.join(sharedDir, 'exams', `${k}.json`), 'utf8')).status === 'ok');
     const [cut, ...finished] = ok;
     const log = (k: string) => path.join(sharedDir, 'exams', k, 'events.ndjson');
@@ -152,7 +169,12 @@ describe('batch run: shared inference and per-exam sinks', () => {
     const again = await runBatch({ pipelineFile, inputs, runDir: sharedDir, concurrency: 2, ...io });
     expect(again).toMatchObject({ ran: 1, skipped: 5, ok: 5, failed: 1 });
     expect(fs.existsSync(path.join(sharedDir, 'exams', cut!, 'stray.tmp'))).toBe(false);
-    expect(fs.readFileSync(log(cut!), 'utf8').split('\n').filter((l) => l.includes('"log-header"'))).toHaveLength(1);
+    expect(
+      fs
+        .readFileSync(log(cut!), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"log-header"')),
+    ).toHaveLength(1);
     for (const [k, b] of before) {
       expect(fs.readFileSync(log(k), 'utf8'), k).toBe(b.text);
       expect(fs.statSync(log(k)).mtimeMs, k).toBe(b.mtime);

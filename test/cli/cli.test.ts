@@ -31,7 +31,10 @@ describe('autodvt CLI', () => {
   });
 
   it('validate passes the shipped pipelines', async () => {
-    const files = fs.readdirSync(path.join(root, 'pipelines')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(root, 'pipelines', f));
+    const files = fs
+      .readdirSync(path.join(root, 'pipelines'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => path.join(root, 'pipelines', f));
     expect(files.length).toBeGreaterThan(0);
     const r = await cli('validate', ...files);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('✖'))).toEqual([]);
@@ -72,13 +75,16 @@ describe('autodvt CLI', () => {
   });
 
   it('the installed bin runs the demo end to end and prints a summary', () => {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin/autodvt.js'), 'run', path.join(root, 'pipelines/demo.yaml'), '--set', 'source.durationS=2'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, 'bin/autodvt.js'), 'run', path.join(root, 'pipelines/demo.yaml'), '--set', 'source.durationS=2'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(result.stderr).not.toContain('error');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('── summary ──');
   }, 150_000);
 });
-

@@ -62,7 +62,9 @@ describe('who writes to stdout', () => {
 
 describe('run --json', () => {
   it('prints one summary object on stdout (frames, the exam and its verdict); the console lines go to stderr', async () => {
-    const file = pipelineFile(`${SHORT_SOURCE}stages:\n  - type: resize\n    size: 150\n  - type: sliding-window\n  - type: onnx-inference\n  - type: compressibility\nsinks:\n  - type: console\n    intervalMs: 0\n`);
+    const file = pipelineFile(
+      `${SHORT_SOURCE}stages:\n  - type: resize\n    size: 150\n  - type: sliding-window\n  - type: onnx-inference\n  - type: compressibility\nsinks:\n  - type: console\n    intervalMs: 0\n`,
+    );
     const r = await cli('run', file, '--json');
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);

@@ -23,13 +23,29 @@ describe('event flow between units', () => {
   });
 
   it('accepts the paper pipeline, and streaming inference straight on frames', () => {
-    expect(eventFlowProblems(pipeline('source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: resize }, { type: sliding-window }, { type: onnx-inference }, { type: compressibility } ]\nsinks: [ { type: console }, { type: evaluate } ]\n'))).toEqual([]);
-    expect(eventFlowProblems(pipeline('source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: resize }, { type: onnx-inference, mode: streaming } ]\nsinks: [ { type: evaluate } ]\n'))).toEqual([]);
+    expect(
+      eventFlowProblems(
+        pipeline(
+          'source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: resize }, { type: sliding-window }, { type: onnx-inference }, { type: compressibility } ]\nsinks: [ { type: console }, { type: evaluate } ]\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      eventFlowProblems(
+        pipeline(
+          'source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: resize }, { type: onnx-inference, mode: streaming } ]\nsinks: [ { type: evaluate } ]\n',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses window-mode inference without windows and a sink that needs predictions without a model', () => {
-    const problems = eventFlowProblems(pipeline('source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: onnx-inference } ]\nsinks: [ { type: console }, { type: evaluate } ]\n'));
-    expect(problems.map((p) => `${p.path} ${p.message}`)).toEqual(['stages[1] needs `window` events, but no unit before it adds them: put sliding-window before it']);
+    const problems = eventFlowProblems(
+      pipeline('source: { type: synthetic }\nstages: [ { type: crop-pad }, { type: onnx-inference } ]\nsinks: [ { type: console }, { type: evaluate } ]\n'),
+    );
+    expect(problems.map((p) => `${p.path} ${p.message}`)).toEqual([
+      'stages[1] needs `window` events, but no unit before it adds them: put sliding-window before it',
+    ]);
     const noModel = eventFlowProblems(pipeline('source: { type: synthetic }\nstages: [ { type: crop-pad } ]\nsinks: [ { type: evaluate } ]\n'));
     expect(noModel.map((p) => p.path)).toEqual(['sinks[0]']);
   });
@@ -38,13 +54,17 @@ describe('event flow between units', () => {
     for (const unit of allUnits()) {
       if (unit.kind === 'source') expect(unit.events, unit.type).toEqual({ adds: ['exam-start', 'frame', 'exam'] });
     }
-    const stagesWithoutFlow = allUnits().filter((u) => u.kind === 'stage' && !u.events).map((u) => u.type);
+    const stagesWithoutFlow = allUnits()
+      .filter((u) => u.kind === 'stage' && !u.events)
+      .map((u) => u.type);
     expect(stagesWithoutFlow).toEqual([]);
   });
 
   it('knows which event ends a frame in a pipeline from what the stages add', () => {
     const stages = (yaml: string) => pipeline(`source: { type: synthetic }\nstages: ${yaml}\nsinks: [ { type: console } ]\n`).stages;
-    expect(resultKindOf(stages('[ { type: crop-pad }, { type: resize }, { type: sliding-window }, { type: onnx-inference }, { type: compressibility } ]'))).toBe('state');
+    expect(
+      resultKindOf(stages('[ { type: crop-pad }, { type: resize }, { type: sliding-window }, { type: onnx-inference }, { type: compressibility } ]')),
+    ).toBe('state');
     expect(resultKindOf(stages('[ { type: crop-pad }, { type: resize }, { type: sliding-window }, { type: onnx-inference } ]'))).toBe('prediction');
     expect(resultKindOf(stages('[ { type: crop-pad }, { type: resize }, { type: sliding-window } ]'))).toBe('window');
     expect(resultKindOf(stages('[ { type: crop-pad } ]'))).toBe('frame');

@@ -16,7 +16,9 @@ async function validate(text: string) {
 
 describe('phase-2 problems', () => {
   it('carry the file:line of the value they are about, and name the unit once', async () => {
-    const r = await validate('source:\n  type: synthetic\nstages:\n  - type: crop-pad\n  - type: resize\n  - type: sliding-window\n  - type: onnx-inference\n    model: no-such-model.onnx\nsinks:\n  - type: console\n');
+    const r = await validate(
+      'source:\n  type: synthetic\nstages:\n  - type: crop-pad\n  - type: resize\n  - type: sliding-window\n  - type: onnx-inference\n    model: no-such-model.onnx\nsinks:\n  - type: console\n',
+    );
     expect(r.code).toBe(2);
     const line = r.stderr.split('\n').find((l) => l.includes('stages[3].model'));
     expect(line).toBeDefined();

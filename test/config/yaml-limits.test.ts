@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { loadPipelineFile, parsePipeline } from '../../src/core/config/load-pipeline.js';
 import { MAX_PIPELINE_FILE_BYTES, yamlLimitProblem } from '../../src/core/config/yaml-limits.js';
 
-const laughs = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefg'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill('*' + 'abcdefg'[i]).join(',')}]`)].join('\n');
+const laughs = [
+  'a: &a [x,x,x,x,x,x,x,x,x]',
+  ...'bcdefg'.split('').map(
+    (c, i) =>
+      `${c}: &${c} [${Array(9)
+        .fill('*' + 'abcdefg'[i])
+        .join(',')}]`,
+  ),
+].join('\n');
 
 describe('pipeline file limits', () => {
   it('refuses a file over 1 MiB before reading it, naming the file', () => {
@@ -36,7 +44,7 @@ describe('pipeline file limits', () => {
     expect(loaded.problems[0]?.message).toMatch(/more than 2000 keys/);
   });
 
-  it('still reports a repeated key with its line, checked without yaml\'s quadratic check', () => {
+  it("still reports a repeated key with its line, checked without yaml's quadratic check", () => {
     const loaded = parsePipeline('source:\n  type: synthetic\n  seed: 1\n  seed: 2\nsinks: []\n', { env: {}, file: 'dup.yaml' });
     expect(loaded.problems).toEqual([expect.objectContaining({ line: 4, message: 'YAML: Map keys must be unique' })]);
   });

@@ -129,9 +129,7 @@ export function grayImageElements(options: {
 }): ElementSpec[] {
   const bits = options.bitsAllocated ?? 8;
   const pixelBytes =
-    options.pixels instanceof Uint16Array
-      ? new Uint8Array(options.pixels.buffer, options.pixels.byteOffset, options.pixels.byteLength)
-      : options.pixels;
+    options.pixels instanceof Uint16Array ? new Uint8Array(options.pixels.buffer, options.pixels.byteOffset, options.pixels.byteLength) : options.pixels;
   const elements: ElementSpec[] = [
     { tag: '0008,0016', vr: 'UI', value: (options.frames ?? 1) > 1 ? US_MULTIFRAME_IMAGE_STORAGE : US_IMAGE_STORAGE },
     { tag: '0008,0018', vr: 'UI', value: '1.2.826.0.1.3680043.10.1187.2' },

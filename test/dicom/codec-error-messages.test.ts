@@ -31,7 +31,9 @@ describe('JPEG baseline errors name the file and frame and say what is wrong in 
     const cut = frame.slice(0, (frame.length >> 1) + 2);
     cut.set([0xff, 0xd9], cut.length - 2);
     const message = await failure(decodeJpeg(cut, 0, 'a.dcm'));
-    expect(message).toMatch(/a\.dcm: frame 0: cannot decode the JPEG data: the compressed image data is damaged \(libjpeg-turbo stopped while decompressing it\)/);
+    expect(message).toMatch(
+      /a\.dcm: frame 0: cannot decode the JPEG data: the compressed image data is damaged \(libjpeg-turbo stopped while decompressing it\)/,
+    );
   });
 
   it('names the damaged header byte', async () => {
@@ -47,7 +49,7 @@ describe('JPEG baseline errors name the file and frame and say what is wrong in 
   });
 });
 
-describe('JPEG-LS errors carry CharLS\'s own reason', () => {
+describe("JPEG-LS errors carry CharLS's own reason", () => {
   it('reads the CharLS exception text out of wasm memory instead of printing its address', async () => {
     const notJpegLs = new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 4, 0, 4, 1, 1, 0x11, 0, 0xff, 0xd9]);
     const message = await failure(decodeJpegLs(notJpegLs, false, 3, 'b.dcm'));

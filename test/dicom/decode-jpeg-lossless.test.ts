@@ -82,7 +82,9 @@ describe('JPEG Lossless errors say which file, which frame and what is wrong', (
 
   it('says a frame cut in half is cut short, with no number from the decoder', async () => {
     const err = await failure(frame.slice(0, frame.length >> 1));
-    expect(err.message).toMatch(/exam\/cine\.dcm: frame 4: cannot decode the JPEG Lossless data: the compressed data is cut short: no end-of-image marker \(FF D9\)/);
+    expect(err.message).toMatch(
+      /exam\/cine\.dcm: frame 4: cannot decode the JPEG Lossless data: the compressed data is cut short: no end-of-image marker \(FF D9\)/,
+    );
   });
 
   it('says where the pixels stop when the Huffman-coded data is damaged in the middle', async () => {

@@ -92,9 +92,7 @@ describe('decodeRle', () => {
 
   it('refuses a frame whose segment count does not fit the image, naming the frame', () => {
     const frame = rleFrame([new Uint8Array(4)]);
-    expect(() => decodeRle(frame, { rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, signed: false }, 5, 'x.dcm')).toThrow(
-      InputError,
-    );
+    expect(() => decodeRle(frame, { rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, signed: false }, 5, 'x.dcm')).toThrow(InputError);
     expect(() => decodeRle(frame, { rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, signed: false }, 5, 'x.dcm')).toThrow(
       /x\.dcm: frame 5: corrupt RLE data: 1 segments, expected 3/,
     );

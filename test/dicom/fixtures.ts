@@ -16,7 +16,9 @@ export interface ManifestEntry {
 }
 
 export function dicomFixtures(): string[] {
-  return readdirSync(DICOM_DIR).filter((f) => /\.(dcm|zip)$/i.test(f)).sort();
+  return readdirSync(DICOM_DIR)
+    .filter((f) => /\.(dcm|zip)$/i.test(f))
+    .sort();
 }
 
 /** MANIFEST.tsv rows for the DICOM fixtures, by file name. */

@@ -28,7 +28,7 @@ export function syntheticFrame(k: number): Uint8Array {
   const apexX = COLUMNS / 2;
   for (let y = 0; y < ROWS; y++) {
     for (let x = 0; x < COLUMNS; x++) {
-      const inSector = y > 2 && Math.abs(x - apexX) < (y * 0.8) && y < ROWS - 4;
+      const inSector = y > 2 && Math.abs(x - apexX) < y * 0.8 && y < ROWS - 4;
       const border = x === 0 || y === 0 || x === COLUMNS - 1 || y === ROWS - 1;
       px[y * COLUMNS + x] = border ? 255 : inSector ? 40 + (random() % (60 + 20 * k)) : 0;
     }

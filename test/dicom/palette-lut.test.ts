@@ -59,9 +59,7 @@ describe('16-bit segmented PALETTE COLOR', () => {
     const damaged = segmentedPaletteFile([1, 255, 65535]); // a linear segment cannot come first
     const err = await openDicom(damaged, 'scan/broken.dcm').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(
-      /scan\/broken\.dcm: Segmented Blue Palette Color Lookup Table Data: the first segment is linear/,
-    );
+    expect((err as Error).message).toMatch(/scan\/broken\.dcm: Segmented Blue Palette Color Lookup Table Data: the first segment is linear/);
   });
 
   it('reports a table longer than its descriptor as a warning, keeping the first entries', () => {

@@ -19,7 +19,7 @@ function withNegativeDeltas(file: string, tags: string[]): { bytes: Uint8Array; 
   for (const item of ds.elements.x00186011?.items ?? []) {
     for (const tag of tags) {
       const el = item.dataSet?.elements[tag];
-      if (!el || el.length !== 8) continue;
+      if (el?.length !== 8) continue;
       bytes[el.dataOffset + 7] ^= 0x80; // the sign bit of a little-endian float64
       flipped++;
     }

@@ -12,7 +12,9 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe('multipart/related', () => {
   it('splits parts by boundary, with or without Content-Length, quoted boundary or not', () => {
-    const body = bytes('preamble\r\n--b1\r\nContent-Type: application/dicom\r\nContent-Length: 5\r\n\r\nDICM1\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nab\r\n--cd\r\n--b1--\r\n');
+    const body = bytes(
+      'preamble\r\n--b1\r\nContent-Type: application/dicom\r\nContent-Length: 5\r\n\r\nDICM1\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nab\r\n--cd\r\n--b1--\r\n',
+    );
     const parts = parseMultipart(body, 'multipart/related; type="application/dicom"; boundary="b1"');
     expect(parts.map((p) => text(p.body))).toEqual(['DICM1', 'ab\r\n--cd']);
     expect(parts[0]!.headers['content-type']).toBe('application/dicom');
@@ -46,7 +48,12 @@ describe('DICOMweb client', () => {
   });
 
   it('turns 401 into an input error with a hint, and an unreachable server into a clear message', async () => {
-    await expect(new DicomwebClient({ url: pacs.url }).searchStudies()).rejects.toMatchObject({ category: 'input', hint: expect.stringContaining('Authorization') });
-    await expect(new DicomwebClient({ url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 2000 }).searchStudies()).rejects.toThrow('cannot reach http://127.0.0.1:9/dicom-web/studies');
+    await expect(new DicomwebClient({ url: pacs.url }).searchStudies()).rejects.toMatchObject({
+      category: 'input',
+      hint: expect.stringContaining('Authorization'),
+    });
+    await expect(new DicomwebClient({ url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 2000 }).searchStudies()).rejects.toThrow(
+      'cannot reach http://127.0.0.1:9/dicom-web/studies',
+    );
   });
 });

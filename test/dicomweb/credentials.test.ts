@@ -89,7 +89,16 @@ describe('DICOMweb credentials written in the URL', () => {
 
   it('never reach a batch run directory, its output or an input error', async () => {
     const runDir = path.join(tmpDir('autodvt-dicomweb-creds-'), 'run');
-    const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', `${withPassword}?modality=US`, '--run-dir', runDir, '--progress-interval', '0');
+    const r = await runCli(
+      'run',
+      path.join(root, 'pipelines/archive.yaml'),
+      '--input',
+      `${withPassword}?modality=US`,
+      '--run-dir',
+      runDir,
+      '--progress-interval',
+      '0',
+    );
     expect(r.code, r.stderr).toBe(0);
     const results = fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'));
     expect(results).toHaveLength(1);
@@ -124,7 +133,18 @@ describe('DICOMweb credentials written in the URL', () => {
     const runDir = path.join(tmpDir('autodvt-dicomweb-env-'), 'run');
     process.env.AUTODVT_TEST_PACS_BASIC = Buffer.from(`reader:${PASSWORD}`).toString('base64');
     try {
-      const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', pacs.url, '--header', 'Authorization: Basic ${AUTODVT_TEST_PACS_BASIC}', '--run-dir', runDir, '--progress-interval', '0');
+      const r = await runCli(
+        'run',
+        path.join(root, 'pipelines/archive.yaml'),
+        '--input',
+        pacs.url,
+        '--header',
+        'Authorization: Basic ${AUTODVT_TEST_PACS_BASIC}',
+        '--run-dir',
+        runDir,
+        '--progress-interval',
+        '0',
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
     } finally {

@@ -32,7 +32,16 @@ describe('a PACS that lists one series twice (one study under two patient ids)',
 
   it('a batch run over the PACS URL runs the series once instead of refusing the run', async () => {
     const runDir = path.join(tmpDir('autodvt-pacs-dup-'), 'run');
-    const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', `${pacs.url}?modality=US`, '--run-dir', runDir, '--progress-interval', '0');
+    const r = await runCli(
+      'run',
+      path.join(root, 'pipelines/archive.yaml'),
+      '--input',
+      `${pacs.url}?modality=US`,
+      '--run-dir',
+      runDir,
+      '--progress-interval',
+      '0',
+    );
     expect(r.code, r.stderr).toBe(0);
     const results = fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'));
     expect(results).toHaveLength(1);
@@ -44,7 +53,18 @@ describe('a PACS that lists one series twice (one study under two patient ids)',
 
   it('two selections of one server naming the same series run it once', async () => {
     const runDir = path.join(tmpDir('autodvt-pacs-dup2-'), 'run');
-    const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', `${pacs.url}?modality=US`, '--input', `${pacs.url}?modality=`, '--run-dir', runDir, '--progress-interval', '0');
+    const r = await runCli(
+      'run',
+      path.join(root, 'pipelines/archive.yaml'),
+      '--input',
+      `${pacs.url}?modality=US`,
+      '--input',
+      `${pacs.url}?modality=`,
+      '--run-dir',
+      runDir,
+      '--progress-interval',
+      '0',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readdirSync(path.join(runDir, 'exams')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   }, 120_000);
@@ -52,7 +72,16 @@ describe('a PACS that lists one series twice (one study under two patient ids)',
   it('the same series from two servers is refused with a hint that fits URLs', async () => {
     const other = await startFakeDicomweb([fixture]);
     try {
-      const r = await runCli('run', path.join(root, 'pipelines/archive.yaml'), '--input', pacs.url, '--input', other.url, '--run-dir', path.join(tmpDir(), 'run'));
+      const r = await runCli(
+        'run',
+        path.join(root, 'pipelines/archive.yaml'),
+        '--input',
+        pacs.url,
+        '--input',
+        other.url,
+        '--run-dir',
+        path.join(tmpDir(), 'run'),
+      );
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('two exams have the id');
       expect(r.stderr).toContain('hint: a DICOMweb exam id is <study UID>_<series UID>');

@@ -77,7 +77,8 @@ export async function startFakeDicomweb(files: string[], opts: FakeDicomwebOptio
       return json(studies.map((s) => ({ '0020000D': ui(s) })));
     }
     const inStudy = instances.filter((i) => i.study === parts[1]);
-    if (parts.length === 3 && parts[2] === 'series') return json(uniq(inStudy.map((i) => i.series)).map((s) => ({ '0020000E': ui(s), '00080060': { vr: 'CS', Value: ['US'] } })));
+    if (parts.length === 3 && parts[2] === 'series')
+      return json(uniq(inStudy.map((i) => i.series)).map((s) => ({ '0020000E': ui(s), '00080060': { vr: 'CS', Value: ['US'] } })));
     const inSeries = inStudy.filter((i) => i.series === parts[3]);
     if (parts.length === 5 && parts[4] === 'instances') {
       return json(inSeries.map((i) => ({ '00080018': ui(i.sop), '00080016': ui(i.sopClass), '00280008': { vr: 'IS', Value: [i.frames] } })));

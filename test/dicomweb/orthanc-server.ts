@@ -28,7 +28,8 @@ const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc/plugins', '
 export function orthancUnavailable(): string | undefined {
   if (process.env.AUTODVT_TEST_ORTHANC_URL) return undefined;
   const missing = !findBinary() ? 'Orthanc is not installed' : !findPlugin() ? 'the Orthanc DICOMweb plugin is not installed' : undefined;
-  if (missing && process.env.CI) throw new Error(`${missing}: CI must provide it (.ci/run installs orthanc orthanc-dicomweb and sets AUTODVT_TEST_ORTHANC_URL)`);
+  if (missing && process.env.CI)
+    throw new Error(`${missing}: CI must provide it (.ci/run installs orthanc orthanc-dicomweb and sets AUTODVT_TEST_ORTHANC_URL)`);
   return missing ? `${missing} (apt-get install orthanc orthanc-dicomweb) — skipping the Orthanc tests` : undefined;
 }
 

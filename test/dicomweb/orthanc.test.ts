@@ -40,15 +40,22 @@ describe.skipIf(Boolean(skip))('dicomweb source against a real Orthanc', () => {
   });
 
   function pipeline(source: Record<string, unknown>): PipelineConfig {
-    return { version: 1, seed: 1, flow: { policy: 'auto', queue: 4 }, source: { type: 'dicomweb', modality: 'US', series: [], onError: 'fail', allowNonUltrasound: false, timeoutMs: 30_000, ...source }, stages: [], sinks: [{ type: 'json-log', path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-pacs-log-')), 'events.ndjson') }] };
+    return {
+      version: 1,
+      seed: 1,
+      flow: { policy: 'auto', queue: 4 },
+      source: { type: 'dicomweb', modality: 'US', series: [], onError: 'fail', allowNonUltrasound: false, timeoutMs: 30_000, ...source },
+      stages: [],
+      sinks: [{ type: 'json-log', path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-pacs-log-')), 'events.ndjson') }],
+    };
   }
 
   it('streams phantom and vendor cine loops through QIDO-RS and WADO-RS, frame for frame as in the files, with labels', async () => {
     const events: PipelineEvent[] = [];
-    await runPipeline(
-      pipeline({ url: orthanc.dicomweb, studies: uploaded.map((u) => u.studyUid), headers: { Authorization: orthanc.auth }, labelsDir }),
-      { baseDir: root, tap: (e) => events.push(e) },
-    );
+    await runPipeline(pipeline({ url: orthanc.dicomweb, studies: uploaded.map((u) => u.studyUid), headers: { Authorization: orthanc.auth }, labelsDir }), {
+      baseDir: root,
+      tap: (e) => events.push(e),
+    });
     const starts = events.filter((e) => e.kind === 'exam-start');
     expect(starts.map((e) => e.examId).sort()).toEqual(uploaded.map((u) => u.sopInstanceUid).sort());
     for (const u of uploaded) {
@@ -81,7 +88,15 @@ describe.skipIf(Boolean(skip))('dicomweb source against a real Orthanc', () => {
     const input = `${orthanc.dicomweb}?${phantoms.map((u) => `study=${u.studyUid}`).join('&')}`;
     const out: string[] = [];
     const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) } };
-    const options = { pipelineFile: path.join(root, 'pipelines/archive.yaml'), inputs: [input], runDir, concurrency: 2, dicomwebHeaders: { Authorization: orthanc.auth }, progressIntervalMs: 0, ...io };
+    const options = {
+      pipelineFile: path.join(root, 'pipelines/archive.yaml'),
+      inputs: [input],
+      runDir,
+      concurrency: 2,
+      dicomwebHeaders: { Authorization: orthanc.auth },
+      progressIntervalMs: 0,
+      ...io,
+    };
     const first = await runBatch(options);
     expect(first, out.join('')).toMatchObject({ total: phantoms.length, ok: phantoms.length, failed: 0 });
     const results = fs.readdirSync(path.join(runDir, 'exams')).map((f) => JSON.parse(fs.readFileSync(path.join(runDir, 'exams', f), 'utf8')));

@@ -20,7 +20,14 @@ function model(id: string): ModelEvaluation {
     overall: table2Of(all),
     f1: f1Scores(all),
     perPatient: [{ patient: 'patient-001', exams: 2, windows: all.windows, f1: f1Scores(all) }],
-    perExam: [0, 1].map((i) => ({ exam: `exam${i}`, patient: 'patient-001', windows: byExam.get(String(i))!.windows, f1: f1Scores(byExam.get(String(i))!), verdictTruth: 'incomplete' as const, verdict: i === 0 ? ('incomplete' as const) : undefined })),
+    perExam: [0, 1].map((i) => ({
+      exam: `exam${i}`,
+      patient: 'patient-001',
+      windows: byExam.get(String(i))!.windows,
+      f1: f1Scores(byExam.get(String(i))!),
+      verdictTruth: 'incomplete' as const,
+      verdict: i === 0 ? ('incomplete' as const) : undefined,
+    })),
     verdictAgreement: { agree: 1, withTruth: 2 },
   };
 }
@@ -35,7 +42,16 @@ describe('labelledFilesMarkdown', () => {
     windows: windows.length,
     inputs: [],
     models: [a, b],
-    comparison: { ...pairedBootstrap([...groups.values()].map((g) => ({ a: g, b: g })), { rounds: 50, seed: 0 }), unit: 'exam', first: 'a.onnx', second: 'b.onnx', pairedWindows: windows.length },
+    comparison: {
+      ...pairedBootstrap(
+        [...groups.values()].map((g) => ({ a: g, b: g })),
+        { rounds: 50, seed: 0 },
+      ),
+      unit: 'exam',
+      first: 'a.onnx',
+      second: 'b.onnx',
+      pairedWindows: windows.length,
+    },
   };
   const md = labelledFilesMarkdown(evaluation);
 
@@ -54,7 +70,7 @@ describe('labelledFilesMarkdown', () => {
   it('lists per-exam F1 with the verdict beside the truth, and the agreement count', () => {
     expect(md).toContain(`| exam1 | patient-001 | 4 | ${a.perExam[1]!.f1['O/C'].toFixed(3)} | 0.000 |`);
     expect(md).toContain('| – | incomplete |');
-    expect(md).toContain('agree with the sidecars\' on 1 of 2 exams');
+    expect(md).toContain("agree with the sidecars' on 1 of 2 exams");
   });
 
   it('prints the landmark confusion with the LM1 windows called BG', () => {

@@ -10,7 +10,14 @@ function patient(n: number, wrong: number): GroupConfusion {
     for (let i = 0; i < n; i++) {
       const pred = i < wrong ? (cls + 1) % 3 : cls;
       const vein = cls === 2 ? -1 : cls;
-      const p: WindowPrediction = { exam: 0, seq: i, landmarkTrue: cls, landmarkPred: pred, veinTrue: vein, veinPred: vein < 0 ? 0 : i < wrong ? 1 - vein : vein };
+      const p: WindowPrediction = {
+        exam: 0,
+        seq: i,
+        landmarkTrue: cls,
+        landmarkPred: pred,
+        veinTrue: vein,
+        veinPred: vein < 0 ? 0 : i < wrong ? 1 - vein : vein,
+      };
       addPrediction(g, p);
     }
   }

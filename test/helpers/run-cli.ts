@@ -25,5 +25,9 @@ export function sourceToLogPipeline(source: Record<string, unknown>): { file: st
 }
 
 export function readLog(log: string): Record<string, any>[] {
-  return fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }

@@ -60,7 +60,12 @@ describe('cropPad', () => {
   });
 
   it('cropping within a box is the same as filling outside the box first, into a new or a reused buffer', () => {
-    const box = fc.record({ x: fc.integer({ min: -20, max: 70 }), y: fc.integer({ min: -20, max: 70 }), width: fc.integer({ min: -5, max: 80 }), height: fc.integer({ min: -5, max: 80 }) });
+    const box = fc.record({
+      x: fc.integer({ min: -20, max: 70 }),
+      y: fc.integer({ min: -20, max: 70 }),
+      width: fc.integer({ min: -5, max: 80 }),
+      height: fc.integer({ min: -5, max: 80 }),
+    });
     const centre = fc.integer({ min: -20, max: 90 });
     fc.assert(
       fc.property(image, size, size, box, centre, centre, fc.integer({ min: 0, max: 255 }), fc.boolean(), (img, w, h, within, cx, cy, fill, reuse) => {

@@ -10,8 +10,20 @@ const loopLabels = fc.array(frameLabel, { minLength: 1, maxLength: 40 });
 const edit = (n: number): fc.Arbitrary<LabelEdit> => {
   const at = fc.integer({ min: -3, max: n + 3 });
   return fc.oneof(
-    fc.record({ op: fc.constant('mark' as const), track: fc.constant('landmark' as const), value: fc.constantFrom('BG' as const, 'LM1' as const, 'LM2' as const), start: at, end: at }),
-    fc.record({ op: fc.constant('mark' as const), track: fc.constant('vein' as const), value: fc.constantFrom('open' as const, 'closed' as const), start: at, end: at }),
+    fc.record({
+      op: fc.constant('mark' as const),
+      track: fc.constant('landmark' as const),
+      value: fc.constantFrom('BG' as const, 'LM1' as const, 'LM2' as const),
+      start: at,
+      end: at,
+    }),
+    fc.record({
+      op: fc.constant('mark' as const),
+      track: fc.constant('vein' as const),
+      value: fc.constantFrom('open' as const, 'closed' as const),
+      start: at,
+      end: at,
+    }),
     fc.record({ op: fc.constant('mark' as const), track: fc.constant('unusable' as const), start: at, end: at }),
     fc.record({ op: fc.constant('clear' as const), track: fc.constantFrom<Track>('landmark', 'vein', 'unusable'), start: at, end: at }),
   );
@@ -32,13 +44,14 @@ describe('frame labels (the editing model)', () => {
           if (!inRange(e, i) || e.op !== 'mark') return;
           if (e.track === 'landmark') expect([label.landmark, label.unusable]).toEqual([e.value, undefined]);
           if (e.track === 'vein') expect([label.open, label.unusable]).toEqual([e.value === 'open', undefined]);
-          if (e.track === 'unusable') expect(label).toEqual({ unusable: true, ...(frames[i]!.thrombus === undefined ? {} : { thrombus: frames[i]!.thrombus }) });
+          if (e.track === 'unusable')
+            expect(label).toEqual({ unusable: true, ...(frames[i]!.thrombus === undefined ? {} : { thrombus: frames[i]!.thrombus }) });
         });
       }),
     );
   });
 
-  it('frames outside an edit\'s range are left exactly as they were', () => {
+  it("frames outside an edit's range are left exactly as they were", () => {
     fc.assert(
       fc.property(loopAndEdit, ([frames, e]) => {
         const out = applyEdit(frames, e);
@@ -101,7 +114,17 @@ describe('frame labels (the editing model)', () => {
           for (let i = r.start; i <= r.end; i++) rebuilt[i] = r.value;
         }
         const expected = frames.map((f) =>
-          track === 'landmark' ? f.landmark : track === 'vein' ? (f.open === undefined ? undefined : f.open ? 'open' : 'closed') : f.unusable ? 'unusable' : undefined,
+          track === 'landmark'
+            ? f.landmark
+            : track === 'vein'
+              ? f.open === undefined
+                ? undefined
+                : f.open
+                  ? 'open'
+                  : 'closed'
+              : f.unusable
+                ? 'unusable'
+                : undefined,
         );
         expect(rebuilt).toEqual(expected);
       }),

@@ -71,7 +71,16 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
     browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
@@ -100,7 +109,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
     // Undo the unusable segment, then redo it.
     await press(page, 'Control+z');
     await revision(page, 5);
-    expect(await readLabelsSidecar(sidecarPathFor(media))).toMatchObject({ segments: expect.not.arrayContaining([expect.objectContaining({ unusable: true })]) });
+    expect(await readLabelsSidecar(sidecarPathFor(media))).toMatchObject({
+      segments: expect.not.arrayContaining([expect.objectContaining({ unusable: true })]),
+    });
     await press(page, 'Control+Shift+Z');
     await revision(page, 6);
     // Edit on the timeline: select the closed run (vein lane) and move its end to frame 8.
@@ -165,7 +176,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('autodvt label in a browser', () => {
     // A page of another origin on this machine reads nothing and changes nothing.
     const attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage(labelling!.server.port)));
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', () => r()));
-    cleanup.push(() => new Promise((r) => (attacker.closeAllConnections(), attacker.close(r))));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          attacker.closeAllConnections();
+          attacker.close(r);
+        }),
+    );
     const evil = await browser.newPage();
     await evil.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
     await evil.locator('#result:not(:empty)').waitFor({ timeout: 15_000 });

@@ -12,7 +12,10 @@ const videoDir = path.join(root, 'test/fixtures/video');
 describe('label inputs', () => {
   it('lists every DICOM and video file of a folder, sorted, named relative to it', async () => {
     const inputs = await resolveLabelInputs(videoDir);
-    const expected = fs.readdirSync(videoDir).filter((f) => !f.endsWith('.labels.json')).sort();
+    const expected = fs
+      .readdirSync(videoDir)
+      .filter((f) => !f.endsWith('.labels.json'))
+      .sort();
     expect(inputs.loops.map((l) => l.name)).toEqual(expected);
     expect(inputs.loops.map((l) => l.id)).toEqual(expected.map((_, i) => i));
     expect(inputs.textRemoval).toEqual({ type: 'text-removal' });

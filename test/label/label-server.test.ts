@@ -29,9 +29,7 @@ beforeAll(async () => {
       const png = Array.from({ length: 6 }, (_, i) => encodeGrayPng(new Uint8Array(8 * 4).fill(i * 40), 8, 4));
       // Loop 0 has pre-labels: nothing for the first two frames, then LM1 open, then LM1 closed.
       const predictions =
-        loop.id === 0
-          ? [undefined, undefined, ...[0.2, 0.3, 0.8, 0.9].map((pClosed) => ({ landmark: { BG: 0.2, LM1: 0.7, LM2: 0.1 }, pClosed }))]
-          : undefined;
+        loop.id === 0 ? [undefined, undefined, ...[0.2, 0.3, 0.8, 0.9].map((pClosed) => ({ landmark: { BG: 0.2, LM1: 0.7, LM2: 0.1 }, pClosed }))] : undefined;
       return { width: 8, height: 4, fps: 25, ptsMs: png.map((_, i) => i * 40), png, predictions };
     },
   });
@@ -70,14 +68,22 @@ describe('label server', () => {
       }
     }
     expect((await post('/api/loops/0/changes', { revision: 0, undo: true }, {})).status).not.toBe(403);
-    const noToken = await request('/api/loops/0/changes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"revision":0,"undo":true}' });
+    const noToken = await request('/api/loops/0/changes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"revision":0,"undo":true}',
+    });
     expect(noToken.status).toBe(403);
   });
 
   it('refuses a request from another origin even with the token, and a foreign Host name', async () => {
     const evil = await request(withToken('/api/loops'), { headers: { origin: 'http://evil.example' } });
     expect(evil.status).toBe(403);
-    const change = await post('/api/loops/0/changes', { revision: 0, edits: [{ op: 'mark', track: 'unusable', start: 0, end: 1 }] }, { origin: 'http://localhost:1' });
+    const change = await post(
+      '/api/loops/0/changes',
+      { revision: 0, edits: [{ op: 'mark', track: 'unusable', start: 0, end: 1 }] },
+      { origin: 'http://localhost:1' },
+    );
     expect(change.status).toBe(403);
     const rebound = await request(withToken('/api/loops'), { headers: { host: `attacker.example:${server.port}` } });
     expect(rebound.status).toBe(421);
@@ -100,7 +106,16 @@ describe('label server', () => {
       { id: 0, name: 'a.dcm', labelled: false },
       { id: 1, name: 'b.mp4', labelled: false },
     ]);
-    for (const p of ['/api/loops/2', '/api/loops/-1', '/api/loops/0x1', '/api/loops/..%2F..%2Fetc%2Fpasswd', '/etc/passwd', '/api/loops/0/frames/6', '/api/loops/0/frames/1.5', '/src/label/page.ts']) {
+    for (const p of [
+      '/api/loops/2',
+      '/api/loops/-1',
+      '/api/loops/0x1',
+      '/api/loops/..%2F..%2Fetc%2Fpasswd',
+      '/etc/passwd',
+      '/api/loops/0/frames/6',
+      '/api/loops/0/frames/1.5',
+      '/src/label/page.ts',
+    ]) {
       const res = await request(withToken(p));
       expect(res.status, p).toBe(404);
     }
@@ -120,7 +135,12 @@ describe('label server', () => {
     expect(stale.status).toBe(409);
     expect(JSON.parse(stale.body.toString())).toMatchObject({ revision: 1 });
     const sidecar = await readLabelsSidecar(sidecarPathFor(path.join(dir, 'b.mp4')));
-    expect(sidecar).toMatchObject({ revision: 1, labelledBy: 'tester', labelledAt: '2026-12-07T12:00:00.000Z', segments: [{ start: 1, end: 3, landmark: 'LM2' }] });
+    expect(sidecar).toMatchObject({
+      revision: 1,
+      labelledBy: 'tester',
+      labelledAt: '2026-12-07T12:00:00.000Z',
+      segments: [{ start: 1, end: 3, landmark: 'LM2' }],
+    });
     const undone = await post('/api/loops/1/changes', { revision: 1, undo: true });
     expect(JSON.parse(undone.body.toString())).toMatchObject({ revision: 2, runs: [], canRedo: true });
     expect((await readLabelsSidecar(sidecarPathFor(path.join(dir, 'b.mp4')))).segments).toEqual([]);
@@ -131,7 +151,11 @@ describe('label server', () => {
     expect(bad.status).toBe(400);
     const notJson = await request(withToken('/api/loops/0/changes'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(notJson.status).toBe(400);
-    const form = await request(withToken('/api/loops/0/changes'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await request(withToken('/api/loops/0/changes'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(form.status).toBe(415);
   });
 
@@ -144,7 +168,9 @@ describe('label server', () => {
     ]);
     expect(opened.uncertainty).toBeCloseTo(0.3, 6);
     const own = await post('/api/loops/0/changes', { revision: opened.revision, edits: [{ op: 'mark', track: 'landmark', value: 'BG', start: 2, end: 2 }] });
-    const accepted = JSON.parse((await post('/api/loops/0/changes', { revision: JSON.parse(own.body.toString()).revision, acceptPredictions: true })).body.toString());
+    const accepted = JSON.parse(
+      (await post('/api/loops/0/changes', { revision: JSON.parse(own.body.toString()).revision, acceptPredictions: true })).body.toString(),
+    );
     expect(accepted.runs).toEqual([
       { track: 'landmark', value: 'BG', start: 2, end: 2 },
       { track: 'landmark', value: 'LM1', start: 3, end: 5 },

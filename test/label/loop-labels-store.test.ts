@@ -38,7 +38,16 @@ describe('loop labels store (the sidecar the labeller writes)', () => {
     const frames: LoopFrameLabel[] = [{ landmark: 'LM1' }, { landmark: 'LM1', open: false }, { unusable: true }, {}];
     expect(await saveStoredLabels(media, { frames, baseRevision: 0, labelledBy: 'ana', at, fps: 30, examId: 'loop' })).toBe(1);
     const sidecar = await readLabelsSidecar(sidecarPathFor(media));
-    expect(sidecar).toMatchObject({ version: 1, examId: 'loop', fps: 30, frameCount: 4, source: 'manual', labelledBy: 'ana', labelledAt: at.toISOString(), revision: 1 });
+    expect(sidecar).toMatchObject({
+      version: 1,
+      examId: 'loop',
+      fps: 30,
+      frameCount: 4,
+      source: 'manual',
+      labelledBy: 'ana',
+      labelledAt: at.toISOString(),
+      revision: 1,
+    });
     expect(sidecar.segments).toEqual([
       { start: 0, end: 0, landmark: 'LM1' },
       { start: 1, end: 1, landmark: 'LM1', open: false },

@@ -5,7 +5,12 @@ import { acceptPredictionEdits, loopUncertainty, predictedLabels, predictedRuns 
 import type { FramePrediction } from '../../src/label/loop-predictions.js';
 
 const prediction: fc.Arbitrary<FramePrediction> = fc
-  .tuple(fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
+  .tuple(
+    fc.double({ min: 0.01, max: 1, noNaN: true }),
+    fc.double({ min: 0.01, max: 1, noNaN: true }),
+    fc.double({ min: 0.01, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  )
   .map(([a, b, c, pClosed]) => ({ landmark: { BG: a / (a + b + c), LM1: b / (a + b + c), LM2: c / (a + b + c) }, pClosed }));
 const frameLabel: fc.Arbitrary<LoopFrameLabel> = fc.oneof(
   fc.record({ landmark: fc.constantFrom('BG', 'LM1', 'LM2'), open: fc.boolean() }, { requiredKeys: [] }),
@@ -13,15 +18,15 @@ const frameLabel: fc.Arbitrary<LoopFrameLabel> = fc.oneof(
 );
 const loopWithPredictions = fc
   .integer({ min: 1, max: 40 })
-  .chain((n) => fc.tuple(fc.array(frameLabel, { minLength: n, maxLength: n }), fc.array(fc.option(prediction, { nil: undefined }), { minLength: n, maxLength: n })));
+  .chain((n) =>
+    fc.tuple(fc.array(frameLabel, { minLength: n, maxLength: n }), fc.array(fc.option(prediction, { nil: undefined }), { minLength: n, maxLength: n })),
+  );
 
 describe('pre-labels', () => {
   it("a frame's pre-label is the most probable landmark, and open when P(closed) < 0.5", () => {
-    expect(predictedLabels([{ landmark: { BG: 0.2, LM1: 0.1, LM2: 0.7 }, pClosed: 0.8 }, undefined, { landmark: { BG: 0.5, LM1: 0.3, LM2: 0.2 }, pClosed: 0.1 }])).toEqual([
-      { landmark: 'LM2', open: false },
-      {},
-      { landmark: 'BG', open: true },
-    ]);
+    expect(
+      predictedLabels([{ landmark: { BG: 0.2, LM1: 0.1, LM2: 0.7 }, pClosed: 0.8 }, undefined, { landmark: { BG: 0.5, LM1: 0.3, LM2: 0.2 }, pClosed: 0.1 }]),
+    ).toEqual([{ landmark: 'LM2', open: false }, {}, { landmark: 'BG', open: true }]);
   });
 
   it("accepting keeps every label of the labeller's and fills exactly the gaps the model has a label for", () => {
@@ -52,7 +57,10 @@ describe('pre-labels', () => {
   });
 
   it("the model's runs cover the predicted frames on the landmark and vein tracks", () => {
-    const p = (lm: 'BG' | 'LM1', pClosed: number): FramePrediction => ({ landmark: { BG: lm === 'BG' ? 0.9 : 0.05, LM1: lm === 'LM1' ? 0.9 : 0.05, LM2: 0.05 }, pClosed });
+    const p = (lm: 'BG' | 'LM1', pClosed: number): FramePrediction => ({
+      landmark: { BG: lm === 'BG' ? 0.9 : 0.05, LM1: lm === 'LM1' ? 0.9 : 0.05, LM2: 0.05 },
+      pClosed,
+    });
     expect(predictedRuns([undefined, p('LM1', 0.1), p('LM1', 0.9), p('BG', 0.9)])).toEqual([
       { track: 'landmark', value: 'LM1', start: 1, end: 2 },
       { track: 'landmark', value: 'BG', start: 3, end: 3 },

@@ -27,10 +27,7 @@ const DSHOW_OLD = `[dshow @ 000001] DirectShow video devices (some may be both v
 
 describe('autodvt devices', () => {
   it('reads V4L2 formats from ffmpeg -list_formats', () => {
-    expect(parseV4l2Formats(V4L2)).toEqual([
-      'compressed mjpeg (Motion-JPEG): 1920x1080 1280x720 640x480',
-      'raw yuyv422 (YUYV 4:2:2): 640x480 1280x720',
-    ]);
+    expect(parseV4l2Formats(V4L2)).toEqual(['compressed mjpeg (Motion-JPEG): 1920x1080 1280x720 640x480', 'raw yuyv422 (YUYV 4:2:2): 640x480 1280x720']);
   });
 
   it('reads AVFoundation and DirectShow video devices, not audio ones', () => {

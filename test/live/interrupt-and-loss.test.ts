@@ -50,7 +50,13 @@ function waitFor(check: () => boolean, limitMs: number): Promise<void> {
   });
 }
 
-const frameLines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"kind":"frame"')).length : 0);
+const frameLines = (file: string) =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"kind":"frame"')).length
+    : 0;
 
 describe('live runs from the command line', () => {
   it('SIGINT mid-run flushes every sink: complete JSON lines, an exam summary and final metrics', async () => {

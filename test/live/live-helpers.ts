@@ -22,11 +22,20 @@ export function produceFrames(opts: { frames: number; size?: string; fps?: numbe
   return spawn(
     'ffmpeg',
     [
-      '-v', 'error',
+      '-v',
+      'error',
       ...(opts.realtime ? ['-re'] : []),
-      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`,
-      '-frames:v', String(opts.frames),
-      '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=${fps}`,
+      '-frames:v',
+      String(opts.frames),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'gray',
+      'pipe:1',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -42,16 +51,20 @@ export function produceFrames(opts: { frames: number; size?: string; fps?: numbe
 export function pushFrames(into: Writable, opts: { frames: number; fps: number; size?: string }): void {
   const size = opts.size ?? '640x480';
   const [w, h] = size.split('x').map(Number) as [number, number];
-  const rendered = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-frames:v', '30', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const rendered = spawnSync(
+    'ffmpeg',
+    ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-frames:v', '30', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (rendered.status !== 0) throw new Error(`ffmpeg could not render the test picture: ${rendered.stderr}`);
   const bytes = w * h;
   const start = performance.now();
   let sent = 0;
   const timer = setInterval(() => {
     const due = Math.min(opts.frames, Math.floor(((performance.now() - start) / 1000) * opts.fps) + 1);
-    for (; sent < due; sent++) into.write(rendered.stdout.subarray((sent % 30) * bytes, (sent % 30 + 1) * bytes));
+    for (; sent < due; sent++) into.write(rendered.stdout.subarray((sent % 30) * bytes, ((sent % 30) + 1) * bytes));
     if (sent >= opts.frames) {
       clearInterval(timer);
       into.end();

@@ -51,9 +51,11 @@ describe('live pipeline', () => {
     // The seqs that are missing are exactly the dropped frames.
     const seqs = log.filter((l) => l.kind === 'frame').map((l) => l.seq as number);
     expect(600 - seqs.length).toBe(c.dropped);
-    console.info(`[20 s at 30 fps] dropped ${c.dropped} of 600; latency ${JSON.stringify(final.latencyMs)}; stage ms ${JSON.stringify(
-      Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('stageMs'))),
-    )}`);
+    console.info(
+      `[20 s at 30 fps] dropped ${c.dropped} of 600; latency ${JSON.stringify(final.latencyMs)}; stage ms ${JSON.stringify(
+        Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('stageMs'))),
+      )}`,
+    );
     // Latency percentiles are in the log: periodic metrics (about one a second) and the final one.
     expect(log.filter((l) => l.kind === 'metrics').length).toBeGreaterThanOrEqual(15);
     expect(final.latencyMs).toEqual({ p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number) });

@@ -83,7 +83,10 @@ describe('cross-exam batcher', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.record({ items: fc.integer({ min: 0, max: 30 }), delayEvery: fc.integer({ min: 1, max: 5 }), failAt: fc.option(fc.integer({ min: 0, max: 30 })) }), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({ items: fc.integer({ min: 0, max: 30 }), delayEvery: fc.integer({ min: 1, max: 5 }), failAt: fc.option(fc.integer({ min: 0, max: 30 })) }),
+          { minLength: 1, maxLength: 5 },
+        ),
         async (maxBatch, exams) => {
           const model = fakeModel();
           const batcher = new CrossExamBatcher(maxBatch, model.run);
@@ -110,10 +113,7 @@ describe('cross-exam batcher', () => {
               client.detach();
             }
           };
-          const results = await Promise.race([
-            Promise.all(exams.map(runExam)),
-            new Promise<'deadlock'>((r) => setTimeout(() => r('deadlock'), 2000)),
-          ]);
+          const results = await Promise.race([Promise.all(exams.map(runExam)), new Promise<'deadlock'>((r) => setTimeout(() => r('deadlock'), 2000))]);
           expect(results).not.toBe('deadlock');
           expect(model.calls.every((c) => c.length >= 1 && c.length <= maxBatch)).toBe(true);
           const ran = new Set(model.calls.flat());

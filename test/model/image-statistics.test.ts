@@ -13,7 +13,13 @@ const D = IMAGE_STATISTICS.length;
 const at = (name: string) => IMAGE_STATISTICS.indexOf(name);
 const identity = (d: number) => Array.from({ length: d * d }, (_, k) => (k % (d + 1) === 0 ? 1 : 0));
 const spec = (threshold: number, sd = 1): ImageStatisticsSpec =>
-  parseImageStatistics({ features: [...IMAGE_STATISTICS], mean: new Array(D).fill(0), sd: new Array(D).fill(sd), precision: identity(D), threshold }) as ImageStatisticsSpec;
+  parseImageStatistics({
+    features: [...IMAGE_STATISTICS],
+    mean: new Array(D).fill(0),
+    sd: new Array(D).fill(sd),
+    precision: identity(D),
+    threshold,
+  }) as ImageStatisticsSpec;
 
 describe('image statistics of a frame', () => {
   it('a flat gray frame: its level everywhere, no spread, no texture', () => {

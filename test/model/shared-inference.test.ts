@@ -12,7 +12,8 @@ import { testContext } from '../helpers/test-context.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const MODEL = 'models/test/tiny-random.onnx';
 const reference = JSON.parse(fs.readFileSync(path.join(root, 'models/test/tiny-random.reference.json'), 'utf8'));
-const config = (extra: Record<string, unknown> = {}) => ({ model: MODEL, providers: ['cpu'], onFallback: 'warn', batch: 4, threads: 0, warmup: true, mode: 'window', maxGapFrames: 2, ...extra }) as never;
+const config = (extra: Record<string, unknown> = {}) =>
+  ({ model: MODEL, providers: ['cpu'], onFallback: 'warn', batch: 4, threads: 0, warmup: true, mode: 'window', maxGapFrames: 2, ...extra }) as never;
 
 /** Distinct windows for exam `examId`: the reference input, shifted a little per window. */
 function windows(examId: string, n: number): WindowEvent[] {
@@ -23,7 +24,8 @@ function windows(examId: string, n: number): WindowEvent[] {
   return Array.from({ length: n }, (_, i) => {
     const x = new Float32Array(plane);
     const src = i % shape[0]!;
-    for (let k = 0; k < plane; k++) x[k] = Math.min(1, Math.max(0, (data[src * plane + k]! * std + mean) / (255 * scale) + 0.01 * i + (examId === 'b' ? 0.02 : 0)));
+    for (let k = 0; k < plane; k++)
+      x[k] = Math.min(1, Math.max(0, (data[src * plane + k]! * std + mean) / (255 * scale) + 0.01 * i + (examId === 'b' ? 0.02 : 0)));
     return { kind: 'window', seq: 100 + i, ptsMs: i * 33, examId, seqs: [100 + i], shape: [1, 1, 9, 150, 150], data: x };
   });
 }
@@ -48,7 +50,10 @@ function expectSame(shared: PipelineEvent[], alone: PipelineEvent[]): void {
 describe('shared inference across exams', () => {
   it('puts windows of two exams into one model call, and each exam gets what it gets alone (1e-5), in order', async () => {
     const inference = new SharedInference();
-    const [opA, opB] = [await onnxInferenceStage.build(config(), testContext({ inference })), await onnxInferenceStage.build(config(), testContext({ inference }))];
+    const [opA, opB] = [
+      await onnxInferenceStage.build(config(), testContext({ inference })),
+      await onnxInferenceStage.build(config(), testContext({ inference })),
+    ];
     const a = new Subject<PipelineEvent>();
     const b = new Subject<PipelineEvent>();
     const outA = lastValueFrom(a.pipe(opA, toArray()));
@@ -70,7 +75,11 @@ describe('shared inference across exams', () => {
     const [sharedA, sharedB] = await Promise.all([outA, outB]);
     const s = inference.stats();
     expect(s.items).toBe(11);
-    expect(Object.keys(s.sizes).map(Number).every((n) => n <= 4)).toBe(true);
+    expect(
+      Object.keys(s.sizes)
+        .map(Number)
+        .every((n) => n <= 4),
+    ).toBe(true);
     expectSame(sharedA, await solo(inA));
     expectSame(sharedB, await solo(inB));
     await inference.close();
@@ -78,7 +87,10 @@ describe('shared inference across exams', () => {
 
   it('runs a partial batch once every attached exam waits, and an exam that fails leaves without holding up the others', async () => {
     const inference = new SharedInference();
-    const [opA, opB] = [await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })), await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference }))];
+    const [opA, opB] = [
+      await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })),
+      await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })),
+    ];
     const a = new Subject<PipelineEvent>();
     const b = new Subject<PipelineEvent>();
     const outA = lastValueFrom(a.pipe(opA, toArray()));
@@ -102,7 +114,10 @@ describe('shared inference across exams', () => {
 
   it('an exam that has not sent a window yet (still opening its input) keeps nobody waiting', async () => {
     const inference = new SharedInference();
-    const [opA, opSlow] = [await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })), await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference }))];
+    const [opA, opSlow] = [
+      await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })),
+      await onnxInferenceStage.build(config({ batch: 8 }), testContext({ inference })),
+    ];
     const a = new Subject<PipelineEvent>();
     const slow = new Subject<PipelineEvent>();
     const outA = lastValueFrom(a.pipe(opA, toArray()));

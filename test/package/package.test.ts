@@ -21,7 +21,12 @@ beforeAll(() => {
   // dependencies from the repository's node_modules, as an installed one would from its own.
   fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
   work = fs.mkdtempSync(path.join(root, 'tmp', 'package-test-'));
-  const out = execFileSync(npm, ['pack', '--ignore-scripts=false', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  const out = execFileSync(npm, ['pack', '--ignore-scripts=false', '--json', '--pack-destination', work], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
   const report = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string; size: number }[] }[];
   tarball = path.join(work, report[0]!.filename);
   packed = report[0]!.files;
@@ -37,11 +42,27 @@ afterAll(() => {
 describe('npm package', () => {
   it('packs the compiled code, the shipped models and the docs, and no tests, sources, fixtures or training code', () => {
     const paths = packed.map((f) => f.path);
-    for (const needed of ['bin/autodvt.js', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/video/wasm-worker.mjs', 'models/autodvt.onnx', 'models/autodvt.streaming.onnx', 'pipelines/demo.yaml', 'schema/pipeline.schema.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const needed of [
+      'bin/autodvt.js',
+      'dist/cli/main.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/video/wasm-worker.mjs',
+      'models/autodvt.onnx',
+      'models/autodvt.streaming.onnx',
+      'pipelines/demo.yaml',
+      'schema/pipeline.schema.json',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(paths, needed).toContain(needed);
     }
     for (const prefix of ['src/', 'test/', 'training/', '.ci/', 'bench/', 'scripts/', 'tmp/', 'node_modules/']) {
-      expect(paths.filter((p) => p.startsWith(prefix)), prefix).toEqual([]);
+      expect(
+        paths.filter((p) => p.startsWith(prefix)),
+        prefix,
+      ).toEqual([]);
     }
     expect(fs.statSync(tarball).size).toBeLessThan(12 * 1024 * 1024);
   });
@@ -57,7 +78,11 @@ describe('npm package', () => {
 
   it('runs the demo from the installed package, without its sources', () => {
     expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
-    const run = spawnSync(process.execPath, [path.join(installed, 'bin/autodvt.js'), 'run', path.join(installed, 'pipelines/demo.yaml')], { cwd: work, encoding: 'utf8', timeout: 170_000 });
+    const run = spawnSync(process.execPath, [path.join(installed, 'bin/autodvt.js'), 'run', path.join(installed, 'pipelines/demo.yaml')], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
     expect(run.stderr).not.toMatch(/dist\/ is missing|Cannot find/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/exam .*(negative|refer|incomplete|not examined)/i);
@@ -68,7 +93,19 @@ describe('npm package', () => {
     const runDir = path.join(work, 'run');
     const run = spawnSync(
       process.execPath,
-      [path.join(installed, 'bin/autodvt.js'), 'run', path.join(installed, 'pipelines/archive.yaml'), '--input', fixture, '--isolate', 'every', '--run-dir', runDir, '--progress-interval', '0'],
+      [
+        path.join(installed, 'bin/autodvt.js'),
+        'run',
+        path.join(installed, 'pipelines/archive.yaml'),
+        '--input',
+        fixture,
+        '--isolate',
+        'every',
+        '--run-dir',
+        runDir,
+        '--progress-interval',
+        '0',
+      ],
       { cwd: work, encoding: 'utf8', timeout: 170_000 },
     );
     expect(run.status, run.stderr).toBe(0);

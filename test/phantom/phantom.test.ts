@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ARTERY_MIN_AREA_FRACTION,
-  createPhantomExam,
-  DEFAULT_CLOSED_AREA_FRACTION,
-  THROMBUS_MIN_AXIS_FRACTION,
-} from '../../src/phantom/index.js';
+import { ARTERY_MIN_AREA_FRACTION, createPhantomExam, DEFAULT_CLOSED_AREA_FRACTION, THROMBUS_MIN_AXIS_FRACTION } from '../../src/phantom/index.js';
 
 const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
 const small = { vendorFrame: false, width: 160, height: 160 } as const;
@@ -56,7 +51,11 @@ describe('phantom exam', () => {
   it('closes healthy veins at landmarks with the default threshold of 10%', () => {
     expect(DEFAULT_CLOSED_AREA_FRACTION).toBe(0.1);
     const exam = createPhantomExam({ seed: 3, thrombusFraction: 0 });
-    const closedAt = new Set(framesInfo(exam).filter((f) => !f.labels.open).map((f) => f.labels.landmark));
+    const closedAt = new Set(
+      framesInfo(exam)
+        .filter((f) => !f.labels.open)
+        .map((f) => f.labels.landmark),
+    );
     expect(closedAt.has('LM1') || closedAt.has('LM2')).toBe(true);
   });
 
@@ -173,13 +172,23 @@ describe('phantom exam', () => {
   it('moves speckle with the tissue: consecutive frames correlate strongly, other subjects do not', () => {
     const exam = createPhantomExam({ seed: 5, durationS: 1, vendorFrame: false, width: 200, height: 200 });
     const corr = (a: Uint8Array, b: Uint8Array) => {
-      let ma = 0, mb = 0;
-      for (let i = 0; i < a.length; i++) { ma += a[i]!; mb += b[i]!; }
-      ma /= a.length; mb /= b.length;
-      let sab = 0, saa = 0, sbb = 0;
+      let ma = 0,
+        mb = 0;
       for (let i = 0; i < a.length; i++) {
-        const da = a[i]! - ma, db = b[i]! - mb;
-        sab += da * db; saa += da * da; sbb += db * db;
+        ma += a[i]!;
+        mb += b[i]!;
+      }
+      ma /= a.length;
+      mb /= b.length;
+      let sab = 0,
+        saa = 0,
+        sbb = 0;
+      for (let i = 0; i < a.length; i++) {
+        const da = a[i]! - ma,
+          db = b[i]! - mb;
+        sab += da * db;
+        saa += da * da;
+        sbb += db * db;
       }
       return sab / Math.sqrt(saa * sbb);
     };

@@ -19,7 +19,8 @@ const region = (e: ReturnType<typeof createPhantomExam>, i: number) => {
 
 describe.each(['classic', 'scanner'] as const)('phantom sweep overrides (%s look)', (imaging) => {
   const ref = createPhantomExam({ ...base, imaging });
-  const labels = (e: ReturnType<typeof createPhantomExam>) => Array.from({ length: e.frameCount }, (_, i) => e.frameInfo(i).labels.landmark + (e.frameInfo(i).labels.open ? 'o' : 'c'));
+  const labels = (e: ReturnType<typeof createPhantomExam>) =>
+    Array.from({ length: e.frameCount }, (_, i) => e.frameInfo(i).labels.landmark + (e.frameInfo(i).labels.open ? 'o' : 'c'));
 
   it('keep labels and truth, and change the pixels', () => {
     for (const o of [{ depthMm: 70 }, { speckleGrainScale: 2 }, { mmPerPxScale: 2 }, { gainDb: 10 }, { noiseGray: 8 }]) {

@@ -22,12 +22,17 @@ async function redisDump(url: string): Promise<string> {
     for (const key of await client.keys('*')) {
       const type = await client.type(key);
       const value =
-        type === 'hash' ? await client.hgetall(key)
-        : type === 'list' ? await client.lrange(key, 0, -1)
-        : type === 'set' ? await client.smembers(key)
-        : type === 'zset' ? await client.zrange(key, 0, -1)
-        : type === 'stream' ? await client.xrange(key, '-', '+')
-        : await client.get(key);
+        type === 'hash'
+          ? await client.hgetall(key)
+          : type === 'list'
+            ? await client.lrange(key, 0, -1)
+            : type === 'set'
+              ? await client.smembers(key)
+              : type === 'zset'
+                ? await client.zrange(key, 0, -1)
+                : type === 'stream'
+                  ? await client.xrange(key, '-', '+')
+                  : await client.get(key);
       parts.push(key, JSON.stringify(value));
     }
     return parts.join('\n');
@@ -54,7 +59,16 @@ describe.skipIf(Boolean(skip))('DICOMweb headers of queued exams', () => {
     const runDir = path.join(tmpDir('autodvt-jobsecrets-'), 'run');
     process.env.AUTODVT_TEST_PACS_TOKEN = TOKEN;
     const common = ['--redis', redis.url, '--queue', queue];
-    const q = await runCli('enqueue', archive, `${pacs.url}?modality=US`, '--run-dir', runDir, '--header', 'Authorization: Bearer ${AUTODVT_TEST_PACS_TOKEN}', ...common);
+    const q = await runCli(
+      'enqueue',
+      archive,
+      `${pacs.url}?modality=US`,
+      '--run-dir',
+      runDir,
+      '--header',
+      'Authorization: Bearer ${AUTODVT_TEST_PACS_TOKEN}',
+      ...common,
+    );
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toContain('queued 1 exam(s)');
     const dump = await redisDump(redis.url);

@@ -34,11 +34,24 @@ describe.skipIf(Boolean(skip))('a poison exam in the queue', () => {
     fs.writeFileSync(path.join(exams.dir, POISON), largeNativeDicom(9000, 9000));
     const runDir = path.join(tmpDir('autodvt-poison-'), 'run');
     const queue = `autodvt-poison-${process.pid}-${Date.now()}`;
-    const queued = await enqueueExams({ pipelineFile: path.join(root, 'pipelines/archive.yaml'), inputs: [exams.dir], runDir, redisUrl: redis.url, queue, backoffMs: 100 });
+    const queued = await enqueueExams({
+      pipelineFile: path.join(root, 'pipelines/archive.yaml'),
+      inputs: [exams.dir],
+      runDir,
+      redisUrl: redis.url,
+      queue,
+      backoffMs: 100,
+    });
     expect(queued.total).toBe(2);
 
     const out: string[] = [];
-    const summary = await runWorker({ redisUrl: redis.url, queue, exitWhenDrained: true, examMemoryMb: EXAM_MEMORY_MB, out: { write: (s: string) => out.push(s) } as never });
+    const summary = await runWorker({
+      redisUrl: redis.url,
+      queue,
+      exitWhenDrained: true,
+      examMemoryMb: EXAM_MEMORY_MB,
+      out: { write: (s: string) => out.push(s) } as never,
+    });
     const text = out.join('');
     expect(summary, text).toMatchObject({ ok: 1, failed: 1, retried: 0 });
     const poison = JSON.parse(fs.readFileSync(path.join(runDir, 'exams', `${POISON}.json`), 'utf8')) as ExamResult;

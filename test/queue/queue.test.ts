@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,14 +38,19 @@ describe.skipIf(Boolean(skip))('queue (BullMQ on a real redis-server)', () => {
     // Kill worker A (no chance to clean up) while it holds an exam.
     const markerOf = (pid: number) =>
       fs.existsSync(path.join(runDir, 'exams')) &&
-      fs.readdirSync(path.join(runDir, 'exams')).some((f) => f.endsWith('.running') && fs.readFileSync(path.join(runDir, 'exams', f), 'utf8').includes(`:${pid}"`));
+      fs
+        .readdirSync(path.join(runDir, 'exams'))
+        .some((f) => f.endsWith('.running') && fs.readFileSync(path.join(runDir, 'exams', f), 'utf8').includes(`:${pid}"`));
     await waitFor(() => markerOf(a.child.pid!));
     a.child.kill('SIGKILL');
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect(rb.code, rb.out).toBe(0);
 
     const files = fs.readdirSync(path.join(runDir, 'exams'));
-    expect(files.filter((f) => !f.endsWith('.json')), 'markers or temp files left').toEqual([]);
+    expect(
+      files.filter((f) => !f.endsWith('.json')),
+      'markers or temp files left',
+    ).toEqual([]);
     const results = files.map((f) => JSON.parse(fs.readFileSync(path.join(runDir, 'exams', f), 'utf8')) as ExamResult);
     expect(results.map((r) => r.key).sort()).toEqual(exams.files.map((f) => path.basename(f)).sort());
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(5);

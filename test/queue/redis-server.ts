@@ -55,7 +55,9 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-redis-'));
   const port = await freePort();
   const auth = opts.password ? ['--requirepass', opts.password] : [];
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], {
+    stdio: 'ignore',
+  });
   const url = opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   await waitForPort(new URL(url), 10_000, 'redis-server did not start');
   return {

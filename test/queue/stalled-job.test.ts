@@ -29,7 +29,18 @@ describe.skipIf(Boolean(skip))('a job that kills its workers (in-process exams)'
     const runDir = path.join(tmpDir('autodvt-stalled-'), 'run');
     const queue = `autodvt-stalled-${process.pid}-${Date.now()}`;
     const common = ['--redis', redis.url, '--queue', queue, '--no-isolate', '--lock', '2'];
-    const enqueue = spawn(process.execPath, [path.join(root, 'bin/autodvt.js'), 'enqueue', path.join(root, 'pipelines/archive.yaml'), exams.dir, '--run-dir', runDir, '--redis', redis.url, '--queue', queue]);
+    const enqueue = spawn(process.execPath, [
+      path.join(root, 'bin/autodvt.js'),
+      'enqueue',
+      path.join(root, 'pipelines/archive.yaml'),
+      exams.dir,
+      '--run-dir',
+      runDir,
+      '--redis',
+      redis.url,
+      '--queue',
+      queue,
+    ]);
     expect(await new Promise((r) => enqueue.on('close', r))).toBe(0);
     const key = path.basename(exams.files[0]!);
     const marker = path.join(runDir, 'exams', `${key}.running`);

@@ -42,7 +42,8 @@ beforeAll(async () => {
   const d = await runClips(`  type: dicom-cine\n  path: test/fixtures/dicom\n  onError: skip\n  labels: false`);
   byDicom = [...d.values()].filter((s) => multiFrameDicoms.includes(path.basename(s.uri)));
   const table = [...byVideo, ...byDicom].map(
-    (s) => `${path.basename(s.uri).padEnd(46)} windows ${String(s.predictions).padStart(4)} unknown(score) ${String(s.unknownByScore).padStart(4)} frozen ${String(s.frozen).padStart(3)} ${s.exam?.verdict} ${s.verdicts.join(' ')}`,
+    (s) =>
+      `${path.basename(s.uri).padEnd(46)} windows ${String(s.predictions).padStart(4)} unknown(score) ${String(s.unknownByScore).padStart(4)} frozen ${String(s.frozen).padStart(3)} ${s.exam?.verdict} ${s.verdicts.join(' ')}`,
   );
   console.log(table.join('\n'));
 }, 900_000);
@@ -58,13 +59,19 @@ describe('real clips: the model says it does not know, and no verdict comes of t
     for (const s of [...byVideo, ...byDicom]) {
       const name = path.basename(s.uri);
       expect(s.exam?.verdict, name).not.toBe('2-point exam negative at the examined landmarks');
-      expect(s.verdicts.filter((v) => v.endsWith(':compressible')), name).toEqual([]);
+      expect(
+        s.verdicts.filter((v) => v.endsWith(':compressible')),
+        name,
+      ).toEqual([]);
     }
   });
 
   it('no clip gets a landmark verdict (compressible or not-compressible)', () => {
     for (const s of [...byVideo, ...byDicom]) {
-      expect(s.verdicts.filter((v) => !v.endsWith(':inconclusive')), path.basename(s.uri)).toEqual([]);
+      expect(
+        s.verdicts.filter((v) => !v.endsWith(':inconclusive')),
+        path.basename(s.uri),
+      ).toEqual([]);
     }
   });
 

@@ -57,7 +57,10 @@ function materialise(c: BadInputCase): { target: string; args: string[]; log?: s
 
 function framesIn(log: string | undefined): number | undefined {
   if (!log || !fs.existsSync(log)) return log ? 0 : undefined;
-  return fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"kind":"frame"')).length;
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind":"frame"')).length;
 }
 
 /** The class of an answer, or why it is not allowed. */

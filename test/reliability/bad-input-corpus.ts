@@ -99,11 +99,21 @@ export function buildCorpus(): BadInputCase[] {
   }
 
   // Bytes flipped in the header (before the pixel data).
-  const headerFlip = fc.record({ fixture: dicom, at: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), xor: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 8 }) });
+  const headerFlip = fc.record({
+    fixture: dicom,
+    at: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+    xor: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 8 }),
+  });
   for (const [i, { fixture, at, xor }] of sample(headerFlip, 50, 2).entries()) {
     const l = layout(fixture);
     const offsets = at.map((a) => 132 + Math.floor(a * (l.headerEnd - 132)));
-    cases.push({ id: `dicom-header-flip-${pad(i)}`, category: 'DICOM with bytes flipped in the header', name: `${stem(fixture)}-hflip${i}.dcm`, content: flip(l.bytes, offsets, xor), command: i % 2 ? 'run' : 'probe' });
+    cases.push({
+      id: `dicom-header-flip-${pad(i)}`,
+      category: 'DICOM with bytes flipped in the header',
+      name: `${stem(fixture)}-hflip${i}.dcm`,
+      content: flip(l.bytes, offsets, xor),
+      command: i % 2 ? 'run' : 'probe',
+    });
   }
 
   // Bytes flipped in the pixel data: frames before the first damaged one decode.
@@ -122,12 +132,22 @@ export function buildCorpus(): BadInputCase[] {
   }
 
   // An element of the header given a wrong length.
-  const wrongLength = fc.record({ fixture: dicom, element: fc.nat(), length: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0xffffffff, 0x7fffffff, 0xfffffffe, 1 << 30)) });
+  const wrongLength = fc.record({
+    fixture: dicom,
+    element: fc.nat(),
+    length: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0xffffffff, 0x7fffffff, 0xfffffffe, 1 << 30)),
+  });
   for (const [i, { fixture, element, length }] of sample(wrongLength, 30, 4).entries()) {
     const l = layout(fixture);
     const elements = headerElements(l.bytes);
     const target = elements[element % elements.length]!;
-    cases.push({ id: `dicom-length-${pad(i)}`, category: 'DICOM element with a wrong length', name: `${stem(fixture)}-len${i}.dcm`, content: withLength(l.bytes, target, length), command: i % 2 ? 'run' : 'probe' });
+    cases.push({
+      id: `dicom-length-${pad(i)}`,
+      category: 'DICOM element with a wrong length',
+      name: `${stem(fixture)}-len${i}.dcm`,
+      content: withLength(l.bytes, target, length),
+      command: i % 2 ? 'run' : 'probe',
+    });
   }
 
   // Declared sizes: Number of Frames, Rows, Columns, Samples per Pixel beyond what the file holds or any sane limit.
@@ -146,7 +166,13 @@ export function buildCorpus(): BadInputCase[] {
     if (change.tag === 'x00280008') content = withStringElement(l.bytes, change.tag, String(change.value));
     else if (change.tag === 'both') content = withUint16(withUint16(l.bytes, 'x00280010', Number(change.value)), 'x00280011', Number(change.value));
     else content = withUint16(l.bytes, change.tag, Number(change.value));
-    cases.push({ id: `dicom-size-${pad(i)}`, category: 'DICOM declaring huge or invalid sizes', name: `${stem(fixture)}-size${i}.dcm`, content, command: i % 2 ? 'run' : 'probe' });
+    cases.push({
+      id: `dicom-size-${pad(i)}`,
+      category: 'DICOM declaring huge or invalid sizes',
+      name: `${stem(fixture)}-size${i}.dcm`,
+      content,
+      command: i % 2 ? 'run' : 'probe',
+    });
   }
 
   // The named cases of the audit, each once.
@@ -179,7 +205,13 @@ export function buildCorpus(): BadInputCase[] {
   ];
   for (const c of odd) cases.push({ ...c, category: 'Empty files, folders, data under the wrong name' });
   for (const [i, bytes] of sample(fc.uint8Array({ minLength: 1, maxLength: 4096 }), 8, 6).entries()) {
-    cases.push({ id: `odd-random-${pad(i)}`, category: 'Empty files, folders, data under the wrong name', name: `random${i}.${i % 2 ? 'dcm' : 'mp4'}`, content: bytes, command: i % 3 ? 'probe' : 'run' });
+    cases.push({
+      id: `odd-random-${pad(i)}`,
+      category: 'Empty files, folders, data under the wrong name',
+      name: `random${i}.${i % 2 ? 'dcm' : 'mp4'}`,
+      content: bytes,
+      command: i % 3 ? 'probe' : 'run',
+    });
   }
 
   // Videos cut short, or without their first bytes (the container header).
@@ -187,40 +219,101 @@ export function buildCorpus(): BadInputCase[] {
   for (const [i, { fixture, at }] of sample(fc.record({ fixture: video, at: fc.double({ min: 0.01, max: 0.99, noNaN: true }) }), 30, 7).entries()) {
     const bytes = readFixture(`video/${fixture}`);
     const cut = Math.floor(at * bytes.length);
-    cases.push({ id: `video-cut-${pad(i)}`, category: 'Video cut short at a random offset', name: `${stem(fixture)}-cut${cut}${path.extname(fixture)}`, content: bytes.subarray(0, cut), command: i % 3 ? 'probe' : 'run' });
+    cases.push({
+      id: `video-cut-${pad(i)}`,
+      category: 'Video cut short at a random offset',
+      name: `${stem(fixture)}-cut${cut}${path.extname(fixture)}`,
+      content: bytes.subarray(0, cut),
+      command: i % 3 ? 'probe' : 'run',
+    });
   }
   for (const [i, { fixture, skip }] of sample(fc.record({ fixture: video, skip: fc.integer({ min: 1, max: 8192 }) }), 16, 8).entries()) {
     const bytes = readFixture(`video/${fixture}`);
-    cases.push({ id: `video-headless-${pad(i)}`, category: 'Video without its header', name: `${stem(fixture)}-headless${skip}${path.extname(fixture)}`, content: bytes.subarray(skip), command: i % 2 ? 'probe' : 'run' });
+    cases.push({
+      id: `video-headless-${pad(i)}`,
+      category: 'Video without its header',
+      name: `${stem(fixture)}-headless${skip}${path.extname(fixture)}`,
+      content: bytes.subarray(skip),
+      command: i % 2 ? 'probe' : 'run',
+    });
   }
 
   // Pipeline YAML bombs and damage.
   const yaml = (s: string) => new TextEncoder().encode(s);
   const laughs = fc.record({ levels: fc.integer({ min: 3, max: 12 }), fan: fc.integer({ min: 3, max: 12 }) });
   for (const [i, { levels, fan }] of sample(laughs, 10, 9).entries()) {
-    cases.push({ id: `yaml-laughs-${pad(i)}`, category: 'Pipeline YAML bombs', name: `laughs-${levels}x${fan}.yaml`, content: yaml(billionLaughs(levels, fan)), command: 'validate' });
+    cases.push({
+      id: `yaml-laughs-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `laughs-${levels}x${fan}.yaml`,
+      content: yaml(billionLaughs(levels, fan)),
+      command: 'validate',
+    });
   }
   for (const [i, depth] of sample(fc.integer({ min: 65, max: 300_000 }), 6, 10).entries()) {
-    cases.push({ id: `yaml-deep-flow-${pad(i)}`, category: 'Pipeline YAML bombs', name: `deep-flow-${depth}.yaml`, content: yaml(`source: ${'['.repeat(depth)}${']'.repeat(depth)}\n`), command: 'validate' });
+    cases.push({
+      id: `yaml-deep-flow-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `deep-flow-${depth}.yaml`,
+      content: yaml(`source: ${'['.repeat(depth)}${']'.repeat(depth)}\n`),
+      command: 'validate',
+    });
   }
   for (const [i, depth] of sample(fc.integer({ min: 130, max: 3000 }), 4, 11).entries()) {
-    cases.push({ id: `yaml-deep-block-${pad(i)}`, category: 'Pipeline YAML bombs', name: `deep-block-${depth}.yaml`, content: yaml(Array.from({ length: depth }, (_, d) => `${'  '.repeat(d)}k${d}:`).join('\n') + ' 1\n'), command: 'validate' });
+    cases.push({
+      id: `yaml-deep-block-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `deep-block-${depth}.yaml`,
+      content: yaml(Array.from({ length: depth }, (_, d) => `${'  '.repeat(d)}k${d}:`).join('\n') + ' 1\n'),
+      command: 'validate',
+    });
   }
   for (const [i, chain] of sample(fc.integer({ min: 50, max: 5000 }), 4, 12).entries()) {
     const lines = ['a0: &a0 x', ...Array.from({ length: chain }, (_, k) => `a${k + 1}: &a${k + 1} [*a${k}, *a${k}]`)];
-    cases.push({ id: `yaml-anchor-chain-${pad(i)}`, category: 'Pipeline YAML bombs', name: `anchor-chain-${chain}.yaml`, content: yaml(lines.join('\n') + '\n'), command: 'validate' });
+    cases.push({
+      id: `yaml-anchor-chain-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `anchor-chain-${chain}.yaml`,
+      content: yaml(lines.join('\n') + '\n'),
+      command: 'validate',
+    });
   }
   for (const [i, keys] of sample(fc.integer({ min: 2001, max: 200_000 }), 4, 13).entries()) {
-    cases.push({ id: `yaml-many-keys-${pad(i)}`, category: 'Pipeline YAML bombs', name: `many-keys-${keys}.yaml`, content: yaml(Array.from({ length: keys }, (_, k) => `k${k}: ${k}`).join('\n')), command: 'validate' });
+    cases.push({
+      id: `yaml-many-keys-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `many-keys-${keys}.yaml`,
+      content: yaml(Array.from({ length: keys }, (_, k) => `k${k}: ${k}`).join('\n')),
+      command: 'validate',
+    });
   }
   for (const [i, mib] of sample(fc.integer({ min: 2, max: 64 }), 4, 14).entries()) {
-    cases.push({ id: `yaml-huge-${pad(i)}`, category: 'Pipeline YAML bombs', name: `huge-scalar-${mib}mib.yaml`, content: yaml(`source:\n  type: synthetic\n  note: ${'a'.repeat(mib * 1024 * 1024)}\n`), command: 'validate' });
+    cases.push({
+      id: `yaml-huge-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `huge-scalar-${mib}mib.yaml`,
+      content: yaml(`source:\n  type: synthetic\n  note: ${'a'.repeat(mib * 1024 * 1024)}\n`),
+      command: 'validate',
+    });
   }
   const archive = readFixtureText('../../pipelines/archive.yaml');
-  const yamlFlip = fc.record({ at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), by: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 6 }) });
+  const yamlFlip = fc.record({
+    at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+    by: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 6 }),
+  });
   for (const [i, { at, by }] of sample(yamlFlip, 12, 15).entries()) {
     const bytes = yaml(archive);
-    cases.push({ id: `yaml-flip-${pad(i)}`, category: 'Pipeline YAML bombs', name: `archive-flip${i}.yaml`, content: flip(bytes, at.map((a) => a % bytes.length), by), command: 'validate' });
+    cases.push({
+      id: `yaml-flip-${pad(i)}`,
+      category: 'Pipeline YAML bombs',
+      name: `archive-flip${i}.yaml`,
+      content: flip(
+        bytes,
+        at.map((a) => a % bytes.length),
+        by,
+      ),
+      command: 'validate',
+    });
   }
   for (const [i, bytes] of sample(fc.uint8Array({ minLength: 0, maxLength: 2048 }), 4, 16).entries()) {
     cases.push({ id: `yaml-random-${pad(i)}`, category: 'Pipeline YAML bombs', name: `random${i}.yaml`, content: bytes, command: 'validate' });

@@ -123,10 +123,39 @@ export function deflatedDatasetBomb(size: number): Uint8Array {
 export function zipBomb(name: string, size: number): Uint8Array {
   const data = deflatedZeros(size);
   const nameBytes = ascii(name);
-  const local = concat([le32(0x04034b50), le16(20), le16(0), le16(8), le16(0), le16(0), le32(0), le32(data.length), le32(size), le16(nameBytes.length), le16(0), nameBytes]);
+  const local = concat([
+    le32(0x04034b50),
+    le16(20),
+    le16(0),
+    le16(8),
+    le16(0),
+    le16(0),
+    le32(0),
+    le32(data.length),
+    le32(size),
+    le16(nameBytes.length),
+    le16(0),
+    nameBytes,
+  ]);
   const central = concat([
-    le32(0x02014b50), le16(20), le16(20), le16(0), le16(8), le16(0), le16(0), le32(0), le32(data.length), le32(size),
-    le16(nameBytes.length), le16(0), le16(0), le16(0), le16(0), le32(0), le32(0), nameBytes,
+    le32(0x02014b50),
+    le16(20),
+    le16(20),
+    le16(0),
+    le16(8),
+    le16(0),
+    le16(0),
+    le32(0),
+    le32(data.length),
+    le32(size),
+    le16(nameBytes.length),
+    le16(0),
+    le16(0),
+    le16(0),
+    le16(0),
+    le32(0),
+    le32(0),
+    nameBytes,
   ]);
   const end = concat([le32(0x06054b50), le16(0), le16(0), le16(1), le16(1), le32(central.length), le32(local.length + data.length), le16(0)]);
   return concat([local, data, central, end]);
@@ -135,7 +164,12 @@ export function zipBomb(name: string, size: number): Uint8Array {
 /** YAML "billion laughs": `levels` anchors, each a list of `fan` aliases of the one before. */
 export function billionLaughs(levels: number, fan: number): string {
   const lines = ['l0: &l0 [lol]'];
-  for (let i = 1; i <= levels; i++) lines.push(`l${i}: &l${i} [${Array(fan).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(fan)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n') + '\nsource:\n  type: synthetic\nsinks: []\n';
 }
 

@@ -12,7 +12,11 @@ import { InputError } from '../../src/core/errors.js';
 import { deflatedDatasetBomb, readFixture, withStringElement, withUint16, zipBomb } from './bad-inputs.js';
 
 const sono = readFixture('dicom/us_sonosite_turbo_mf30_jpeg_baseline.dcm');
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as InputError);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as InputError,
+  );
 
 describe('declared sizes and inflation are checked before allocation', () => {
   it('refuses the 225 KB file whose Number of Frames says 999,999,999, naming the file', async () => {
@@ -53,7 +57,9 @@ describe('declared sizes and inflation are checked before allocation', () => {
   it('stops inflating a deflated dataset of 1 GiB at its budget and says so', async () => {
     const t0 = Date.now();
     const err = await refusal(openDicom(deflatedDatasetBomb(1024 ** 3), 'deflate-bomb.dcm'));
-    expect(err!.message).toMatch(/deflate-bomb\.dcm: the deflated dataset inflates to more than 202\.\d MiB \(from 1 MiB\); refused as a likely decompression bomb/);
+    expect(err!.message).toMatch(
+      /deflate-bomb\.dcm: the deflated dataset inflates to more than 202\.\d MiB \(from 1 MiB\); refused as a likely decompression bomb/,
+    );
     expect(Date.now() - t0).toBeLessThan(30_000);
   }, 60_000);
 

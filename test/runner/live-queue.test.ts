@@ -62,9 +62,11 @@ describe('liveQueue', () => {
     const source = new Subject<PipelineEvent>();
     const flow = room(1);
     const out: number[] = [];
-    source
-      .pipe(liveQueue({ policy: 'latest', capacity: 4, room: flow, stats: newLiveQueueStats(), clock, forceAfterMs: 20 }))
-      .subscribe((e) => e.kind === 'frame' && (flow.take(), out.push(e.seq)));
+    source.pipe(liveQueue({ policy: 'latest', capacity: 4, room: flow, stats: newLiveQueueStats(), clock, forceAfterMs: 20 })).subscribe((e) => {
+      if (e.kind !== 'frame') return;
+      flow.take();
+      out.push(e.seq);
+    });
     source.next(frameEvent(0));
     source.next(frameEvent(1));
     source.next(frameEvent(2));

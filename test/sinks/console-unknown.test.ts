@@ -6,8 +6,15 @@ import { consoleSink } from '../../src/sinks/console.js';
 import { testContext } from '../helpers/test-context.js';
 
 const prediction = (seq: number, unknown: boolean): PipelineEvent => ({
-  kind: 'prediction', seq, ptsMs: seq * 100, examId: 'e', landmark: { BG: 0.01, LM1: 0.98, LM2: 0.01 }, pClosed: 0.9,
-  modelId: 'm', latencyMs: 1, inDistribution: { score: unknown ? 120 : 20, threshold: 40, unknown },
+  kind: 'prediction',
+  seq,
+  ptsMs: seq * 100,
+  examId: 'e',
+  landmark: { BG: 0.01, LM1: 0.98, LM2: 0.01 },
+  pClosed: 0.9,
+  modelId: 'm',
+  latencyMs: 1,
+  inDistribution: { score: unknown ? 120 : 20, threshold: 40, unknown },
 });
 
 describe('console sink: unknown windows', () => {
@@ -18,11 +25,26 @@ describe('console sink: unknown windows', () => {
     const events: PipelineEvent[] = [
       prediction(1, false),
       prediction(2, true),
-      { kind: 'state', seq: 2, ptsMs: 200, examId: 'e', landmark: 'BG', vein: 'unknown', smoothed: { landmark: { BG: 1, LM1: 0, LM2: 0 }, pClosed: 0 }, unknownWindow: true },
+      {
+        kind: 'state',
+        seq: 2,
+        ptsMs: 200,
+        examId: 'e',
+        landmark: 'BG',
+        vein: 'unknown',
+        smoothed: { landmark: { BG: 1, LM1: 0, LM2: 0 }, pClosed: 0 },
+        unknownWindow: true,
+      },
       prediction(3, true),
       {
-        kind: 'exam', examId: 'e', uri: 'clip.mp4', frames: 3, durationMs: 300, verdict: 'incomplete',
-        incompleteReason: "images unlike the model's training data", inDistribution: { windows: 3, unknown: 2 },
+        kind: 'exam',
+        examId: 'e',
+        uri: 'clip.mp4',
+        frames: 3,
+        durationMs: 300,
+        verdict: 'incomplete',
+        incompleteReason: "images unlike the model's training data",
+        inDistribution: { windows: 3, unknown: 2 },
       },
     ];
     await lastValueFrom(from(events).pipe(await consoleSink.build({ intervalMs: 1000, warnings: true } as never, ctx)), { defaultValue: undefined });

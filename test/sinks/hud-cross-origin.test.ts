@@ -58,7 +58,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('hud and a page of another origin', ()
   it('gives a page from another origin nothing, not even with the token, while its own page streams', async () => {
     const hub = new HudHub({ clock: systemClock, maxFps: 30, maxWidth: 640, timelineS: 10, maxBufferedBytes: 1 << 20 });
     const server = await startHudServer({ host: '127.0.0.1', port: 0, token: TOKEN, page: hudPage(), onClient: (ws) => hub.add(ws), scope: 'sink:hud' });
-    cleanup.push(() => hub.close(), () => server.close());
+    cleanup.push(
+      () => hub.close(),
+      () => server.close(),
+    );
     // Frames keep coming while the pages try to read them.
     const events = scoredExam(3000);
     let next = 0;
@@ -69,13 +72,28 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('hud and a page of another origin', ()
 
     const attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage(server.port)));
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', () => r()));
-    cleanup.push(() => new Promise((r) => (attacker.closeAllConnections(), attacker.close(r))));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          attacker.closeAllConnections();
+          attacker.close(r);
+        }),
+    );
     const attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
 
     browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const evil = await browser.newPage();
     await evil.goto(attackerUrl);

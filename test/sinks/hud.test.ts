@@ -19,7 +19,10 @@ afterEach(async () => {
 async function hudOn(token = 'test-token-1234', maxFps = 30): Promise<{ hub: HudHub; server: HudServer }> {
   const hub = new HudHub({ clock: systemClock, maxFps, maxWidth: 640, timelineS: 10, maxBufferedBytes: 1 << 20 });
   const server = await startHudServer({ host: '127.0.0.1', port: 0, token, page: hudPage(), onClient: (ws) => hub.add(ws), scope: 'sink:hud' });
-  cleanup.push(() => server.close(), () => hub.close());
+  cleanup.push(
+    () => server.close(),
+    () => hub.close(),
+  );
   return { hub, server };
 }
 

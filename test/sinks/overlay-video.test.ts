@@ -11,7 +11,11 @@ import { grayFrame } from '../helpers/frames.js';
 import { scoredExam } from './scored-exam.js';
 
 function probe(file: string): { frames: number; width: number; height: number } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'json', file], { encoding: 'utf8' });
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
   const s = JSON.parse(out).streams[0];
   return { frames: Number(s.nb_read_frames), width: s.width, height: s.height };
 }

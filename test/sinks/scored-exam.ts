@@ -16,7 +16,12 @@ export function scoredExam(n: number, opts: { width?: number; height?: number; e
     const pixels = new Uint8Array(width * height);
     for (let p = 0; p < pixels.length; p++) pixels[p] = (rng = (rng * 1103515245 + 12345) >>> 0) >>> 24;
     events.push({
-      kind: 'frame', seq: i, ptsMs: ms(i), width, height, pixels,
+      kind: 'frame',
+      seq: i,
+      ptsMs: ms(i),
+      width,
+      height,
+      pixels,
       source: { uri: 'test:', examId, frameIndex: i },
       labels: { landmark: i < half ? 'LM1' : 'LM2', open: true },
       meta: { redactions: [{ x: 0, y: 0, width: 10, height: 5, stage: 'text-removal', text: 'PATIENT JOHN DOE' }] },
@@ -29,8 +34,14 @@ export function scoredExam(n: number, opts: { width?: number; height?: number; e
   for (let j = Math.max(0, n - lag); j < n; j++) events.push(...predictionAndState(j));
   events.push(verdict('LM1', 'compressible', 0, ms(half - 1)), verdict('LM2', 'not-compressible', ms(half), ms(n - 1)));
   events.push({
-    kind: 'exam', examId, uri: 'test:', frames: n, durationMs: ms(n),
-    verdict: 'refer for specialist ultrasound', landmarks: { LM1: 'compressible', LM2: 'not-compressible' }, disclaimer: DISCLAIMER,
+    kind: 'exam',
+    examId,
+    uri: 'test:',
+    frames: n,
+    durationMs: ms(n),
+    verdict: 'refer for specialist ultrasound',
+    landmarks: { LM1: 'compressible', LM2: 'not-compressible' },
+    disclaimer: DISCLAIMER,
   });
   return events;
 
@@ -42,13 +53,27 @@ export function scoredExam(n: number, opts: { width?: number; height?: number; e
     if (opts.saliency) (prediction as { saliency?: unknown }).saliency = { width: 8, height: 6, data: new Float32Array(48).map((_, k) => k / 47) };
     return [
       prediction,
-      { kind: 'state', seq: j, ptsMs: ms(j), examId, landmark: lm, vein: pClosed > 0.5 ? 'closed' : 'open', smoothed: { landmark, pClosed }, ...(j === 0 ? { reason: 'start' } : {}) },
+      {
+        kind: 'state',
+        seq: j,
+        ptsMs: ms(j),
+        examId,
+        landmark: lm,
+        vein: pClosed > 0.5 ? 'closed' : 'open',
+        smoothed: { landmark, pClosed },
+        ...(j === 0 ? { reason: 'start' } : {}),
+      },
     ];
   }
 
   function verdict(landmark: 'LM1' | 'LM2', v: 'compressible' | 'not-compressible', startMs: number, endMs: number): PipelineEvent {
     return {
-      kind: 'verdict', examId, landmark, verdict: v, startMs, endMs,
+      kind: 'verdict',
+      examId,
+      landmark,
+      verdict: v,
+      startMs,
+      endMs,
       explain: [`${landmark} held`, `verdict ${v} <because>`],
       evidence: { framesClosed: v === 'compressible' ? 10 : 0, framesOpen: 20, compressionCycles: 2 },
       disclaimer: DISCLAIMER,

@@ -8,8 +8,7 @@ import { captureDeviceSource, captureInputOptions, defaultCaptureFormat } from '
 import type { ExamEvent, FrameEvent, PipelineEvent } from '../../src/core/events.js';
 import { testContext } from '../helpers/test-context.js';
 
-const parse = (config: Record<string, unknown>) =>
-  unitSchemaWithType(captureDeviceSource).parse({ type: 'capture-device', ...config }) as never;
+const parse = (config: Record<string, unknown>) => unitSchemaWithType(captureDeviceSource).parse({ type: 'capture-device', ...config }) as never;
 
 const frames = (events: PipelineEvent[]) => events.filter((e): e is FrameEvent => e.kind === 'frame');
 const exam = (events: PipelineEvent[]) => events.find((e): e is ExamEvent => e.kind === 'exam')!;
@@ -43,11 +42,23 @@ describe('capture-device source', () => {
     expect(defaultCaptureFormat('video=USB Capture', 'win32')).toBe('dshow');
     expect(defaultCaptureFormat('rtsp://scanner.local/live', 'linux')).toBeUndefined();
     expect(captureInputOptions(parse({ device: '/dev/video0', size: '1280x720', fps: 30, pixelFormat: 'yuyv422' }), 'linux')).toEqual([
-      '-fflags', 'nobuffer', '-flags', 'low_delay', '-f', 'v4l2', '-video_size', '1280x720', '-framerate', '30', '-input_format', 'yuyv422',
+      '-fflags',
+      'nobuffer',
+      '-flags',
+      'low_delay',
+      '-f',
+      'v4l2',
+      '-video_size',
+      '1280x720',
+      '-framerate',
+      '30',
+      '-input_format',
+      'yuyv422',
     ]);
-    expect(
-      captureInputOptions(parse({ device: 'rtsp://scanner.local/live', lowLatency: false, inputOptions: ['-rtsp_transport', 'tcp'] }), 'linux'),
-    ).toEqual(['-rtsp_transport', 'tcp']);
+    expect(captureInputOptions(parse({ device: 'rtsp://scanner.local/live', lowLatency: false, inputOptions: ['-rtsp_transport', 'tcp'] }), 'linux')).toEqual([
+      '-rtsp_transport',
+      'tcp',
+    ]);
   });
 
   it('retries a device that is not there, then gives up with an exam summary', async () => {

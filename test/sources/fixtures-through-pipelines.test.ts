@@ -24,51 +24,63 @@ const REFUSAL: Record<string, RegExp> = {
 };
 
 describe('ultrasound DICOM fixtures', () => {
-  it.each(ultrasoundDicom.map((r) => [r.local_name!, r] as const))('%s: probe and dicom-cine agree with the manifest', async (name, row) => {
-    const file = path.join(FIXTURES, name);
-    const [height, width] = row.rows_x_cols!.split('x').map(Number);
-    const frames = Number.parseInt(row.frames!, 10);
-    const probe = await runCli('probe', file, '--json');
-    expect(probe.code, probe.stderr).toBe(0);
-    expect(JSON.parse(probe.stdout)).toMatchObject({ format: 'dicom', rows: height, columns: width, frames, isUltrasound: true });
-    const { file: pipeline, log } = sourceToLogPipeline({ type: 'dicom-cine', path: file });
-    const run = await runCli('run', pipeline);
-    expect(run.code, run.stderr).toBe(0);
-    const events = readLog(log);
-    const frameEvents = events.filter((e) => e.kind === 'frame');
-    expect(frameEvents).toHaveLength(frames);
-    expect(frameEvents[0]).toMatchObject({ width, height });
-    expect(events.at(-1)).toMatchObject({ kind: 'exam', frames });
-    expect(JSON.stringify(events)).not.toMatch(/PatientName|PatientID|BirthDate/);
-  }, 60_000);
+  it.each(ultrasoundDicom.map((r) => [r.local_name!, r] as const))(
+    '%s: probe and dicom-cine agree with the manifest',
+    async (name, row) => {
+      const file = path.join(FIXTURES, name);
+      const [height, width] = row.rows_x_cols!.split('x').map(Number);
+      const frames = Number.parseInt(row.frames!, 10);
+      const probe = await runCli('probe', file, '--json');
+      expect(probe.code, probe.stderr).toBe(0);
+      expect(JSON.parse(probe.stdout)).toMatchObject({ format: 'dicom', rows: height, columns: width, frames, isUltrasound: true });
+      const { file: pipeline, log } = sourceToLogPipeline({ type: 'dicom-cine', path: file });
+      const run = await runCli('run', pipeline);
+      expect(run.code, run.stderr).toBe(0);
+      const events = readLog(log);
+      const frameEvents = events.filter((e) => e.kind === 'frame');
+      expect(frameEvents).toHaveLength(frames);
+      expect(frameEvents[0]).toMatchObject({ width, height });
+      expect(events.at(-1)).toMatchObject({ kind: 'exam', frames });
+      expect(JSON.stringify(events)).not.toMatch(/PatientName|PatientID|BirthDate/);
+    },
+    60_000,
+  );
 });
 
 describe('bad DICOM inputs', () => {
-  it.each(badDicom.map((r) => [r.local_name!] as const))('%s is refused with exit code 2 and a clear message', async (name) => {
-    const { file: pipeline, log } = sourceToLogPipeline({ type: 'dicom-cine', path: path.join(FIXTURES, name) });
-    const run = await runCli('run', pipeline);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(REFUSAL[name]!);
-    expect(run.stderr).toContain(path.basename(name));
-    expect(run.stderr.trim().split('\n')[0]).toMatch(/^error: /);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    for (const e of readLog(log)) expect(e).toBeTypeOf('object');
-  }, 60_000);
+  it.each(badDicom.map((r) => [r.local_name!] as const))(
+    '%s is refused with exit code 2 and a clear message',
+    async (name) => {
+      const { file: pipeline, log } = sourceToLogPipeline({ type: 'dicom-cine', path: path.join(FIXTURES, name) });
+      const run = await runCli('run', pipeline);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(REFUSAL[name]!);
+      expect(run.stderr).toContain(path.basename(name));
+      expect(run.stderr.trim().split('\n')[0]).toMatch(/^error: /);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      for (const e of readLog(log)) expect(e).toBeTypeOf('object');
+    },
+    60_000,
+  );
 });
 
 describe('video fixtures', () => {
-  it.each(videos.map((r) => [r.local_name!, r] as const))('%s: probe and video-file agree with the manifest', async (name, row) => {
-    const file = path.join(FIXTURES, name);
-    const [width, height] = row.resolution!.split('x').map(Number);
-    const frames = Number(row.frame_count);
-    const probe = await runCli('probe', file, '--json');
-    expect(probe.code, probe.stderr).toBe(0);
-    expect(JSON.parse(probe.stdout)).toMatchObject({ format: 'video', width, height, frameCount: frames });
-    const { file: pipeline, log } = sourceToLogPipeline({ type: 'video-file', path: file });
-    const run = await runCli('run', pipeline);
-    expect(run.code, run.stderr).toBe(0);
-    const frameEvents = readLog(log).filter((e) => e.kind === 'frame');
-    expect(frameEvents).toHaveLength(frames);
-    expect(frameEvents[0]).toMatchObject({ width, height, ptsMs: 0 });
-  }, 60_000);
+  it.each(videos.map((r) => [r.local_name!, r] as const))(
+    '%s: probe and video-file agree with the manifest',
+    async (name, row) => {
+      const file = path.join(FIXTURES, name);
+      const [width, height] = row.resolution!.split('x').map(Number);
+      const frames = Number(row.frame_count);
+      const probe = await runCli('probe', file, '--json');
+      expect(probe.code, probe.stderr).toBe(0);
+      expect(JSON.parse(probe.stdout)).toMatchObject({ format: 'video', width, height, frameCount: frames });
+      const { file: pipeline, log } = sourceToLogPipeline({ type: 'video-file', path: file });
+      const run = await runCli('run', pipeline);
+      expect(run.code, run.stderr).toBe(0);
+      const frameEvents = readLog(log).filter((e) => e.kind === 'frame');
+      expect(frameEvents).toHaveLength(frames);
+      expect(frameEvents[0]).toMatchObject({ width, height, ptsMs: 0 });
+    },
+    60_000,
+  );
 });

@@ -60,7 +60,14 @@ describe('stdin source', () => {
     expect(stdinInputOptions(parse({ format: 'auto' }))).toEqual([]);
     expect(stdinInputOptions(parse({ format: 'y4m' }))).toEqual(['-f', 'y4m']);
     expect(stdinInputOptions(parse({ size: '640x480', pixelFormat: 'gray8', fps: 30 }))).toEqual([
-      '-f', 'rawvideo', '-pixel_format', 'gray', '-video_size', '640x480', '-framerate', '30',
+      '-f',
+      'rawvideo',
+      '-pixel_format',
+      'gray',
+      '-video_size',
+      '640x480',
+      '-framerate',
+      '30',
     ]);
   });
 

@@ -12,8 +12,14 @@ const box = fc.record({
 });
 const frame = fc
   .record({ width: fc.integer({ min: 1, max: 40 }), height: fc.integer({ min: 1, max: 40 }), seed: fc.integer(), region: fc.option(box, { nil: undefined }) })
-  .map(({ width, height, seed, region }): FrameEvent => ({ ...grayFrame(0, width, height, (x, y) => (x * 31 + y * 17 + seed) & 255), meta: { usRegion: region } }));
-const config = fc.record({ centre: fc.constantFrom<'frame' | 'us-region'>('frame', 'us-region'), cropToRegion: fc.boolean(), fill: fc.integer({ min: 0, max: 255 }) });
+  .map(
+    ({ width, height, seed, region }): FrameEvent => ({ ...grayFrame(0, width, height, (x, y) => (x * 31 + y * 17 + seed) & 255), meta: { usRegion: region } }),
+  );
+const config = fc.record({
+  centre: fc.constantFrom<'frame' | 'us-region'>('frame', 'us-region'),
+  cropToRegion: fc.boolean(),
+  fill: fc.integer({ min: 0, max: 255 }),
+});
 const size = fc.integer({ min: 1, max: 60 });
 
 /** The stage's pixels as it made them before issue 9: blank outside the region into a full-size copy, then crop. */

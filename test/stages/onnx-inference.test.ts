@@ -25,7 +25,8 @@ function referenceWindows(): WindowEvent[] {
   });
 }
 
-const config = (extra: Record<string, unknown> = {}) => ({ model: MODEL, providers: ['cpu'], onFallback: 'warn', batch: 8, threads: 0, warmup: true, ...extra }) as never;
+const config = (extra: Record<string, unknown> = {}) =>
+  ({ model: MODEL, providers: ['cpu'], onFallback: 'warn', batch: 8, threads: 0, warmup: true, ...extra }) as never;
 
 describe('onnx-inference', () => {
   it('reproduces the PyTorch reference output within 1e-4', async () => {
@@ -97,9 +98,14 @@ describe('onnx-inference, streaming mode', () => {
       const pixels = new Float32Array(H * W);
       for (let k = 0; k < H * W; k++) pixels[k] = (data[t * H * W + k]! * std + mean) / scale;
       return {
-        kind: 'frame', seq: t, ptsMs: t * 33, width: W, height: H,
+        kind: 'frame',
+        seq: t,
+        ptsMs: t * 33,
+        width: W,
+        height: H,
         pixels: pixels as unknown as Uint8Array, // float pixels keep the parity exact; the stage only reads numbers
-        source: { uri: 't', examId: 'e', frameIndex: t }, meta: {},
+        source: { uri: 't', examId: 'e', frameIndex: t },
+        meta: {},
       };
     });
     const op = await onnxInferenceStage.build(config({ model: 'models/test/tiny-random.onnx', mode: 'streaming' }), testContext());
@@ -113,7 +119,7 @@ describe('onnx-inference, streaming mode', () => {
     });
   }, 60_000);
 
-  it('gives the window mode\'s predictions on the same 8-bit frames', async () => {
+  it("gives the window mode's predictions on the same 8-bit frames", async () => {
     const { slidingWindow } = await import('../../src/stages/sliding-window.js');
     const frames: PipelineEvent[] = Array.from({ length: 14 }, (_, t) => {
       const pixels = new Uint8Array(150 * 150);
@@ -121,7 +127,11 @@ describe('onnx-inference, streaming mode', () => {
       return { kind: 'frame', seq: t, ptsMs: t * 33, width: 150, height: 150, pixels, source: { uri: 't', examId: 'e', frameIndex: t }, meta: {} };
     });
     const windowed = await firstValueFrom(
-      from(frames).pipe(slidingWindow({ size: 9, step: 1, maxGapFrames: 2, onGap: 'reset' }), await onnxInferenceStage.build(config({ batch: 3 }), testContext()), toArray()),
+      from(frames).pipe(
+        slidingWindow({ size: 9, step: 1, maxGapFrames: 2, onGap: 'reset' }),
+        await onnxInferenceStage.build(config({ batch: 3 }), testContext()),
+        toArray(),
+      ),
     );
     const streamed = await firstValueFrom(from(frames).pipe(await onnxInferenceStage.build(config({ mode: 'streaming' }), testContext()), toArray()));
     const a = windowed.filter((e): e is PredictionEvent => e.kind === 'prediction');
@@ -136,8 +146,14 @@ describe('onnx-inference, streaming mode', () => {
   it('restarts its cached state for a new exam', async () => {
     const frames = (examId: string, start: number): PipelineEvent[] =>
       Array.from({ length: 10 }, (_, i) => ({
-        kind: 'frame', seq: start + i, ptsMs: i * 33, width: 150, height: 150, pixels: new Uint8Array(150 * 150).fill(100 + i),
-        source: { uri: 't', examId, frameIndex: i }, meta: {},
+        kind: 'frame',
+        seq: start + i,
+        ptsMs: i * 33,
+        width: 150,
+        height: 150,
+        pixels: new Uint8Array(150 * 150).fill(100 + i),
+        source: { uri: 't', examId, frameIndex: i },
+        meta: {},
       }));
     const op = await onnxInferenceStage.build(config({ model: 'models/test/tiny-random.onnx', mode: 'streaming' }), testContext());
     const out = await firstValueFrom(from([...frames('a', 0), ...frames('b', 10)]).pipe(op, toArray()));

@@ -29,8 +29,7 @@ describe('sliding-window', () => {
     const [w] = await run(input, 5, 1);
     expect(w!.shape).toEqual([1, 1, 5, 3, 4]);
     expect(w!.seqs).toEqual([0, 1, 2, 3, 4]);
-    for (let t = 0; t < 5; t++)
-      for (let i = 0; i < 12; i++) expect(w!.data[t * 12 + i]).toBeCloseTo(input[t]!.pixels[i]! / 255, 6);
+    for (let t = 0; t < 5; t++) for (let i = 0; i < 12; i++) expect(w!.data[t * 12 + i]).toBeCloseTo(input[t]!.pixels[i]! / 255, 6);
   });
 
   it('never spans two exams', async () => {
@@ -72,7 +71,9 @@ describe('sliding-window', () => {
           expect(w.seqs.slice(1).every((s, i) => s - w.seqs[i]! - 1 <= config.maxGapFrames)).toBe(true);
           expect(w.data).toHaveLength(config.size * 6);
           expect(bits(w.data)).toEqual(bits(dataBefore(w, events)));
-          expect(windowFrames(w)!.map((f) => Array.from(f))).toEqual(w.seqs.map((s) => Array.from((events.find((e) => e.kind === 'frame' && e.seq === s) as { pixels: Uint8Array }).pixels)));
+          expect(windowFrames(w)!.map((f) => Array.from(f))).toEqual(
+            w.seqs.map((s) => Array.from((events.find((e) => e.kind === 'frame' && e.seq === s) as { pixels: Uint8Array }).pixels)),
+          );
         }
       }),
       { numRuns: 300 },
@@ -105,7 +106,9 @@ describe('sliding-window', () => {
 
   it('a window given new data no longer offers its frames', () => {
     const assembler = new WindowAssembler({ size: 1, step: 1, maxGapFrames: 2, onGap: 'reset' });
-    const w = frames(1).flatMap((f) => assembler.push(f)).find((e): e is WindowEvent => e.kind === 'window')!;
+    const w = frames(1)
+      .flatMap((f) => assembler.push(f))
+      .find((e): e is WindowEvent => e.kind === 'window')!;
     const data = new Float32Array(12).fill(0.5);
     w.data = data;
     expect(w.data).toBe(data);

@@ -16,7 +16,10 @@ export interface WindowStream {
 
 const step = fc.record({
   gap: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 5 }), weight: 1 }),
-  exam: fc.oneof({ arbitrary: fc.constant<'same' | 'new' | 'new-announced'>('same'), weight: 8 }, { arbitrary: fc.constantFrom<'new' | 'new-announced'>('new', 'new-announced'), weight: 1 }),
+  exam: fc.oneof(
+    { arbitrary: fc.constant<'same' | 'new' | 'new-announced'>('same'), weight: 8 },
+    { arbitrary: fc.constantFrom<'new' | 'new-announced'>('new', 'new-announced'), weight: 1 },
+  ),
   pixels: fc.uint8Array({ minLength: 6, maxLength: 6 }),
 });
 

@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import {
-  labelsForFrame,
-  readLabelsSidecar,
-  segmentsFromFrames,
-  sidecarPathFor,
-  writeLabelsSidecar,
-  type LabelsSidecar,
-} from '../../src/labels/index.js';
+import { labelsForFrame, readLabelsSidecar, segmentsFromFrames, sidecarPathFor, writeLabelsSidecar, type LabelsSidecar } from '../../src/labels/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'autodvt-labels-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -15,7 +15,17 @@ describe('writeSynthExams imaging', () => {
     const write = async (imaging: 'classic' | 'scanner'): Promise<{ pixels: Buffer; sidecar: unknown }> => {
       const dir = mkdtempSync(join(tmpdir(), `autodvt-synth-${imaging}-`));
       dirs.push(dir);
-      const { exams } = await writeSynthExams({ outDir: dir, subjects: 1, seed: 5, durationS: 0.4, width: 320, height: 240, format: 'dicom', dicomSyntax: 'uncompressed', imaging });
+      const { exams } = await writeSynthExams({
+        outDir: dir,
+        subjects: 1,
+        seed: 5,
+        durationS: 0.4,
+        width: 320,
+        height: 240,
+        format: 'dicom',
+        dicomSyntax: 'uncompressed',
+        imaging,
+      });
       const file = exams[0]!.media[0]!;
       const sidecar = JSON.parse(readFileSync(`${file}.labels.json`, 'utf8')) as Record<string, unknown>;
       return { pixels: readFileSync(file), sidecar };

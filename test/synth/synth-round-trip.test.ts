@@ -29,22 +29,26 @@ describe('synth files read back', () => {
   it.each([
     ['dicom-cine', 'phantom-31-s000.dcm'],
     ['video-file', 'phantom-31-s000.mp4'],
-  ])('%s reads %s with the phantom frame count and labels', async (type, name) => {
-    const file = path.join(dir, name);
-    expect(fs.existsSync(`${file}.labels.json`)).toBe(true);
-    const { exam, labels } = truthLabels();
-    const { file: pipeline, log } = sourceToLogPipeline({ type, path: file });
-    const run = await runCli('run', pipeline);
-    expect(run.code, run.stderr).toBe(0);
-    const frames = readLog(log).filter((e) => e.kind === 'frame');
-    expect(frames).toHaveLength(exam.frameCount);
-    expect(frames[0]).toMatchObject({ width: exam.width, height: exam.height });
-    frames.forEach((f, i) => {
-      expect(f.labels.landmark).toBe(labels[i]!.landmark);
-      expect(f.labels.open).toBe(labels[i]!.open);
-    });
-    if (type === 'dicom-cine') expect(frames[0].meta.usRegion).toMatchObject({ width: exam.usRegion.width, height: exam.usRegion.height });
-  }, 120_000);
+  ])(
+    '%s reads %s with the phantom frame count and labels',
+    async (type, name) => {
+      const file = path.join(dir, name);
+      expect(fs.existsSync(`${file}.labels.json`)).toBe(true);
+      const { exam, labels } = truthLabels();
+      const { file: pipeline, log } = sourceToLogPipeline({ type, path: file });
+      const run = await runCli('run', pipeline);
+      expect(run.code, run.stderr).toBe(0);
+      const frames = readLog(log).filter((e) => e.kind === 'frame');
+      expect(frames).toHaveLength(exam.frameCount);
+      expect(frames[0]).toMatchObject({ width: exam.width, height: exam.height });
+      frames.forEach((f, i) => {
+        expect(f.labels.landmark).toBe(labels[i]!.landmark);
+        expect(f.labels.open).toBe(labels[i]!.open);
+      });
+      if (type === 'dicom-cine') expect(frames[0].meta.usRegion).toMatchObject({ width: exam.usRegion.width, height: exam.usRegion.height });
+    },
+    120_000,
+  );
 
   it('probe reports the synth DICOM and mp4 correctly', async () => {
     const { exam } = truthLabels();

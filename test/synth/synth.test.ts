@@ -14,9 +14,13 @@ const hasDcmtk = spawnSync('dcmdump', ['--version']).status === 0;
 const hasFfmpeg = spawnSync('ffprobe', ['-version']).status === 0;
 
 function dump(file: string): string {
-  const r = spawnSync('dcmdump', ['-M', '+P', '0002,0010', '+P', '0028,0008', '+P', '0028,0010', '+P', '0028,0011', '+P', '0028,0004', '+P', '0018,1063', '+P', '0018,602c', file], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'dcmdump',
+    ['-M', '+P', '0002,0010', '+P', '0028,0008', '+P', '0028,0010', '+P', '0028,0011', '+P', '0028,0004', '+P', '0018,1063', '+P', '0018,602c', file],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).not.toMatch(/error|warning/i);
   return r.stdout;
@@ -76,7 +80,11 @@ describe('writeSynthExams', () => {
 
   it.runIf(hasFfmpeg)('writes an MP4 whose frame count matches the exam', () => {
     const [mp4] = result.exams[0]!.media;
-    const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'csv=p=0', mp4!], { encoding: 'utf8' });
+    const r = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'csv=p=0', mp4!],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`320,240,${result.exams[0]!.frameCount}`);
   });

@@ -7,17 +7,71 @@ const card: ModelCardData = {
   createdAt: '2026-12-07T12:00:00.000Z',
   command: 'autodvt train exams/ --out mine.onnx',
   inputs: [
-    { name: 'a.dcm', sha256: 'a'.repeat(64), labelsSha256: 'b'.repeat(64), patient: 'patient-001', patientFrom: 'dicom', split: 'train', frames: 100, labelledWindows: 92, examId: 'a' },
-    { name: 'b.dcm', sha256: 'c'.repeat(64), labelsSha256: 'd'.repeat(64), patient: 'patient-001', patientFrom: 'dicom', split: 'train', frames: 50, labelledWindows: 42, examId: 'b' },
-    { name: 'c.mp4', sha256: 'e'.repeat(64), labelsSha256: 'f'.repeat(64), patient: 'patient-002', patientFrom: 'manifest', split: 'val', frames: 80, labelledWindows: 72, examId: 'c' },
-    { name: 'd.mp4', sha256: '1'.repeat(64), labelsSha256: '2'.repeat(64), patient: 'patient-003', patientFrom: 'manifest', split: 'test', frames: 60, labelledWindows: 52, examId: 'd' },
+    {
+      name: 'a.dcm',
+      sha256: 'a'.repeat(64),
+      labelsSha256: 'b'.repeat(64),
+      patient: 'patient-001',
+      patientFrom: 'dicom',
+      split: 'train',
+      frames: 100,
+      labelledWindows: 92,
+      examId: 'a',
+    },
+    {
+      name: 'b.dcm',
+      sha256: 'c'.repeat(64),
+      labelsSha256: 'd'.repeat(64),
+      patient: 'patient-001',
+      patientFrom: 'dicom',
+      split: 'train',
+      frames: 50,
+      labelledWindows: 42,
+      examId: 'b',
+    },
+    {
+      name: 'c.mp4',
+      sha256: 'e'.repeat(64),
+      labelsSha256: 'f'.repeat(64),
+      patient: 'patient-002',
+      patientFrom: 'manifest',
+      split: 'val',
+      frames: 80,
+      labelledWindows: 72,
+      examId: 'c',
+    },
+    {
+      name: 'd.mp4',
+      sha256: '1'.repeat(64),
+      labelsSha256: '2'.repeat(64),
+      patient: 'patient-003',
+      patientFrom: 'manifest',
+      split: 'test',
+      frames: 60,
+      labelledWindows: 52,
+      examId: 'd',
+    },
   ],
   unlabelledSkipped: 2,
   preprocessing: 'default (crop-pad 600, resize 150)',
   start: { fromScratch: false, file: 'autodvt.onnx', modelId: 'autodvt-3d-dual-aug@old' },
   settings: { epochs: 3, epochsRun: 3, bestEpoch: 1, windowsPerEpoch: 2048, batch: 32, lr: 0.0003, seed: 0, device: 'cpu', torch: '1.13', trainSeconds: 61.4 },
   windows: { train: 134, val: 72, test: 52 },
-  test: { table2: { 'O/C': 0.8123, LM1: 0.7, LM2: 0.6, BG: 0.95 }, windows: 52, confusion: { landmark: [[10, 1, 0], [2, 20, 0], [0, 0, 19]], vein: [[30, 2], [3, 17]] } },
+  test: {
+    table2: { 'O/C': 0.8123, LM1: 0.7, LM2: 0.6, BG: 0.95 },
+    windows: 52,
+    confusion: {
+      landmark: [
+        [10, 1, 0],
+        [2, 20, 0],
+        [0, 0, 19],
+      ],
+      vein: [
+        [30, 2],
+        [3, 17],
+      ],
+    },
+  },
   val: { table2: { 'O/C': 0.9, LM1: 0.8, LM2: 0.7, BG: 0.96 }, windows: 72 },
   initialOnTest: { modelId: 'autodvt-3d-dual-aug@old', table2: { 'O/C': 0.5, LM1: 0.4, LM2: 0.3, BG: 0.9 }, windows: 52 },
   inDistribution: { fitted: false, reason: 'class 2 has 1 fitting windows: need at least 2' },
@@ -54,9 +108,11 @@ describe('renderModelCard', () => {
   it('says whether the image statistics were fitted, with the threshold and the test split rate', () => {
     expect(md).not.toContain('Image statistics');
     expect(renderModelCard({ ...card, imageStatistics: { fitted: true, threshold: 12.345, testUnknown: 0.004 } })).toContain(
-      '- Image statistics: fitted (threshold 12.35, 0.4% of the test split\'s frames above it; training/fit_image_statistics.py)',
+      "- Image statistics: fitted (threshold 12.35, 0.4% of the test split's frames above it; training/fit_image_statistics.py)",
     );
-    expect(renderModelCard({ ...card, imageStatistics: { fitted: false, reason: '--no-in-distribution' } })).toContain('- Image statistics: not fitted: --no-in-distribution');
+    expect(renderModelCard({ ...card, imageStatistics: { fitted: false, reason: '--no-in-distribution' } })).toContain(
+      '- Image statistics: not fitted: --no-in-distribution',
+    );
   });
 
   it('writes the confusion matrices of the test split', () => {

@@ -13,7 +13,13 @@ const others = ['us_acuson_jpeg_extended_ybrfull.dcm', 'us_atl_hdi5000_jpeg_base
 
 function input(name: string, subjectId?: string): LabelledInput {
   const file = path.join(dicomDir, name);
-  return { file, kind: 'dicom-cine', examId: name, sidecarPath: `${file}.labels.json`, sidecar: { version: 1, segments: [], ...(subjectId ? { subjectId } : {}) } };
+  return {
+    file,
+    kind: 'dicom-cine',
+    examId: name,
+    sidecarPath: `${file}.labels.json`,
+    sidecar: { version: 1, segments: [], ...(subjectId ? { subjectId } : {}) },
+  };
 }
 
 describe('resolvePatients', () => {
@@ -23,13 +29,24 @@ describe('resolvePatients', () => {
     expect(patients.map((p) => p.source)).toEqual(Array(6).fill('dicom'));
     expect(new Set(patients.slice(0, 3).map((p) => p.key)).size).toBe(1);
     expect(new Set(patients.map((p) => p.key)).size).toBe(4);
-    const split = splitPatients(patients.map((p) => p.key), { train: 0.6, val: 0.2 }, 3);
+    const split = splitPatients(
+      patients.map((p) => p.key),
+      { train: 0.6, val: 0.2 },
+      3,
+    );
     expect(new Set(patients.slice(0, 3).map((p) => split.get(p.key))).size).toBe(1);
   });
 
   it('never lets the PatientID out: neither the keys nor the labels hold it', async () => {
-    const patients = await resolvePatients(samePatient.map((n) => input(n)), undefined, 'test-key');
-    const id = dicomParser.parseDicom(new Uint8Array(fs.readFileSync(path.join(dicomDir, samePatient[0]!)))).string('x00100020')!.trim();
+    const patients = await resolvePatients(
+      samePatient.map((n) => input(n)),
+      undefined,
+      'test-key',
+    );
+    const id = dicomParser
+      .parseDicom(new Uint8Array(fs.readFileSync(path.join(dicomDir, samePatient[0]!))))
+      .string('x00100020')!
+      .trim();
     expect(id.length).toBeGreaterThan(0);
     const text = JSON.stringify(patients);
     expect(text.includes(id)).toBe(false); // not toContain: a failure must not print the id

@@ -28,7 +28,11 @@ describe('splitPatients', () => {
   });
 
   it('cuts ten patients 6 / 2 / 2', () => {
-    const split = splitPatients(Array.from({ length: 10 }, (_, i) => `s${i}`), { train: 0.6, val: 0.2 }, 0);
+    const split = splitPatients(
+      Array.from({ length: 10 }, (_, i) => `s${i}`),
+      { train: 0.6, val: 0.2 },
+      0,
+    );
     const count = (s: string) => [...split.values()].filter((v) => v === s).length;
     expect([count('train'), count('val'), count('test')]).toEqual([6, 2, 2]);
   });

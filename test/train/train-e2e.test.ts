@@ -28,7 +28,8 @@ async function cli(...args: string[]) {
 }
 
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy'], { encoding: 'utf8' }).status === 0;
-if (!hasTorch) console.warn('[train-e2e] SKIPPED: /usr/bin/python3 cannot import torch, onnx, numpy (apt-get install python3-torch python3-onnx python3-numpy)');
+if (!hasTorch)
+  console.warn('[train-e2e] SKIPPED: /usr/bin/python3 cannot import torch, onnx, numpy (apt-get install python3-torch python3-onnx python3-numpy)');
 
 describe.skipIf(!hasTorch)('autodvt train and eval --compare, end to end on phantom exams at 10 frames/s', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodvt-train-e2e-'));
@@ -38,9 +39,40 @@ describe.skipIf(!hasTorch)('autodvt train and eval --compare, end to end on phan
   let result: Record<string, any>;
 
   beforeAll(async () => {
-    const synth = await cli('synth', '--out', exams, '--subjects', '4', '--seed', '31', '--format', 'dicom', '--dicom-syntax', 'uncompressed', '--fps', '10', '--duration', '8');
+    const synth = await cli(
+      'synth',
+      '--out',
+      exams,
+      '--subjects',
+      '4',
+      '--seed',
+      '31',
+      '--format',
+      'dicom',
+      '--dicom-syntax',
+      'uncompressed',
+      '--fps',
+      '10',
+      '--duration',
+      '8',
+    );
     expect(synth.code, synth.stderr).toBe(0);
-    train = await cli('train', exams, '--out', out, '--epochs', '1', '--windows-per-epoch', '48', '--batch', '16', '--threads', '2', '--no-in-distribution', '--json');
+    train = await cli(
+      'train',
+      exams,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--windows-per-epoch',
+      '48',
+      '--batch',
+      '16',
+      '--threads',
+      '2',
+      '--no-in-distribution',
+      '--json',
+    );
     expect(train.code, train.stderr).toBe(0);
     result = JSON.parse(train.stdout);
   }, 900_000);
@@ -68,7 +100,8 @@ describe.skipIf(!hasTorch)('autodvt train and eval --compare, end to end on phan
     // The image statistics are fitted on the user's own frames and stored in both forms.
     expect(result.imageStatistics.fitted, JSON.stringify(result.imageStatistics)).toBe(true);
     expect(card).toContain(`- Image statistics: fitted (threshold ${result.imageStatistics.threshold.toFixed(2)}`);
-    for (const f of ['mine.onnx', 'mine.streaming.onnx']) expect(readModelInfo(path.join(dir, 'models', f)).imageStatistics?.threshold).toBe(result.imageStatistics.threshold);
+    for (const f of ['mine.onnx', 'mine.streaming.onnx'])
+      expect(readModelInfo(path.join(dir, 'models', f)).imageStatistics?.threshold).toBe(result.imageStatistics.threshold);
   });
 
   it('runs in pipelines/archive.yaml with nothing changed but the model path', async () => {

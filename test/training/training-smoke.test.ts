@@ -25,7 +25,11 @@ function readNpyFloat32(path: string): { data: Float32Array; shape: number[] } {
   if (/'fortran_order':\s*True/.test(header)) throw new Error(`${path}: fortran order not supported`);
   const m = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!m) throw new Error(`${path}: no shape in header`);
-  const shape = m[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = m[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const off = start + headerLen;
   const bytes = buf.subarray(off);
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -70,9 +74,7 @@ async function checkStreamingModel(onnxPath: string): Promise<{ vsTorch: number;
   try {
     const nState = ref.state_shapes.length as number;
     expect(session.inputNames).toEqual(['frame', ...Array.from({ length: nState }, (_, i) => `state_in_${i}`)]);
-    let state: ort.Tensor[] = ref.state_shapes.map(
-      (s: number[]) => new ort.Tensor('float32', new Float32Array(s.reduce((a, b) => a * b, 1)), s),
-    );
+    let state: ort.Tensor[] = ref.state_shapes.map((s: number[]) => new ort.Tensor('float32', new Float32Array(s.reduce((a, b) => a * b, 1)), s));
     let vsTorch = 0;
     let vsWindow = 0;
     const plane = h * w;
@@ -86,11 +88,7 @@ async function checkStreamingModel(onnxPath: string): Promise<{ vsTorch: number;
       vsTorch = Math.max(vsTorch, maxAbsDiff(lm, ref.outputs.landmark[t]), maxAbsDiff(vein, ref.outputs.vein[t]));
       if (t >= ref.warmup_frames) {
         const k = t - ref.warmup_frames;
-        vsWindow = Math.max(
-          vsWindow,
-          maxAbsDiff(lm, ref.window_outputs_from_step_8.landmark[k]),
-          maxAbsDiff(vein, ref.window_outputs_from_step_8.vein[k]),
-        );
+        vsWindow = Math.max(vsWindow, maxAbsDiff(lm, ref.window_outputs_from_step_8.landmark[k]), maxAbsDiff(vein, ref.window_outputs_from_step_8.vein[k]));
       }
       state = Array.from({ length: nState }, (_, i) => out[`state_out_${i}`]);
     }
@@ -125,25 +123,21 @@ describe.skipIf(!hasTorch)('training smoke test (training/smoke_test.sh)', () =>
   const out = mkdtempSync(join(tmpdir(), 'autodvt-smoke-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it(
-    'trains a few steps on a fake dataset, exports, and onnxruntime-node reproduces PyTorch',
-    async () => {
-      const r = spawnSync('bash', [join(ROOT, 'training', 'smoke_test.sh'), out], {
-        encoding: 'utf8',
-        env: { ...process.env, PYTHON },
-        timeout: 280_000,
-      });
-      if (r.status !== 0) throw new Error(`smoke_test.sh failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-      const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
-      expect(summary.ok).toBe(true);
-      for (const f of ['smoke.onnx', 'smoke.streaming.onnx', 'smoke.train-log.jsonl', 'smoke.pt']) {
-        expect(existsSync(join(out, f))).toBe(true);
-      }
-      expect(await checkWindowModel(join(out, 'smoke.onnx'))).toBeLessThanOrEqual(TOL);
-      const s = await checkStreamingModel(join(out, 'smoke.streaming.onnx'));
-      expect(s.vsTorch).toBeLessThanOrEqual(TOL);
-      expect(s.vsWindow).toBeLessThanOrEqual(TOL);
-    },
-    300_000,
-  );
+  it('trains a few steps on a fake dataset, exports, and onnxruntime-node reproduces PyTorch', async () => {
+    const r = spawnSync('bash', [join(ROOT, 'training', 'smoke_test.sh'), out], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHON },
+      timeout: 280_000,
+    });
+    if (r.status !== 0) throw new Error(`smoke_test.sh failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.ok).toBe(true);
+    for (const f of ['smoke.onnx', 'smoke.streaming.onnx', 'smoke.train-log.jsonl', 'smoke.pt']) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+    expect(await checkWindowModel(join(out, 'smoke.onnx'))).toBeLessThanOrEqual(TOL);
+    const s = await checkStreamingModel(join(out, 'smoke.streaming.onnx'));
+    expect(s.vsTorch).toBeLessThanOrEqual(TOL);
+    expect(s.vsWindow).toBeLessThanOrEqual(TOL);
+  }, 300_000);
 });

@@ -66,7 +66,10 @@ describe.each(allUnits().map((u) => [`${u.kind} ${u.type}`, u] as const))('%s', 
 
     it('propagates an upstream error', async () => {
       const op = await stage.build(exampleConfig(unit), tmpContext());
-      const failing = concat(from(input().slice(0, 3)), throwError(() => new Error('upstream broke')));
+      const failing = concat(
+        from(input().slice(0, 3)),
+        throwError(() => new Error('upstream broke')),
+      );
       await expect(firstValueFrom(failing.pipe(op, toArray(), timeout(60_000)))).rejects.toThrow('upstream broke');
     }, 90_000);
 
@@ -92,7 +95,10 @@ describe.each(allUnits().map((u) => [`${u.kind} ${u.type}`, u] as const))('%s', 
 
     it('propagates an upstream error after flushing', async () => {
       const op = await sink.build(exampleConfig(unit), tmpContext());
-      const failing = concat(from(examEvents(3)), throwError(() => new Error('upstream broke')));
+      const failing = concat(
+        from(examEvents(3)),
+        throwError(() => new Error('upstream broke')),
+      );
       await expect(firstValueFrom(failing.pipe(op, toArray(), timeout(30_000)))).rejects.toThrow('upstream broke');
     }, 60_000);
   }

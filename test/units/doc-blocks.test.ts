@@ -42,7 +42,7 @@ function docParams(file: string): { rows: DocParam[]; section: string } {
     }
     if (/^ \*\s*$/.test(line) || /^ \* \S/.test(line)) break; // a blank line or the next heading (Notes:, Emits ...)
     section.push(line);
-    const row = /^ \*   ([A-Za-z][\w]*(?:, [A-Za-z][\w]*)*)(?:\s{2,}(.*)|\s*$)/.exec(line);
+    const row = /^ \* {3}([A-Za-z][\w]*(?:, [A-Za-z][\w]*)*)(?:\s{2,}(.*)|\s*$)/.exec(line);
     if (row) rows.push({ names: row[1]!.split(', '), text: row[2] ?? '' });
     else if (rows.length) rows[rows.length - 1]!.text += ' ' + line.replace(/^ \*\s+/, '');
   }
@@ -82,8 +82,14 @@ describe('unit doc blocks agree with their schemas', () => {
     const { rows, section } = docParams(unitFile(unit));
     const keys = Object.keys(unit.schema.shape);
     const named = rows.flatMap((r) => r.names);
-    expect(named.filter((n) => !keys.includes(n)), 'named in the doc block but not in the schema').toEqual([]);
-    expect(keys.filter((k) => !named.includes(k) && !section.includes(`\`${k}\``)), 'in the schema but not in the doc block').toEqual([]);
+    expect(
+      named.filter((n) => !keys.includes(n)),
+      'named in the doc block but not in the schema',
+    ).toEqual([]);
+    expect(
+      keys.filter((k) => !named.includes(k) && !section.includes(`\`${k}\``)),
+      'in the schema but not in the doc block',
+    ).toEqual([]);
     const defaults = schemaDefaults(unit.schema);
     const wrong: string[] = [];
     for (const row of rows) {

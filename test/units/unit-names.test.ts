@@ -112,7 +112,11 @@ describe('unit type names in src/', () => {
   });
 
   it('leave no stale entry in the list of exceptions', () => {
-    const stale = Object.entries(ALLOWED).flatMap(([file, types]) => Object.keys(types).filter((t) => !found.get(file)?.has(t)).map((t) => `${file}: ${t}`));
+    const stale = Object.entries(ALLOWED).flatMap(([file, types]) =>
+      Object.keys(types)
+        .filter((t) => !found.get(file)?.has(t))
+        .map((t) => `${file}: ${t}`),
+    );
     expect(stale).toEqual([]);
   });
 });

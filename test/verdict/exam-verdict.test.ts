@@ -25,11 +25,7 @@ describe('exam verdict', () => {
     fc.assert(
       fc.property(fc.array(visitVerdict, { minLength: 1 }), (visits) => {
         const merged = visits.reduce<VisitVerdict | undefined>(mergeVisitVerdict, undefined);
-        const expected = visits.includes('not-compressible')
-          ? 'not-compressible'
-          : visits.includes('compressible')
-            ? 'compressible'
-            : 'inconclusive';
+        const expected = visits.includes('not-compressible') ? 'not-compressible' : visits.includes('compressible') ? 'compressible' : 'inconclusive';
         expect(merged).toBe(expected);
       }),
     );

@@ -119,9 +119,7 @@ describe('decoder choice', () => {
     process.env.AUTODVT_FFMPEG = '/nonexistent/ffmpeg';
     resetNativeFfmpegCache();
     try {
-      await expect(probeVideo(videoFixture('philips_color_doppler_20frames.mov').path, { decoder: 'native' })).rejects.toThrow(
-        /native ffmpeg not found/,
-      );
+      await expect(probeVideo(videoFixture('philips_color_doppler_20frames.mov').path, { decoder: 'native' })).rejects.toThrow(/native ffmpeg not found/);
       // auto falls back to wasm
       const info = await probeVideo(videoFixture('philips_color_doppler_20frames.mov').path);
       expect(info.decoder).toBe('wasm');

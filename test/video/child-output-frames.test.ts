@@ -101,9 +101,11 @@ describe('childOutputFrames', () => {
     const reader = new RawVideoReader('clip.mp4');
     const output = childOutputFrames(child.stdout!, reader);
     setTimeout(() => reader.endLog(), 50);
-    await expect((async () => {
-      for await (const _f of output.frames());
-    })()).rejects.toThrow(/clip\.mp4 without announcing the frame/);
+    await expect(
+      (async () => {
+        for await (const _f of output.frames());
+      })(),
+    ).rejects.toThrow(/clip\.mp4 without announcing the frame/);
   });
 
   it('stops reading while frames wait for the consumer, so the child blocks on the full pipe', async () => {

@@ -97,7 +97,10 @@ describe('RawVideoReader', () => {
 
   it('keeps a cut-off last frame as partial bytes instead of emitting it', async () => {
     const reader = new RawVideoReader('clip.mp4');
-    feedLines(reader, [[2, 2], [2, 2]]);
+    feedLines(reader, [
+      [2, 2],
+      [2, 2],
+    ]);
     const frames = await readAll(reader, [new Uint8Array(6)]);
     expect(frames).toHaveLength(1);
     expect(reader.partialBytes).toBe(2);

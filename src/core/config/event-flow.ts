@@ -33,7 +33,9 @@ export function eventFlowProblems(config: Pick<PipelineConfig, 'source' | 'stage
     const flow = eventFlowOf(spec, unit);
     for (const needed of flow.needs ?? []) {
       if (into.has(needed)) continue;
-      const providers = unitsOf('stage').filter((s) => exampleFlow(s).adds?.includes(needed)).map((s) => s.type);
+      const providers = unitsOf('stage')
+        .filter((s) => exampleFlow(s).adds?.includes(needed))
+        .map((s) => s.type);
       const hint = providers.length ? `: put ${providers.join(' or ')} before it` : '';
       problems.push({
         file,

@@ -6,15 +6,11 @@ import type { ConfigProblem } from '../errors.js';
 
 const PATTERN = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function expandEnv(
-  text: string,
-  env: Record<string, string | undefined>,
-  file?: string,
-): { text: string; problems: ConfigProblem[] } {
+export function expandEnv(text: string, env: Record<string, string | undefined>, file?: string): { text: string; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const lines = text.split('\n').map((line, i) =>
-    line.replace(PATTERN, (match, escape: string, name: string, fallback: string | undefined, offset: number) => {
-      if (escape) return match.slice(1);
+    line.replace(PATTERN, (match, escaped: string, name: string, fallback: string | undefined, offset: number) => {
+      if (escaped) return match.slice(1);
       const value = env[name] ?? fallback;
       if (value === undefined) {
         problems.push({

@@ -115,7 +115,14 @@ export function parsePipeline(text: string, options: LoadOptions & { file?: stri
     if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined; // reported by the top level
     const type = (value as { type?: unknown }).type;
     if (typeof type !== 'string') {
-      problems.push({ ...locate(keys), path: formatPath(keys), message: `a ${kind} needs a type (one of: ${unitsOf(kind).map((u) => u.type).join(', ')})`, severity: 'error' });
+      problems.push({
+        ...locate(keys),
+        path: formatPath(keys),
+        message: `a ${kind} needs a type (one of: ${unitsOf(kind)
+          .map((u) => u.type)
+          .join(', ')})`,
+        severity: 'error',
+      });
       return undefined;
     }
     const unit = findUnit(kind, type);
@@ -123,7 +130,9 @@ export function parsePipeline(text: string, options: LoadOptions & { file?: stri
       problems.push({
         ...locate([...keys, 'type']),
         path: formatPath([...keys, 'type']),
-        message: `unknown ${kind} type "${type}" (known: ${unitsOf(kind).map((u) => u.type).join(', ')})`,
+        message: `unknown ${kind} type "${type}" (known: ${unitsOf(kind)
+          .map((u) => u.type)
+          .join(', ')})`,
         severity: 'error',
       });
       return undefined;
@@ -208,8 +217,7 @@ function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length]![b.length]!;
 }
 

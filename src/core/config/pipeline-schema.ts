@@ -73,8 +73,14 @@ export const pipelineTopSchema = z
     seed: z.number().int().default(1).describe('Seed for every random choice a unit makes.'),
     flow: flowSchema.prefault({}),
     source: z.looseObject({ type: z.string() }).describe('Where frames come from.'),
-    stages: z.array(z.looseObject({ type: z.string() })).default([]).describe('Processing stages, in order.'),
-    sinks: z.array(z.looseObject({ type: z.string() })).min(1).describe('Where events go (at least one).'),
+    stages: z
+      .array(z.looseObject({ type: z.string() }))
+      .default([])
+      .describe('Processing stages, in order.'),
+    sinks: z
+      .array(z.looseObject({ type: z.string() }))
+      .min(1)
+      .describe('Where events go (at least one).'),
   })
   .strict();
 

@@ -37,7 +37,13 @@ export function stdoutProblems(config: Pick<PipelineConfig, 'sinks'>, file?: str
   const problems: ConfigProblem[] = [];
   for (const w of data) {
     if (reservedBy) {
-      problems.push({ file, path: w.path, unitType: w.type, severity: 'error', message: `writes data to standard output, where ${reservedBy} prints its summary: give it a file path, or leave out ${reservedBy}` });
+      problems.push({
+        file,
+        path: w.path,
+        unitType: w.type,
+        severity: 'error',
+        message: `writes data to standard output, where ${reservedBy} prints its summary: give it a file path, or leave out ${reservedBy}`,
+      });
       continue;
     }
     // Every status writer, and the data writers before this one (two data writers: reported once, at the second).

@@ -69,7 +69,9 @@ export async function startHudServer(options: HudServerOptions): Promise<HudServ
   server.on('upgrade', (req, socket, head) => {
     const check = checkRequest(req, guard);
     if (!check.ok || check.url.pathname !== '/ws') {
-      socket.end(`HTTP/1.1 ${check.ok ? 404 : check.status} ${check.ok ? 'Not Found' : check.status === 421 ? 'Misdirected Request' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${check.ok ? 404 : check.status} ${check.ok ? 'Not Found' : check.status === 421 ? 'Misdirected Request' : 'Forbidden'}\r\nConnection: close\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => options.onClient(ws));

@@ -41,9 +41,19 @@ const SCOPE = 'sink:hud';
 
 const schema = z
   .object({
-    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; the default serves this machine only. Use 0.0.0.0 only on a trusted network, with a token.'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address to listen on; the default serves this machine only. Use 0.0.0.0 only on a trusted network, with a token.'),
     port: z.number().int().min(0).max(65535).default(8750).describe('TCP port; 0 picks a free one. The page URL is printed when the server starts.'),
-    token: z.string().min(8).optional().describe('Access token (8+ characters) that the page and its socket need as ?token=<token>. When not set, a random token is made at start; the printed URL carries it.'),
+    token: z
+      .string()
+      .min(8)
+      .optional()
+      .describe(
+        'Access token (8+ characters) that the page and its socket need as ?token=<token>. When not set, a random token is made at start; the printed URL carries it.',
+      ),
     maxFps: z.number().positive().max(120).default(15).describe('Frames sent to each page per second at most (slow pages get fewer).'),
     maxWidth: z.number().int().min(32).max(4096).default(640).describe('Frames wider than this are downscaled before sending.'),
     timelineS: z.number().positive().max(600).default(10).describe('Seconds of probability timeline shown on the page.'),

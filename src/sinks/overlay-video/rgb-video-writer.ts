@@ -29,7 +29,12 @@ export function openRgbVideo(file: string, width: number, height: number, fps: n
   proc.stdin!.on('error', () => undefined);
   const exit = new Promise<number | null>((resolve, reject) => {
     proc.on('error', (err) =>
-      reject(new AutodvtError(`cannot start ffmpeg to write ${file}: ${err.message}`, { scope, hint: 'install ffmpeg (Debian: apt-get install ffmpeg) or set AUTODVT_FFMPEG' })),
+      reject(
+        new AutodvtError(`cannot start ffmpeg to write ${file}: ${err.message}`, {
+          scope,
+          hint: 'install ffmpeg (Debian: apt-get install ffmpeg) or set AUTODVT_FFMPEG',
+        }),
+      ),
     );
     proc.on('close', resolve);
   });

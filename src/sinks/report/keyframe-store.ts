@@ -21,9 +21,7 @@ export class KeyframeStore {
   private everyMs: number;
   private nextAt = -Infinity;
 
-  constructor(
-    private readonly options: { everyMs: number; maxWidth: number; maxFrames: number },
-  ) {
+  constructor(private readonly options: { everyMs: number; maxWidth: number; maxFrames: number }) {
     this.everyMs = options.everyMs;
   }
 

@@ -31,7 +31,14 @@ export interface ReportInput {
 
 export function reportHtml(r: ReportInput): string {
   const verdict = r.exam?.verdict ?? r.snapshot.examVerdict;
-  const verdictColor = verdict === undefined ? '#616161' : verdict.startsWith('refer') ? hex(VERDICT_COLORS['not-compressible']) : verdict === 'incomplete' ? hex(VERDICT_COLORS.inconclusive) : hex(VERDICT_COLORS.compressible);
+  const verdictColor =
+    verdict === undefined
+      ? '#616161'
+      : verdict.startsWith('refer')
+        ? hex(VERDICT_COLORS['not-compressible'])
+        : verdict === 'incomplete'
+          ? hex(VERDICT_COLORS.inconclusive)
+          : hex(VERDICT_COLORS.compressible);
   const incomplete = r.exam?.incompleteReason ?? r.endedEarly;
   const sample = (kf: Keyframe | undefined) => (kf ? nearestSample(r.samples, kf.ptsMs) : undefined);
   const parts: string[] = [];
@@ -55,7 +62,9 @@ export function reportHtml(r: ReportInput): string {
 
   for (const lm of ['LM1', 'LM2'] as const) {
     const visits = r.verdicts.map((v, i) => [v, r.verdictFrames[i]] as const).filter(([v]) => v.landmark === lm);
-    parts.push(`<section class="landmark" id="landmark-${lm}"><h2>${lm} <span class="pill" style="background:${hex(VERDICT_COLORS[r.snapshot.badges[lm]])}">${esc(r.snapshot.badges[lm])}</span></h2>`);
+    parts.push(
+      `<section class="landmark" id="landmark-${lm}"><h2>${lm} <span class="pill" style="background:${hex(VERDICT_COLORS[r.snapshot.badges[lm]])}">${esc(r.snapshot.badges[lm])}</span></h2>`,
+    );
     if (visits.length === 0) parts.push('<p class="note">No visit to this landmark was found.</p>');
     for (const [v, kf] of visits) {
       const s = sample(kf);
@@ -69,14 +78,16 @@ ${kf ? figure(kf, `most compressed moment of the visit: ${fmtS(kf.ptsMs)}${s ? `
   }
 
   if (r.overview.length > 0) {
-    parts.push(`<section><h2>Frames through the exam</h2><div class="grid">${r.overview
-      .map((kf) => {
-        const s = sample(kf);
-        const state = s?.state;
-        const caption = `${fmtS(kf.ptsMs)}${state ? ` · <b style="color:${hex(LANDMARK_COLORS[state.landmark])}">${state.landmark}</b> · vein <b style="color:${hex(VEIN_COLORS[state.vein])}">${state.vein}</b>` : ''}`;
-        return figure(kf, caption, true);
-      })
-      .join('')}</div></section>`);
+    parts.push(
+      `<section><h2>Frames through the exam</h2><div class="grid">${r.overview
+        .map((kf) => {
+          const s = sample(kf);
+          const state = s?.state;
+          const caption = `${fmtS(kf.ptsMs)}${state ? ` · <b style="color:${hex(LANDMARK_COLORS[state.landmark])}">${state.landmark}</b> · vein <b style="color:${hex(VEIN_COLORS[state.vein])}">${state.vein}</b>` : ''}`;
+          return figure(kf, caption, true);
+        })
+        .join('')}</div></section>`,
+    );
   }
   parts.push(`<p class="disclaimer" id="disclaimer-bottom">${esc(DISCLAIMER)}</p></body></html>\n`);
   return parts.join('\n');

@@ -24,13 +24,7 @@ export const initialCycles: CycleState = {
   extreme: undefined,
 };
 
-export function cycleStep(
-  state: CycleState,
-  level: number,
-  nowMs: number,
-  delta: number,
-  minDwellMs: number,
-): { state: CycleState; completed: boolean } {
+export function cycleStep(state: CycleState, level: number, nowMs: number, delta: number, minDwellMs: number): { state: CycleState; completed: boolean } {
   const extreme = state.extreme ?? level;
   const pressed = state.phase.committed === PRESSED;
   const moved = pressed ? level <= extreme - delta : level >= extreme + delta;

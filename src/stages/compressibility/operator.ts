@@ -9,9 +9,7 @@ import type { CompressibilityParams } from './params.js';
 import type { Compressibility, CompressibilityState } from './reducer.js';
 import { createCompressibility } from './reducer.js';
 
-export function compressibilityOperator(
-  params: CompressibilityParams | Compressibility,
-): OperatorFunction<PipelineEvent, PipelineEvent> {
+export function compressibilityOperator(params: CompressibilityParams | Compressibility): OperatorFunction<PipelineEvent, PipelineEvent> {
   const machine = 'reduce' in params ? params : createCompressibility(params);
   const seed: [CompressibilityState, PipelineEvent[]] = [machine.initial, []];
   return (source) =>

@@ -19,12 +19,8 @@ export const compressibilitySchema = z
           'transitions), `ema` (exponential moving average) or `hysteresis` (enter/exit thresholds on the raw ' +
           'probabilities). Every smoother is followed by the `commitS` minimum dwell.',
       ),
-    landmarkDwellS: positiveSeconds(60)
-      .default(2)
-      .describe('hmm: expected time (s) the probe stays on one landmark (or off landmarks) before moving.'),
-    veinDwellS: positiveSeconds(60)
-      .default(0.75)
-      .describe('hmm: expected time (s) the vein stays open or closed; a compression closes it for under a second.'),
+    landmarkDwellS: positiveSeconds(60).default(2).describe('hmm: expected time (s) the probe stays on one landmark (or off landmarks) before moving.'),
+    veinDwellS: positiveSeconds(60).default(0.75).describe('hmm: expected time (s) the vein stays open or closed; a compression closes it for under a second.'),
     evidenceS: positiveSeconds(10)
       .default(0.2)
       .describe(
@@ -32,16 +28,8 @@ export const compressibilitySchema = z
           'second of video carries the same evidence at any frame rate. Smaller = trusts the network more.',
       ),
     emaS: positiveSeconds(10).default(0.2).describe('ema: time constant (s) of the moving average.'),
-    enter: z
-      .number()
-      .finite()
-      .gt(0)
-      .max(1)
-      .default(0.7)
-      .describe('hysteresis: probability a class must reach to take over from the reported class.'),
-    exit: probability()
-      .default(0.4)
-      .describe('hysteresis: the reported class is kept while its probability stays at or above this.'),
+    enter: z.number().finite().gt(0).max(1).default(0.7).describe('hysteresis: probability a class must reach to take over from the reported class.'),
+    exit: probability().default(0.4).describe('hysteresis: the reported class is kept while its probability stays at or above this.'),
     commitS: positiveSeconds(5)
       .default(0.2)
       .describe(
@@ -49,12 +37,8 @@ export const compressibilitySchema = z
           'for this long. A single frame never changes the state. With closedLevelHold `two-level`, the pClosed ' +
           'level must also stay at or above `closedLevel` this long to count as having reached it.',
       ),
-    minVisitS: seconds(30)
-      .default(0.5)
-      .describe('A landmark visit starts once LM1 or LM2 has been held this long (s).'),
-    graceS: seconds(30)
-      .default(1)
-      .describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
+    minVisitS: seconds(30).default(0.5).describe('A landmark visit starts once LM1 or LM2 has been held this long (s).'),
+    graceS: seconds(30).default(1).describe('A visit ends when its landmark has been lost for longer than this (s), or when no frame came for as long.'),
     // Defaults of minClosedS, notCompressibleAfterS, cycleDelta, uncertainBand,
     // maxUncertainFraction, closedLevel, closedLevelHold and closedHoldLevel were tuned by replaying
     // the shipped model's predictions on 100 phantom exams (scripts/replay-verdicts.ts, seed 700000),
@@ -63,9 +47,7 @@ export const compressibilitySchema = z
     // set (seed 1400000). openBeforeClosure: off with the stage 4 model (it lost one exam on fresh
     // seeds 1700000 + 1750000, session 5); on with the stage 6 model, by a rule fixed before seed
     // 2000000 was recorded (session 6). See docs/compressibility.md.
-    minClosedS: seconds(10)
-      .default(0.3)
-      .describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
+    minClosedS: seconds(10).default(0.3).describe('The visit is `compressible` once the vein has stayed closed this long (s) while the landmark is held.'),
     notCompressibleAfterS: positiveSeconds(120)
       .default(3)
       .describe('A visit whose landmark was held this long (s) without the vein ever closing is `not-compressible`.'),
@@ -79,8 +61,7 @@ export const compressibilitySchema = z
     levelS: positiveSeconds(10)
       .default(0.2)
       .describe(
-        'Time constant (s) of the pClosed level: a moving average of the raw pClosed, used to count compression ' +
-          'cycles and noise whatever the smoother.',
+        'Time constant (s) of the pClosed level: a moving average of the raw pClosed, used to count compression ' + 'cycles and noise whatever the smoother.',
       ),
     cycleDelta: z
       .number()
@@ -156,12 +137,8 @@ export const compressibilitySchema = z
           'both counted from when it was seen open. A vein that reads closed from its first frame, or never reads ' +
           'open, is `inconclusive`, not a clot: non-vein input (a heart chamber, a shadow) must not make "refer".',
       ),
-    maxUncertainFraction: probability()
-      .default(0.7)
-      .describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),
-    maxGapS: positiveSeconds(10)
-      .default(0.5)
-      .describe('Frame intervals longer than this (dropped frames, pauses) count as this long for smoothing.'),
+    maxUncertainFraction: probability().default(0.7).describe('A visit uncertain for more than this fraction of its held time is `inconclusive` (too noisy).'),
+    maxGapS: positiveSeconds(10).default(0.5).describe('Frame intervals longer than this (dropped frames, pauses) count as this long for smoothing.'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -13,15 +13,7 @@
  * State is kept per exam id, so interleaved exams never mix. Time is the
  * prediction's ptsMs, made monotone per exam; every parameter is in seconds.
  */
-import type {
-  ExamEvent,
-  ExamVerdict,
-  Landmark,
-  PipelineEvent,
-  PredictionEvent,
-  StateEvent,
-  VerdictEvent,
-} from '../../core/events.js';
+import type { ExamEvent, ExamVerdict, Landmark, PipelineEvent, PredictionEvent, StateEvent, VerdictEvent } from '../../core/events.js';
 import { DISCLAIMER, LANDMARKS } from '../../core/events.js';
 import type { LandmarkSummary, LandmarkVerdicts } from '../../verdict/exam-verdict.js';
 import { examVerdict, mergeVisitVerdict } from '../../verdict/exam-verdict.js';
@@ -242,8 +234,7 @@ export function createCompressibility(params: CompressibilityParams = defaultCom
     if (vn.changed) {
       const was = vn.changedFrom === undefined ? 'unknown' : VEIN[vn.changedFrom];
       reasons.push(
-        `vein ${vein} (was ${was}): favoured since ${formatS(vn.state.commit.committedSinceMs)}, ` +
-          `smoothed pClosed ${vn.state.smoothed[1]!.toFixed(2)}`,
+        `vein ${vein} (was ${was}): favoured since ${formatS(vn.state.commit.committedSinceMs)}, ` + `smoothed pClosed ${vn.state.smoothed[1]!.toFixed(2)}`,
       );
     }
 

@@ -358,16 +358,16 @@ export function isUnclearClosure(v: Visit, p: CompressibilityParams): boolean {
 
 /** The landmark is no longer held: start the grace period. */
 export function markLost(visit: Visit, nowMs: number, now: string): { visit: Visit; reason: string } {
-  return note({ ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false }, nowMs, `lost (now ${now}), grace period starts`);
+  return note(
+    { ...visit, lost: true, closedSinceMs: undefined, confidentSinceMs: undefined, ignoringClosure: false },
+    nowMs,
+    `lost (now ${now}), grace period starts`,
+  );
 }
 
 /** The landmark came back within the grace period. */
 export function regain(visit: Visit, nowMs: number): { visit: Visit; reason: string } {
-  return note(
-    { ...visit, lost: false, heldSinceMs: nowMs, interrupted: false },
-    nowMs,
-    `back after ${formatS(nowMs - visit.lastHeldMs)} away`,
-  );
+  return note({ ...visit, lost: false, heldSinceMs: nowMs, interrupted: false }, nowMs, `back after ${formatS(nowMs - visit.lastHeldMs)} away`);
 }
 
 /** The verdict the visit has earned so far, with the reason. Used at the end and for live provisional verdicts. */

@@ -30,7 +30,8 @@ export function inDistributionOf(
   const spec = info.inDistribution;
   if (!spec || score === undefined) return undefined;
   const stats = info.imageStatistics;
-  const image = stats && newest ? { score: imageScore(stats, frameStatistics(newest.pixels, newest.width, newest.height)), threshold: stats.threshold } : undefined;
+  const image =
+    stats && newest ? { score: imageScore(stats, frameStatistics(newest.pixels, newest.width, newest.height)), threshold: stats.threshold } : undefined;
   const scored = { score, threshold: spec.threshold, ...(image ? { image } : {}), ...(flags.length > 0 ? { flags } : {}) };
   // A score that is not a number (a broken input) is unknown too.
   return { ...scored, unknown: isUnknown(scored) };

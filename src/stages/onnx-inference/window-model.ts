@@ -55,22 +55,27 @@ export class WindowModel {
     const li = (name: string) => info.landmarkClasses.indexOf(name);
     const closedIdx = info.veinClasses.indexOf('closed');
     return windows.map((w, i) => {
-      const inDistribution = inDistributionOf(info, score?.[i], frozenNewest(w) ? ['frozen-frame'] : [], info.imageStatistics ? { pixels: newestFrame(w), width: info.width, height: info.height } : undefined);
+      const inDistribution = inDistributionOf(
+        info,
+        score?.[i],
+        frozenNewest(w) ? ['frozen-frame'] : [],
+        info.imageStatistics ? { pixels: newestFrame(w), width: info.width, height: info.height } : undefined,
+      );
       return {
-      kind: 'prediction',
-      seq: w.seq,
-      ptsMs: w.ptsMs,
-      captureTimeMs: w.captureTimeMs,
-      examId: w.examId,
-      landmark: landmark
-        ? { BG: landmark[i * 3 + li('BG')]!, LM1: landmark[i * 3 + li('LM1')]!, LM2: landmark[i * 3 + li('LM2')]! }
-        : { BG: 1 / 3, LM1: 1 / 3, LM2: 1 / 3 },
-      pClosed: vein ? vein[i * 2 + closedIdx]! : 0.5,
-      modelId: info.modelId,
-      latencyMs,
-      labels: w.labels,
-      ...(w.saliency ? { saliency: w.saliency } : {}),
-      ...(inDistribution ? { inDistribution } : {}),
+        kind: 'prediction',
+        seq: w.seq,
+        ptsMs: w.ptsMs,
+        captureTimeMs: w.captureTimeMs,
+        examId: w.examId,
+        landmark: landmark
+          ? { BG: landmark[i * 3 + li('BG')]!, LM1: landmark[i * 3 + li('LM1')]!, LM2: landmark[i * 3 + li('LM2')]! }
+          : { BG: 1 / 3, LM1: 1 / 3, LM2: 1 / 3 },
+        pClosed: vein ? vein[i * 2 + closedIdx]! : 0.5,
+        modelId: info.modelId,
+        latencyMs,
+        labels: w.labels,
+        ...(w.saliency ? { saliency: w.saliency } : {}),
+        ...(inDistribution ? { inDistribution } : {}),
       } satisfies PredictionEvent;
     });
   }
@@ -106,10 +111,10 @@ export function checkWindowFits(info: ModelInfo, w: WindowEvent): void {
   const frames = windowFrames(w);
   const length = frames ? frames.reduce((n, f) => n + f.length, 0) : w.data.length;
   if (length !== info.frames * info.height * info.width) {
-    throw new AutodvtError(
-      `window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`,
-      { scope: 'stage:onnx-inference', category: 'config' },
-    );
+    throw new AutodvtError(`window at seq ${w.seq} has shape [${w.shape.join(', ')}], the model takes [1, 1, ${info.frames}, ${info.height}, ${info.width}]`, {
+      scope: 'stage:onnx-inference',
+      category: 'config',
+    });
   }
 }
 
@@ -133,14 +138,20 @@ export class WindowInput {
     this.a = a;
     this.b = b;
     const unit = new Float32Array(256);
-    toUnitRange(unit, Uint8Array.from({ length: 256 }, (_, p) => p));
+    toUnitRange(
+      unit,
+      Uint8Array.from({ length: 256 }, (_, p) => p),
+    );
     affineInto(this.byPixel, unit, a, b);
   }
 
   /** One window's input values into `dst` (its whole length). */
   write(dst: Float32Array, w: WindowEvent): void {
     const frames = windowFrames(w);
-    if (!frames) return affineInto(dst, w.data, this.a, this.b);
+    if (!frames) {
+      affineInto(dst, w.data, this.a, this.b);
+      return;
+    }
     let offset = 0;
     for (const px of frames) {
       dst.set(this.frameInput(px), offset);

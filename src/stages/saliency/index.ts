@@ -1,36 +1,3 @@
-/**
- * saliency — Grad-CAM heatmaps (the paper's Fig. 2) computed by ONNX Runtime.
- *
- * Consumes: `window` events [1, 1, T, H, W] of pixel/255 (from sliding-window).
- * Emits:    every event unchanged, except that every `every`-th window of an exam (the
- *           first included) carries `saliency`: a [0, 1] heatmap at the model's input size
- *           for the newest frame, explaining the `target` head's predicted class. Put it
- *           between sliding-window and onnx-inference: onnx-inference copies
- *           `window.saliency` into its `prediction` (window mode only; streaming mode
- *           discards windows).
- * Parameters:
- *   model       the Grad-CAM graph (default models/autodvt.gradcam.onnx, made from the shipped
- *               model by training/saliency.py); it must explain the model onnx-inference runs
- *   target      `vein` (open/closed head, default) or `landmark`
- *   every       compute a map every N windows of an exam (default 1); it costs time
- *   providers   execution providers to try in order (default [cpu]); each is preflighted
- *   onFallback  `warn` or `error` when an earlier provider cannot start
- *   threads     intra-op threads (default 0 = onnxruntime's choice)
- *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
- *   warmup      run the model once before the first frame (default true)
- * Notes: the layer is the last shared Conv3d block (64 x 10 x 10, T = 1); the gradient is
- *   written out in the graph (ReLU masks, transposed convs), so ONNX Runtime matches PyTorch
- *   autograd Grad-CAM within 1e-4. See docs/saliency.md.
- *
- * ```yaml
- * - type: sliding-window
- * - type: saliency
- *   target: vein
- *   every: 5
- * - type: onnx-inference
- * ```
- */
-import path from 'node:path';
 import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../core/context.js';
@@ -49,13 +16,18 @@ export type SaliencyTarget = Saliency['target'];
 
 const schema = z
   .object({
-    model: z
-      .string()
+    model: z.string().min(1).optional().describe('Path to the Grad-CAM .onnx graph (default: models/autodvt.gradcam.onnx, from training/saliency.py).'),
+    target: z
+      .enum(['vein', 'landmark'])
+      .default('vein')
+      .describe('Which head to explain: vein (open/closed) or landmark; the map explains its predicted class.'),
+    every: z
+      .number()
+      .int()
       .min(1)
-      .optional()
-      .describe('Path to the Grad-CAM .onnx graph (default: models/autodvt.gradcam.onnx, from training/saliency.py).'),
-    target: z.enum(['vein', 'landmark']).default('vein').describe('Which head to explain: vein (open/closed) or landmark; the map explains its predicted class.'),
-    every: z.number().int().min(1).max(100_000).default(1).describe('Compute a heatmap every N windows of an exam (the first included); each costs a model run.'),
+      .max(100_000)
+      .default(1)
+      .describe('Compute a heatmap every N windows of an exam (the first included); each costs a model run.'),
     ...sessionOptionsShape,
   })
   .strict();

@@ -70,18 +70,8 @@ const schema = z
       .max(120)
       .default(15)
       .describe('Frames watched before OCR to tell the static overlay from the moving image (file input holds them back; live input re-runs OCR after them).'),
-    overlayChangePixels: z
-      .number()
-      .int()
-      .min(1)
-      .default(256)
-      .describe('Static overlay pixels that must change since the last keyframe to trigger a new OCR.'),
-    minKeyframeGap: z
-      .number()
-      .int()
-      .min(1)
-      .default(30)
-      .describe('At least this many frames between two OCR runs triggered by overlay changes.'),
+    overlayChangePixels: z.number().int().min(1).default(256).describe('Static overlay pixels that must change since the last keyframe to trigger a new OCR.'),
+    minKeyframeGap: z.number().int().min(1).default(30).describe('At least this many frames between two OCR runs triggered by overlay changes.'),
     pool: z.number().int().min(1).max(16).default(1).describe('Number of tesseract workers (each runs in its own worker thread).'),
     psm: z
       .number()
@@ -93,7 +83,9 @@ const schema = z
     polarity: z
       .enum(['light-on-dark', 'dark-on-light', 'both'])
       .default('both')
-      .describe('Text colour to look for: screen text is mostly light on dark (inverted for tesseract), logos and buttons dark on light; `both` runs OCR on each (two workers in parallel when pool >= 2).'),
+      .describe(
+        'Text colour to look for: screen text is mostly light on dark (inverted for tesseract), logos and buttons dark on light; `both` runs OCR on each (two workers in parallel when pool >= 2).',
+      ),
     scale: z.number().min(1).max(4).default(2).describe('Upscale factor before OCR (tesseract reads best with letters 20-30 px high).'),
     minConfidence: z.number().min(0).max(100).default(60).describe('Tesseract word confidence (0-100) at which a word is removed anywhere.'),
     minStaticConfidence: z
@@ -149,11 +141,7 @@ const schema = z
       .default('drop')
       .describe('Live input: frames arriving before the first OCR result are dropped (default) or passed with only the region fill.'),
     exposeText: z.boolean().default(false).describe('Put the recognised text into meta.redactions (patient data: off by default).'),
-    langPath: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Folder holding eng.traineddata.gz (default: the @tesseract.js-data/eng package; nothing is downloaded).'),
+    langPath: z.string().min(1).optional().describe('Folder holding eng.traineddata.gz (default: the @tesseract.js-data/eng package; nothing is downloaded).'),
     ocrTimeoutMs: z.number().int().min(100).default(30_000).describe('An OCR job that takes longer fails the run (a hung worker).'),
   })
   .strict();
@@ -185,7 +173,11 @@ export const textRemovalStage = defineStage({
       throw new AutodvtError('the tesseract language data is missing', { scope: SCOPE, category: 'config', hint: 'install @tesseract.js-data/eng (npm ci)' });
     }
     if (!fs.existsSync(langFile(langPath))) {
-      throw new AutodvtError(`${langFile(langPath)} does not exist`, { scope: SCOPE, category: 'config', hint: 'set langPath to a folder holding eng.traineddata.gz, or leave it out' });
+      throw new AutodvtError(`${langFile(langPath)} does not exist`, {
+        scope: SCOPE,
+        category: 'config',
+        hint: 'set langPath to a folder holding eng.traineddata.gz, or leave it out',
+      });
     }
     try {
       await import('tesseract.js');

@@ -25,7 +25,18 @@ import { InpaintCache, type FillMode } from '../../redaction/fill.js';
 import type { OcrEngine } from '../../redaction/ocr-engine.js';
 import { prepareOcrImage, prepareOcrMosaic, type OcrImage, type OcrMosaic } from '../../redaction/ocr-image.js';
 import { flatFraction, selectTextWords, type WordRules } from '../../redaction/ocr-words.js';
-import { findInk, growToInk, inkClusters, inkPixelsIn, MIN_INK, onStaticScreen, staticTextClusters, textPanelMotion, type InkComponent, type InkMap, type MovingGrid } from '../../redaction/static-ink.js';
+import {
+  findInk,
+  growToInk,
+  inkClusters,
+  inkPixelsIn,
+  MIN_INK,
+  onStaticScreen,
+  staticTextClusters,
+  textPanelMotion,
+  type InkComponent,
+  type MovingGrid,
+} from '../../redaction/static-ink.js';
 import { StaticOverlayTracker } from '../../redaction/static-overlay.js';
 
 export const SCOPE = 'stage:text-removal';
@@ -323,7 +334,13 @@ export class TextRemover {
     if (ink && moving) {
       // Motion inside a block of screen text on a flat panel is the text changing (a
       // clock), not the image: those cells count as static, and the ink is found again.
-      const panels = textPanelMotion(frame, inkClusters(ink, o.maxTextHeight, INK_GAP, () => false), moving, textRules, ink);
+      const panels = textPanelMotion(
+        frame,
+        inkClusters(ink, o.maxTextHeight, INK_GAP, () => false),
+        moving,
+        textRules,
+        ink,
+      );
       if (panels !== moving) {
         moving = panels;
         ink = findInkOf(moving);
@@ -379,7 +396,10 @@ export class TextRemover {
     }
     // Tiles: static ink clusters padded by half a text height (context for tesseract).
     const tilesOf = (clusters: readonly InkComponent[]) =>
-      mergeBoxes(clusters.map(({ x, y, width, height }) => clipBox(padBox({ x, y, width, height }, Math.max(4, Math.ceil(height / 2))), area)), 0);
+      mergeBoxes(
+        clusters.map(({ x, y, width, height }) => clipBox(padBox({ x, y, width, height }, Math.max(4, Math.ceil(height / 2))), area)),
+        0,
+      );
     const read = async (clusters: readonly InkComponent[], invert: boolean): Promise<MaskBox[]> => {
       if (!clusters.length) return [];
       const image = prepareOcrMosaic(frame, tilesOf(clusters), { scale: o.scale, invert, blank });
@@ -395,7 +415,7 @@ export class TextRemover {
 
   /** Merge a keyframe's boxes with the boxes that stay, cap the mask, and make it the exam's mask. */
   private applyKeyframe(state: ExamState, frame: FrameEvent, result: KeyframeResult): void {
-    const o = this.options;
+    const _o = this.options;
     if (this.exam !== state || this.closed) return;
     const tracker = state.tracker;
     // Boxes found before stay while they sit on the static overlay (OCR may miss them
@@ -427,7 +447,13 @@ export class TextRemover {
     // The same tracker state, maturity and area give the same boxes: reuse them.
     const areaKey = `${area.x},${area.y},${area.width},${area.height}`;
     const memo = state.changedMemo;
-    if (memo && memo.changeVersion === tracker.changeVersion && memo.movingVersion === tracker.movingVersion && memo.mature === mature && memo.area === areaKey) {
+    if (
+      memo &&
+      memo.changeVersion === tracker.changeVersion &&
+      memo.movingVersion === tracker.movingVersion &&
+      memo.mature === mature &&
+      memo.area === areaKey
+    ) {
       return memo.boxes;
     }
     const moving = mature ? tracker.movingMap() : undefined;

@@ -217,9 +217,7 @@ describe('compressibility state machine (model-based)', () => {
           // A landmark is compressible when one visit closed the vein and none was not compressible.
           const negative = (['LM1', 'LM2'] as const).every((l) => at(l).includes('compressible'));
           const refer = got.some((v) => v.verdict === 'not-compressible');
-          expect(summary.verdict).toBe(
-            refer ? 'refer for specialist ultrasound' : negative ? '2-point exam negative at the examined landmarks' : 'incomplete',
-          );
+          expect(summary.verdict).toBe(refer ? 'refer for specialist ultrasound' : negative ? '2-point exam negative at the examined landmarks' : 'incomplete');
         }),
         { numRuns: 80 },
       );

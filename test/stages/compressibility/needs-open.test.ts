@@ -77,7 +77,11 @@ describe('compressibility: not-compressible needs a vein seen open (notCompressi
   });
 
   it('property: a landmark whose vein never reads open is never not-compressible, at any frame rate, frames duplicated or not', () => {
-    const visit = fc.record({ landmark: fc.constantFrom('LM1' as const, 'LM2' as const), heldS: fc.double({ min: 0.6, max: 8, noNaN: true }), pClosed: fc.double({ min: 0.6, max: 1, noNaN: true }) });
+    const visit = fc.record({
+      landmark: fc.constantFrom('LM1' as const, 'LM2' as const),
+      heldS: fc.double({ min: 0.6, max: 8, noNaN: true }),
+      pClosed: fc.double({ min: 0.6, max: 1, noNaN: true }),
+    });
     fc.assert(
       fc.property(fc.array(visit, { minLength: 1, maxLength: 3 }), fc.constantFrom(10, 12.5, 25, 30), fc.integer(), (visits, fps, seed) => {
         const segments: Segment[] = [bg(1, 1)];

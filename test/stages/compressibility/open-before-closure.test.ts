@@ -33,13 +33,7 @@ const carriedPress = (landmark: 'LM1' | 'LM2' = 'LM1', heldOpenS = 4): Segment[]
   bg(2),
 ];
 /** LM1 found open for 1.5 s, then pressed closed for 0.8 s, then open again. */
-const properPress = (landmark: 'LM1' | 'LM2' = 'LM1'): Segment[] => [
-  bg(1),
-  at(landmark, 1.5, OPEN),
-  at(landmark, 0.8, 1),
-  at(landmark, 2, OPEN),
-  bg(2),
-];
+const properPress = (landmark: 'LM1' | 'LM2' = 'LM1'): Segment[] => [bg(1), at(landmark, 1.5, OPEN), at(landmark, 0.8, 1), at(landmark, 2, OPEN), bg(2)];
 
 describe('compressibility: openBeforeClosure (find the vein open, then press)', () => {
   it('is a boolean schema parameter, on by default (chosen for the stage 6 model by a rule fixed in advance: docs/compressibility.md)', () => {
@@ -140,9 +134,7 @@ describe('compressibility: openBeforeClosure (find the vein open, then press)', 
         const preds = predictionStream(segments, { fps: f, noise: 0.02, seed });
         const once = runReducer(reducer(ON), exam(preds)).outputs;
         const twice = runReducer(reducer(ON), exam(duplicateFrames(preds))).outputs;
-        expect(verdicts(once).map((v) => v.verdict)).toEqual(
-          visits.map((v) => (v.healthy || !v.carried ? 'compressible' : 'not-compressible')),
-        );
+        expect(verdicts(once).map((v) => v.verdict)).toEqual(visits.map((v) => (v.healthy || !v.carried ? 'compressible' : 'not-compressible')));
         expect(verdictSummary(twice)).toEqual(verdictSummary(once));
       }),
       { numRuns: 60 },

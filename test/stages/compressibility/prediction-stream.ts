@@ -2,14 +2,7 @@
  * Synthetic prediction streams for tests and the lag bench: piecewise-constant
  * segments of landmark and pClosed with seeded noise, sampled at a frame rate.
  */
-import type {
-  ExamEvent,
-  ExamStartEvent,
-  Landmark,
-  LandmarkProbabilities,
-  PipelineEvent,
-  PredictionEvent,
-} from '../../../src/core/events.js';
+import type { ExamEvent, ExamStartEvent, Landmark, LandmarkProbabilities, PipelineEvent, PredictionEvent } from '../../../src/core/events.js';
 
 export interface Segment {
   durationS: number;
@@ -49,13 +42,7 @@ export function landmarkProbabilities(landmark: Landmark, confidence: number): L
   return { BG: rest, LM1: rest, LM2: rest, [landmark]: confidence } as LandmarkProbabilities;
 }
 
-export function prediction(
-  seq: number,
-  ptsMs: number,
-  landmark: LandmarkProbabilities,
-  pClosed: number,
-  examId = 'exam-1',
-): PredictionEvent {
+export function prediction(seq: number, ptsMs: number, landmark: LandmarkProbabilities, pClosed: number, examId = 'exam-1'): PredictionEvent {
   return { kind: 'prediction', seq, ptsMs, examId, landmark, pClosed, modelId: 'synthetic', latencyMs: 0 };
 }
 

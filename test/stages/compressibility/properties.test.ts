@@ -10,7 +10,7 @@ import { GENERIC_TUNING, machine, runReducer, states, verdicts, verdictSummary, 
 import { examPlan, examSegments, expectedVerdict } from './scenario.js';
 
 const smoothers = ['hmm', 'ema', 'hysteresis'] as const;
-const SPIKE_OVERRIDE = {};
+const _SPIKE_OVERRIDE = {};
 const fpsArb = fc.constantFrom(10, 12.5, 15, 24, 25, 30);
 const probability = fc.double({ min: 0, max: 1, noNaN: true });
 const landmarkProbs: fc.Arbitrary<LandmarkProbabilities> = fc.record({ BG: probability, LM1: probability, LM2: probability });
@@ -71,30 +71,29 @@ describe('compressibility properties', () => {
     fc.assert(
       fc.property(examPlan, fpsArb, fc.integer(), (plan, fps, seed) => {
         const out = runPlan(examSegments(plan), { smoother }, fps, seed);
-        const expected = plan.visits.map((v) => v.visit).flatMap((v) => {
-          const verdict = expectedVerdict(v);
-          return verdict ? [`${v.landmark}:${verdict}`] : [];
-        });
+        const expected = plan.visits
+          .map((v) => v.visit)
+          .flatMap((v) => {
+            const verdict = expectedVerdict(v);
+            return verdict ? [`${v.landmark}:${verdict}`] : [];
+          });
         expect(verdictSummary(out)).toEqual(expected);
       }),
       { numRuns: 60 },
     );
   });
 
-  it.each(smoothers)(
-    'with %s, duplicating every frame (double frame rate, same time span) does not change any verdict',
-    (smoother) => {
-      fc.assert(
-        fc.property(examPlan, fpsArb, fc.integer(), (plan, fps, seed) => {
-          const once = runPlan(examSegments(plan), { smoother }, fps, seed);
-          const twice = runPlan(examSegments(plan), { smoother }, fps, seed, true);
-          expect(verdictSummary(twice)).toEqual(verdictSummary(once));
-          expect(exams(twice)[0]!.verdict).toBe(exams(once)[0]!.verdict);
-        }),
-        { numRuns: 60 },
-      );
-    },
-  );
+  it.each(smoothers)('with %s, duplicating every frame (double frame rate, same time span) does not change any verdict', (smoother) => {
+    fc.assert(
+      fc.property(examPlan, fpsArb, fc.integer(), (plan, fps, seed) => {
+        const once = runPlan(examSegments(plan), { smoother }, fps, seed);
+        const twice = runPlan(examSegments(plan), { smoother }, fps, seed, true);
+        expect(verdictSummary(twice)).toEqual(verdictSummary(once));
+        expect(exams(twice)[0]!.verdict).toBe(exams(once)[0]!.verdict);
+      }),
+      { numRuns: 60 },
+    );
+  });
 
   it.each(smoothers)('with %s, a single-frame spike never changes the reported landmark or vein state', (smoother) => {
     const steady = fc.record({

@@ -15,8 +15,7 @@ const compressibleVisit = (landmark: 'LM1' | 'LM2'): Segment[] => [
 ];
 const thrombusVisit = (landmark: 'LM1' | 'LM2', durationS = 7): Segment[] => [{ durationS, landmark, pClosed: 0.05 }];
 
-const runExam = (segments: Segment[], fps = 15, noise = 0.08) =>
-  runReducer(machine(), exam(predictionStream(segments, { fps, noise, seed: 7 }))).outputs;
+const runExam = (segments: Segment[], fps = 15, noise = 0.08) => runReducer(machine(), exam(predictionStream(segments, { fps, noise, seed: 7 }))).outputs;
 
 describe('compressibility reducer', () => {
   it('calls a visit compressible once the vein stays closed while the landmark is held', () => {
@@ -87,11 +86,19 @@ describe('compressibility reducer', () => {
   });
 
   it.each([
-    { exam: 'LM1 and LM2 compressible', segments: [...compressibleVisit('LM1'), leave, ...compressibleVisit('LM2')], expected: '2-point exam negative at the examined landmarks' },
+    {
+      exam: 'LM1 and LM2 compressible',
+      segments: [...compressibleVisit('LM1'), leave, ...compressibleVisit('LM2')],
+      expected: '2-point exam negative at the examined landmarks',
+    },
     { exam: 'LM2 not compressible', segments: [...compressibleVisit('LM1'), leave, ...thrombusVisit('LM2')], expected: 'refer for specialist ultrasound' },
     { exam: 'LM1 not compressible, LM2 not examined', segments: [...thrombusVisit('LM1'), leave], expected: 'refer for specialist ultrasound' },
     { exam: 'LM2 not examined', segments: [...compressibleVisit('LM1'), leave], expected: 'incomplete' },
-    { exam: 'LM1 only inconclusive', segments: [{ durationS: 2, landmark: 'LM1', pClosed: 0.05 } as Segment, leave, ...compressibleVisit('LM2')], expected: 'incomplete' },
+    {
+      exam: 'LM1 only inconclusive',
+      segments: [{ durationS: 2, landmark: 'LM1', pClosed: 0.05 } as Segment, leave, ...compressibleVisit('LM2')],
+      expected: 'incomplete',
+    },
     { exam: 'no landmark seen', segments: [leave], expected: 'incomplete' },
   ])('says "$expected" when $exam', ({ segments, expected }) => {
     const out = runExam([approach, ...segments]);
@@ -156,7 +163,16 @@ describe('compressibility reducer', () => {
   it('enriches an exam event even when the exam had no predictions', () => {
     const out = runReducer(machine(), [{ kind: 'exam', examId: 'x', uri: 'u', frames: 0, durationMs: 0 }]).outputs;
     expect(out).toEqual([
-      { kind: 'exam', examId: 'x', uri: 'u', frames: 0, durationMs: 0, verdict: 'incomplete', landmarks: { LM1: 'not-examined', LM2: 'not-examined' }, disclaimer: DISCLAIMER },
+      {
+        kind: 'exam',
+        examId: 'x',
+        uri: 'u',
+        frames: 0,
+        durationMs: 0,
+        verdict: 'incomplete',
+        landmarks: { LM1: 'not-examined', LM2: 'not-examined' },
+        disclaimer: DISCLAIMER,
+      },
     ]);
   });
 

@@ -25,10 +25,7 @@ export function machine(overrides: Partial<CompressibilityParams> = {}): Compres
   return createCompressibility(compressibilitySchema.parse({ ...GENERIC_TUNING, ...overrides }));
 }
 
-export function runReducer(
-  m: Compressibility,
-  events: readonly PipelineEvent[],
-): { state: CompressibilityState; outputs: PipelineEvent[] } {
+export function runReducer(m: Compressibility, events: readonly PipelineEvent[]): { state: CompressibilityState; outputs: PipelineEvent[] } {
   let state = m.initial;
   const outputs: PipelineEvent[] = [];
   for (const event of events) {
@@ -39,11 +36,9 @@ export function runReducer(
   return { state, outputs };
 }
 
-export const verdicts = (events: readonly PipelineEvent[]) =>
-  events.filter((e): e is VerdictEvent => e.kind === 'verdict');
+export const verdicts = (events: readonly PipelineEvent[]) => events.filter((e): e is VerdictEvent => e.kind === 'verdict');
 export const states = (events: readonly PipelineEvent[]) => events.filter((e): e is StateEvent => e.kind === 'state');
 export const exams = (events: readonly PipelineEvent[]) => events.filter((e): e is ExamEvent => e.kind === 'exam');
 
 /** The part of a verdict that must not depend on frame rate: which landmark, which verdict. */
-export const verdictSummary = (events: readonly PipelineEvent[]) =>
-  verdicts(events).map((v) => `${v.landmark}:${v.verdict}`);
+export const verdictSummary = (events: readonly PipelineEvent[]) => verdicts(events).map((v) => `${v.landmark}:${v.verdict}`);

@@ -20,8 +20,7 @@ import { exams, runReducer, verdicts, verdictSummary } from './run-reducer.js';
 const OPEN = 0.05;
 const fpsArb = fc.constantFrom(10, 12.5, 15, 24, 25, 30);
 /** The shipped defaults (two-level), with overrides. */
-const shipped = (overrides: Partial<CompressibilityParams> = {}) =>
-  createCompressibility(compressibilitySchema.parse({ ...overrides }));
+const shipped = (overrides: Partial<CompressibilityParams> = {}) => createCompressibility(compressibilitySchema.parse({ ...overrides }));
 /** The reducer's outputs for a noiseless 30 fps stream of the segments. */
 const run = (segments: Segment[], overrides: Partial<CompressibilityParams> = {}) =>
   runReducer(shipped(overrides), exam(predictionStream(segments, { fps: 30, noise: 0, seed: 1 }))).outputs;
@@ -29,13 +28,7 @@ const run = (segments: Segment[], overrides: Partial<CompressibilityParams> = {}
 const lm = (durationS: number, pClosed: number): Segment => ({ durationS, landmark: 'LM1', pClosed });
 const bg = (durationS: number): Segment => ({ durationS, landmark: 'BG', pClosed: OPEN });
 /** One visit of about 5 s with a press whose pClosed sits at `pClosed` for `closedS`. */
-const visit = (pClosed: number, closedS: number): Segment[] => [
-  bg(1),
-  lm(1.5, OPEN),
-  lm(closedS, pClosed),
-  lm(5 - 1.5 - closedS, OPEN),
-  bg(2),
-];
+const visit = (pClosed: number, closedS: number): Segment[] => [bg(1), lm(1.5, OPEN), lm(closedS, pClosed), lm(5 - 1.5 - closedS, OPEN), bg(2)];
 
 describe('compressibility: two-level closure rule (reach closedLevel, hold closedHoldLevel)', () => {
   it('is the default, and closedHoldLevel may not exceed closedLevel', () => {
@@ -57,9 +50,7 @@ describe('compressibility: two-level closure rule (reach closedLevel, hold close
     const segments = visit(1, 0.7);
     const twoLevel = verdicts(run(segments))[0]!;
     expect(twoLevel.verdict).toBe('compressible');
-    expect(twoLevel.explain.join('\n')).toMatch(
-      /pClosed level >= 0.7 \(closedHoldLevel\) in a run that reached 0.9 \(closedLevel\) while held: compressible/,
-    );
+    expect(twoLevel.explain.join('\n')).toMatch(/pClosed level >= 0.7 \(closedHoldLevel\) in a run that reached 0.9 \(closedLevel\) while held: compressible/);
     const sustained = verdicts(run(segments, { closedLevelHold: 'sustained' }))[0]!;
     expect(sustained.verdict).toBe('inconclusive');
     expect(sustained.explain.at(-1)).toMatch(/not for minClosedS 0.3 s with the pClosed level >= 0.9 \(closedLevel, sustained\)/);

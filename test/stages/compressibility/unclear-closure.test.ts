@@ -16,8 +16,7 @@ import { exams, runReducer, verdicts, verdictSummary } from './run-reducer.js';
 
 const OPEN = 0.05;
 const fpsArb = fc.constantFrom(10, 12.5, 15, 24, 25, 30);
-const shipped = (overrides: Partial<CompressibilityParams> = {}) =>
-  createCompressibility(compressibilitySchema.parse({ ...overrides }));
+const shipped = (overrides: Partial<CompressibilityParams> = {}) => createCompressibility(compressibilitySchema.parse({ ...overrides }));
 const run = (segments: Segment[], overrides: Partial<CompressibilityParams> = {}, fps = 30) =>
   runReducer(shipped(overrides), exam(predictionStream(segments, { fps, noise: 0, seed: 1 }))).outputs;
 const NOT_CLOSED = { unclearClosure: 'not-closed' } as const;
@@ -52,7 +51,9 @@ describe('compressibility: unclearClosure (a closure whose level never reaches c
     // The vein really was reported closed: otherwise this would test nothing.
     expect(inc.evidence.framesClosed).toBeGreaterThan(0);
     expect(inc.verdict).toBe('inconclusive');
-    expect(inc.explain.at(-1)).toMatch(/vein reported closed, but not for minClosedS .*an unclear closure \(never at closedHoldLevel 0.7 while closed; unclearClosure inconclusive\)/);
+    expect(inc.explain.at(-1)).toMatch(
+      /vein reported closed, but not for minClosedS .*an unclear closure \(never at closedHoldLevel 0.7 while closed; unclearClosure inconclusive\)/,
+    );
 
     const nc = one(segments, NOT_CLOSED);
     expect(nc.verdict).toBe('not-compressible');

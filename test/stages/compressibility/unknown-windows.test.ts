@@ -17,7 +17,17 @@ const reducer = () => createCompressibility(defaultCompressibilityParams);
 const bg = (durationS: number): Segment => ({ durationS, landmark: 'BG', pClosed: OPEN });
 const at = (landmark: 'LM1' | 'LM2', durationS: number, pClosed: number): Segment => ({ durationS, landmark, pClosed });
 /** A healthy exam: each landmark found open, pressed closed, released. */
-const healthy: Segment[] = [bg(1), at('LM1', 1.5, OPEN), at('LM1', 0.8, 1), at('LM1', 1.5, OPEN), bg(2), at('LM2', 1.5, OPEN), at('LM2', 0.8, 1), at('LM2', 1.5, OPEN), bg(2)];
+const healthy: Segment[] = [
+  bg(1),
+  at('LM1', 1.5, OPEN),
+  at('LM1', 0.8, 1),
+  at('LM1', 1.5, OPEN),
+  bg(2),
+  at('LM2', 1.5, OPEN),
+  at('LM2', 0.8, 1),
+  at('LM2', 1.5, OPEN),
+  bg(2),
+];
 
 const scored = (p: PredictionEvent, unknown: boolean): PredictionEvent => ({
   ...p,

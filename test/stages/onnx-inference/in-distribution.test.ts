@@ -72,9 +72,14 @@ describe('onnx-inference: in-distribution score', () => {
       const pixels = new Float32Array(H * W);
       for (let k = 0; k < H * W; k++) pixels[k] = (data[t * H * W + k]! * std + mean) / scale;
       return {
-        kind: 'frame', seq: t, ptsMs: t * 33, width: W, height: H,
+        kind: 'frame',
+        seq: t,
+        ptsMs: t * 33,
+        width: W,
+        height: H,
         pixels: pixels as unknown as Uint8Array, // float pixels keep the parity exact
-        source: { uri: 't', examId: 'e', frameIndex: t }, meta: { usRegion: { x: 0, y: 0, width: W, height: H } },
+        source: { uri: 't', examId: 'e', frameIndex: t },
+        meta: { usRegion: { x: 0, y: 0, width: W, height: H } },
       };
     });
     const op = await onnxInferenceStage.build(config({ mode: 'streaming' }), testContext());
@@ -98,7 +103,11 @@ describe('onnx-inference: in-distribution score', () => {
 
   it('a model without a score gives predictions without inDistribution', async () => {
     const op = await onnxInferenceStage.build(config({ model: 'models/test/tiny-random.onnx' }), testContext());
-    const preds = predictions(await firstValueFrom(from(referenceWindows('models/test/tiny-random.onnx', 'models/test/tiny-random.reference.json') as PipelineEvent[]).pipe(op, toArray())));
+    const preds = predictions(
+      await firstValueFrom(
+        from(referenceWindows('models/test/tiny-random.onnx', 'models/test/tiny-random.reference.json') as PipelineEvent[]).pipe(op, toArray()),
+      ),
+    );
     expect(preds.length).toBe(2);
     expect(preds.every((p) => p.inDistribution === undefined)).toBe(true);
   }, 60_000);

@@ -98,7 +98,9 @@ describe('WindowModel input', () => {
 
   it('rejects a window from sliding-window that does not fit the model, without reading its data', async () => {
     const assembler = new WindowAssembler({ size: 3, step: 1, maxGapFrames: 2, onGap: 'reset' });
-    const [w] = examEvents(3, 150, 150).flatMap((e) => assembler.push(e)).filter((e): e is WindowEvent => e.kind === 'window');
+    const [w] = examEvents(3, 150, 150)
+      .flatMap((e) => assembler.push(e))
+      .filter((e): e is WindowEvent => e.kind === 'window');
     const { session } = recordingSession(TINY);
     await expect(new WindowModel(session, TINY, 1, clock).run([w!])).rejects.toThrow(/has shape \[1, 1, 3, 150, 150\], the model takes \[1, 1, 9, 150, 150\]/);
   });
@@ -109,7 +111,16 @@ describe('onnx-inference on windows from sliding-window', () => {
     const assembler = new WindowAssembler({ size: 9, step: 2, maxGapFrames: 2, onGap: 'reset' });
     const events = [...examEvents(14, 150, 150, 'a'), ...examEvents(11, 150, 150, 'b')].flatMap((e) => assembler.push(e));
     const copies = events.map((e) => (e.kind === 'window' ? { ...e } : e));
-    const config = { model: 'models/test/tiny-random.onnx', providers: ['cpu'], onFallback: 'warn', batch: 3, threads: 0, warmup: false, mode: 'window', maxGapFrames: 2 } as never;
+    const config = {
+      model: 'models/test/tiny-random.onnx',
+      providers: ['cpu'],
+      onFallback: 'warn',
+      batch: 3,
+      threads: 0,
+      warmup: false,
+      mode: 'window',
+      maxGapFrames: 2,
+    } as never;
     const run = async (input: PipelineEvent[]) => firstValueFrom(from(input).pipe(await onnxInferenceStage.build(config, testContext()), toArray()));
     const [fast, plain] = [await run(events), await run(copies)];
     const predictions = (out: PipelineEvent[]) => out.filter((e): e is PredictionEvent => e.kind === 'prediction').map(({ latencyMs: _, ...p }) => p);

@@ -34,11 +34,17 @@ async function measure() {
   }
   cases.forEach((c, i) => {
     const s = samples[i]!.sort((a, b) => a - b);
-    rows.push({ case: c.label, 'median ms/window': Number(s[Math.floor(s.length / 2)]!.toFixed(2)), 'p10 ms': Number(s[Math.floor(s.length / 10)]!.toFixed(2)), runs: s.length });
+    rows.push({
+      case: c.label,
+      'median ms/window': Number(s[Math.floor(s.length / 2)]!.toFixed(2)),
+      'p10 ms': Number(s[Math.floor(s.length / 10)]!.toFixed(2)),
+      runs: s.length,
+    });
   });
 }
 
-const open = (f: string) => ort.InferenceSession.create(f, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) });
+const open = (f: string) =>
+  ort.InferenceSession.create(f, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) });
 const win = await open(path.join(root, 'models/autodvt.onnx'));
 const gc = await open(path.join(root, 'models/autodvt.gradcam.onnx'));
 cases.push({ label: 'window model (autodvt.onnx)', run: () => win.run(input()) });

@@ -41,7 +41,16 @@ function referenceWindows(model: string, input: { shape: number[]; data: Float32
 }
 
 const config = (extra: Record<string, unknown> = {}) =>
-  ({ model: 'models/test/tiny-random.gradcam.onnx', target: 'vein', every: 1, providers: ['cpu'], onFallback: 'warn', threads: 0, warmup: true, ...extra }) as never;
+  ({
+    model: 'models/test/tiny-random.gradcam.onnx',
+    target: 'vein',
+    every: 1,
+    providers: ['cpu'],
+    onFallback: 'warn',
+    threads: 0,
+    warmup: true,
+    ...extra,
+  }) as never;
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -135,7 +144,16 @@ describe('saliency stage', () => {
     });
     const sal = await saliencyStage.build(config({ every: 2, target: 'landmark' }), testContext());
     const inf = await onnxInferenceStage.build(
-      { model: 'models/test/tiny-random.onnx', providers: ['cpu'], onFallback: 'warn', batch: 3, threads: 0, warmup: true, mode: 'window', maxGapFrames: 2 } as never,
+      {
+        model: 'models/test/tiny-random.onnx',
+        providers: ['cpu'],
+        onFallback: 'warn',
+        batch: 3,
+        threads: 0,
+        warmup: true,
+        mode: 'window',
+        maxGapFrames: 2,
+      } as never,
       testContext(),
     );
     const out = await firstValueFrom(from(frames).pipe(slidingWindow({ size: 9, step: 1, maxGapFrames: 2, onGap: 'reset' }), sal, inf, toArray()));

@@ -19,16 +19,32 @@ export function blockReader(
       const words: OcrWord[] = [];
       for (let i = 0; i < seen.length; i++) {
         if (seen[i] || img.pixels[i]! >= 55) continue;
-        let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+        let x0 = Infinity,
+          y0 = Infinity,
+          x1 = -1,
+          y1 = -1;
         const stack = [i];
         seen[i] = 1;
         while (stack.length) {
           const p = stack.pop()!;
           const x = p % img.width;
           const y = (p - x) / img.width;
-          x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
-          for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
-            const nx = x + dx, ny = y + dy;
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x + 1);
+          y1 = Math.max(y1, y + 1);
+          for (const [dx, dy] of [
+            [1, 0],
+            [-1, 0],
+            [0, 1],
+            [0, -1],
+            [1, 1],
+            [-1, -1],
+            [1, -1],
+            [-1, 1],
+          ] as const) {
+            const nx = x + dx,
+              ny = y + dy;
             const n = ny * img.width + nx;
             if (nx >= 0 && ny >= 0 && nx < img.width && ny < img.height && !seen[n] && img.pixels[n]! < 55) {
               seen[n] = 1;

@@ -16,7 +16,6 @@ const W = 64;
 const H = 48;
 const config = (over: Record<string, unknown> = {}) => textRemovalStage.schema.parse({ polarity: 'light-on-dark', scale: 1, fill: 'black', ...over });
 
-
 const TEXT = 250;
 const PANEL = 10;
 /** Inside a 20x10 block of text at (5, y). */
@@ -37,7 +36,10 @@ describe('text removal fails closed', () => {
     // Two lines of text, each 24x14 once padded: 672 of 3072 pixels, over a 15% cap.
     const frames = Array.from({ length: 8 }, (_, i) => frameWithText(i, 0));
     const ctx = testContext();
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 4, maxMaskFraction: 0.15 }), ctx, () => blockReader().engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 4, maxMaskFraction: 0.15 }), ctx, () => blockReader().engine),
+    )) as FrameEvent[];
     expect(out).toHaveLength(8);
     for (const f of out) {
       expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);
@@ -78,7 +80,10 @@ describe('text removal fails closed', () => {
     // The first keyframe is frame 5; the overlay changes at frame 12, and the next
     // change keyframe is due only minKeyframeGap (30) frames after the first.
     const frames = Array.from({ length: 50 }, (_, i) => frameWithText(i, 12));
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine),
+    )) as FrameEvent[];
     expect(out.map((f) => f.seq)).toEqual(frames.map((f) => f.seq));
     for (const f of out) expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);
     for (const f of out.filter((f) => f.seq >= 12)) expect(textLeft(f, 25), `frame ${f.seq}, the line that appeared at frame 12`).toBe(0);
@@ -89,7 +94,10 @@ describe('text removal fails closed', () => {
     const frames = Array.from({ length: 10 }, (_, i) =>
       grayFrame(i, W, H, (x, y) => (inBlock(x, y, 5) || (i < 3 && inBlock(x, y, 25)) ? TEXT : x < 30 ? PANEL : (x * 3 + y * 5 + i * 17) % 120)),
     );
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 6 }), testContext(), () => blockReader().engine),
+    )) as FrameEvent[];
     for (const f of out) expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);
     for (const f of out.slice(0, 3)) expect(textLeft(f, 25), `frame ${f.seq}, the line of the first frames`).toBe(0);
   });
@@ -102,7 +110,10 @@ describe('text removal fails closed', () => {
     const frames = Array.from({ length: 50 }, (_, i) =>
       grayFrame(i, W, H, (x, y) => (inBlock(x, y, 5) ? TEXT : i >= 12 && spot(x, y) ? 80 : x < 30 ? PANEL : (x * 3 + y * 5 + i * 17) % 120)),
     );
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 6, maxTextHeight: 16 }), testContext(), () => blockReader().engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 6, maxTextHeight: 16 }), testContext(), () => blockReader().engine),
+    )) as FrameEvent[];
     expect(out[20]!.pixels[35 * W + 12]).toBe(0);
     expect(out[49]!.pixels[35 * W + 12]).toBe(80);
   });

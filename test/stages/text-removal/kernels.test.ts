@@ -9,10 +9,24 @@ const H = 40;
 
 const image = fc.uint8Array({ minLength: W * H, maxLength: W * H }).map((pixels): GrayImage => ({ width: W, height: H, pixels }));
 const box = fc
-  .record({ x: fc.integer({ min: -5, max: W }), y: fc.integer({ min: -5, max: H }), width: fc.integer({ min: 1, max: 20 }), height: fc.integer({ min: 1, max: 20 }), confidence: fc.double({ min: 0, max: 1, noNaN: true }) })
+  .record({
+    x: fc.integer({ min: -5, max: W }),
+    y: fc.integer({ min: -5, max: H }),
+    width: fc.integer({ min: 1, max: 20 }),
+    height: fc.integer({ min: 1, max: 20 }),
+    confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
   .map((b): MaskBox => b);
 const boxes = fc.array(box, { maxLength: 8 });
-const region = fc.option(fc.record({ x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }), width: fc.integer({ min: 1, max: W }), height: fc.integer({ min: 1, max: H }) }), { nil: undefined });
+const region = fc.option(
+  fc.record({
+    x: fc.integer({ min: 0, max: 20 }),
+    y: fc.integer({ min: 0, max: 20 }),
+    width: fc.integer({ min: 1, max: W }),
+    height: fc.integer({ min: 1, max: H }),
+  }),
+  { nil: undefined },
+);
 const fill = fc.constantFrom('black' as const, 'inpaint' as const);
 
 const mask = (b: MaskBox[], r: typeof region extends fc.Arbitrary<infer R> ? R : never, f: 'black' | 'inpaint') => ({

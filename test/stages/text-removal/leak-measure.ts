@@ -39,7 +39,12 @@ export function wordKey(text: string): string | undefined {
 
 /** The distinct before-words that count (MIN_WORD_LENGTH, MIN_BEFORE_CONFIDENCE). */
 export function beforeKeys(before: readonly CliWord[]): Set<string> {
-  return new Set(before.filter((w) => w.confidence >= MIN_BEFORE_CONFIDENCE).map((w) => wordKey(w.text)).filter((k): k is string => k !== undefined));
+  return new Set(
+    before
+      .filter((w) => w.confidence >= MIN_BEFORE_CONFIDENCE)
+      .map((w) => wordKey(w.text))
+      .filter((k): k is string => k !== undefined),
+  );
 }
 
 /** How many after-words (any confidence) match a before-word that counts (each after-word counted, a repeated one too). */
@@ -123,7 +128,8 @@ export async function fixtureFrames(clip: FixtureClip): Promise<FrameEvent[]> {
   if (clip.kind === 'dicom') {
     const d = await openDicomFile(clip.file);
     const region = d.info.ultrasoundRegions.filter((r) => r.spatialFormat === 1).sort((a, b) => b.width * b.height - a.width * a.height)[0];
-    for (let i = 0; i < d.info.frames; i++) out.push(event(i, await d.decodeFrame(i), region && { x: region.x, y: region.y, width: region.width, height: region.height }));
+    for (let i = 0; i < d.info.frames; i++)
+      out.push(event(i, await d.decodeFrame(i), region && { x: region.x, y: region.y, width: region.width, height: region.height }));
   } else {
     let i = 0;
     for await (const f of decodeVideo(clip.file)) out.push(event(i++, f));
@@ -176,7 +182,13 @@ export interface ClipLeaks {
  * blanked in both reads like the moving pixels: the phantom's speckle moves slowly, and
  * the engine reads the same "words" into it before and after.
  */
-export async function measureLeaks(name: string, inputs: readonly GrayImage[], outputs: readonly GrayImage[], samples: number, image?: Box): Promise<ClipLeaks> {
+export async function measureLeaks(
+  name: string,
+  inputs: readonly GrayImage[],
+  outputs: readonly GrayImage[],
+  samples: number,
+  image?: Box,
+): Promise<ClipLeaks> {
   if (inputs.length !== outputs.length) throw new Error(`${name}: ${inputs.length} frames in, ${outputs.length} out`);
   const moving = movingPixels(inputs);
   if (image) {

@@ -34,7 +34,9 @@ async function measure(name: string, frames: FrameEvent[], image?: Box): Promise
 }
 
 describe.skipIf(!available)(
-  available ? 'text removal leaves no word the tesseract command read before' : 'text removal leak measurement (skipped: the tesseract command is not installed; apt-get install tesseract-ocr)',
+  available
+    ? 'text removal leaves no word the tesseract command read before'
+    : 'text removal leak measurement (skipped: the tesseract command is not installed; apt-get install tesseract-ocr)',
   () => {
     afterAll(() => {
       const rows = results.map((r) => `${r.name}\t${r.frames}\t${r.sampled}\t${r.beforeWords}\t${r.leaked}`);

@@ -95,7 +95,10 @@ export class ReferenceTracker {
       if (!this.changedCell(k, snap, minChange) || label?.[k]) continue;
       label ??= new Int32Array(gw * gh);
       // Flood fill one cluster of changed cells, keeping its bounding cells.
-      let gx0 = gw, gy0 = gh, gx1 = -1, gy1 = -1;
+      let gx0 = gw,
+        gy0 = gh,
+        gx1 = -1,
+        gy1 = -1;
       label[k] = 1;
       stack.push(k);
       while (stack.length) {

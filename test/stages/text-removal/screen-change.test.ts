@@ -45,13 +45,20 @@ describe('static-overlay tracker: only cells that have not moved are looked at',
           const rnd = prng(seed);
           const base = Uint8Array.from({ length: width * height }, () => Math.floor(rnd() * 256));
           // Moving rectangle (the image), changing every frame or drifting slowly.
-          const mx = Math.floor(rnd() * width), my = Math.floor(rnd() * height);
-          const mw = Math.floor(rnd() * width), mh = Math.floor(rnd() * height);
+          const mx = Math.floor(rnd() * width),
+            my = Math.floor(rnd() * height);
+          const mw = Math.floor(rnd() * width),
+            mh = Math.floor(rnd() * height);
           const slow = rnd() < 0.5;
           // Text blocks that appear and go at random frames.
           const blocks = Array.from({ length: 3 }, () => ({
-            x: Math.floor(rnd() * width), y: Math.floor(rnd() * height), w: 1 + Math.floor(rnd() * 8), h: 1 + Math.floor(rnd() * 6),
-            from: Math.floor(rnd() * frames), to: Math.floor(rnd() * frames * 1.5), value: Math.floor(rnd() * 256),
+            x: Math.floor(rnd() * width),
+            y: Math.floor(rnd() * height),
+            w: 1 + Math.floor(rnd() * 8),
+            h: 1 + Math.floor(rnd() * 6),
+            from: Math.floor(rnd() * frames),
+            to: Math.floor(rnd() * frames * 1.5),
+            value: Math.floor(rnd() * 256),
           }));
           const options = { step, tolerance: 8 + Math.floor(rnd() * 16) };
           // The threshold kept up to date as cells change: either of the two asked below.
@@ -80,7 +87,12 @@ describe('static-overlay tracker: only cells that have not moved are looked at',
             if (rnd() < 0.5 || f === frames - 1) {
               expect(now.movingMap()).toEqual(ref.movingMap());
               for (const minChange of [options.tolerance, 48]) expect(now.changedSinceKeyframe(minChange)).toEqual(ref.changedSinceKeyframe(minChange));
-              const box = { x: Math.floor(rnd() * width), y: Math.floor(rnd() * height), width: 1 + Math.floor(rnd() * width), height: 1 + Math.floor(rnd() * height) };
+              const box = {
+                x: Math.floor(rnd() * width),
+                y: Math.floor(rnd() * height),
+                width: 1 + Math.floor(rnd() * width),
+                height: 1 + Math.floor(rnd() * height),
+              };
               expect(now.staticFraction(box)).toBe(ref.staticFraction(box));
               expect(now.staticFraction(box, now.movingMap())).toBe(ref.staticFraction(box, ref.movingMap()));
             }
@@ -166,7 +178,12 @@ describe('text that appears after a long static stretch', () => {
 
   it('file input: removed from its first frame on', async () => {
     const frames = Array.from({ length: N }, (_, i) => frameWithText(i, NEW_AT));
-    const events: PipelineEvent[] = await firstValueFrom(from(frames).pipe(textRemovalOperator(config(), testContext(), () => confidentReader()), toArray()));
+    const events: PipelineEvent[] = await firstValueFrom(
+      from(frames).pipe(
+        textRemovalOperator(config(), testContext(), () => confidentReader()),
+        toArray(),
+      ),
+    );
     const out = events as FrameEvent[];
     expect(out.map((f) => f.seq)).toEqual(frames.map((f) => f.seq));
     for (const f of out) expect(textLeft(f, 5), `frame ${f.seq}, first line`).toBe(0);

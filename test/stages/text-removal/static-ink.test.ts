@@ -39,7 +39,12 @@ describe('static ink kernels', () => {
       { x: 30, y: 5, width: 2, height: 8, value: 220 },
     ]);
     const clusters = inkClusters(findInk(img, { contrast: 48 }), 64, 3);
-    expect(clusters.map((c) => [c.x, c.width])).toEqual(expect.arrayContaining([[5, 6], [30, 2]]));
+    expect(clusters.map((c) => [c.x, c.width])).toEqual(
+      expect.arrayContaining([
+        [5, 6],
+        [30, 2],
+      ]),
+    );
     expect(clusters).toHaveLength(2);
   });
 
@@ -117,10 +122,18 @@ describe('static ink kernels', () => {
   it('a box read in a mosaic tile maps back to where it is in the frame', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ x: fc.integer({ min: 0, max: 60 }), y: fc.integer({ min: 0, max: 30 }), width: fc.integer({ min: 4, max: 20 }), height: fc.integer({ min: 4, max: 10 }) }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.record({
+            x: fc.integer({ min: 0, max: 60 }),
+            y: fc.integer({ min: 0, max: 30 }),
+            width: fc.integer({ min: 4, max: 20 }),
+            height: fc.integer({ min: 4, max: 10 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
         fc.constantFrom(1, 2, 3),
         (areas, scale) => {
           const img = image(0, []);
@@ -153,11 +166,15 @@ describe('static ink kernels', () => {
 
     it('a low-confidence word on static overlay ink is kept although dense text leaves its box unflat', () => {
       expect(selectTextWords([word], image, rules, { flatFraction: () => 0.2, hasInk: () => true, staticFraction: () => 1 })).toEqual([]);
-      expect(selectTextWords([word], image, rules, { flatFraction: () => 0.2, hasInk: () => true, staticFraction: () => 1, onOverlayInk: () => true })).toHaveLength(1);
+      expect(
+        selectTextWords([word], image, rules, { flatFraction: () => 0.2, hasInk: () => true, staticFraction: () => 1, onOverlayInk: () => true }),
+      ).toHaveLength(1);
     });
 
     it('a confident word is kept anywhere', () => {
-      expect(selectTextWords([{ ...word, confidence: 90 }], image, rules, { flatFraction: () => 0, hasInk: () => false, staticFraction: () => 0 })).toHaveLength(1);
+      expect(
+        selectTextWords([{ ...word, confidence: 90 }], image, rules, { flatFraction: () => 0, hasInk: () => false, staticFraction: () => 0 }),
+      ).toHaveLength(1);
     });
   });
 });

@@ -20,8 +20,7 @@ function screenFrame(seq: number): FrameEvent {
   return f;
 }
 
-const build = (over: Record<string, unknown> = {}) =>
-  textRemovalStage.build(textRemovalStage.schema.parse({ warmupFrames: 1, ...over }), testContext());
+const build = (over: Record<string, unknown> = {}) => textRemovalStage.build(textRemovalStage.schema.parse({ warmupFrames: 1, ...over }), testContext());
 
 describe('text-removal with tesseract', () => {
   const realFetch = globalThis.fetch;
@@ -60,5 +59,4 @@ describe('text-removal with tesseract', () => {
     const [out] = (await firstValueFrom(from([frame] as PipelineEvent[]).pipe(op, toArray()))) as unknown as FrameEvent[];
     expect(out).toBe(frame);
   }, 60_000);
-
 });

@@ -20,11 +20,17 @@ function fakeEngine(opts: { delay?: Promise<void>; fail?: boolean } = {}) {
       calls.push(img);
       await opts.delay;
       if (opts.fail) throw new Error('worker crashed');
-      let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -1,
+        y1 = -1;
       for (let y = 0; y < img.height; y++)
         for (let x = 0; x < img.width; x++)
           if (img.pixels[y * img.width + x]! < 55) {
-            x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
+            x0 = Math.min(x0, x);
+            y0 = Math.min(y0, y);
+            x1 = Math.max(x1, x + 1);
+            y1 = Math.max(y1, y + 1);
           }
       const words: OcrWord[] = x1 < 0 ? [] : [{ x0, y0, x1, y1, confidence: 91, text: 'DOE' }];
       return words;
@@ -47,7 +53,10 @@ describe('text-removal stage', () => {
   it('file input: holds the warm-up frames back, then covers every frame, the first included', async () => {
     const fake = fakeEngine();
     const frames = Array.from({ length: 6 }, (_, i) => textFrame(i));
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 4, fill: 'black' }), testContext(), () => fake.engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 4, fill: 'black' }), testContext(), () => fake.engine),
+    )) as FrameEvent[];
     expect(out.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const f of out) {
       expect(f.pixels[10 * 64 + 10]).toBe(0);
@@ -58,22 +67,34 @@ describe('text-removal stage', () => {
   });
 
   it('never puts the recognised text into redactions unless exposeText is set', async () => {
-    const hidden = (await run([textFrame(0)], textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fakeEngine().engine))) as FrameEvent[];
+    const hidden = (await run(
+      [textFrame(0)],
+      textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fakeEngine().engine),
+    )) as FrameEvent[];
     expect(JSON.stringify(hidden)).not.toContain('DOE');
-    const shown = (await run([textFrame(0)], textRemovalOperator(config({ warmupFrames: 1, exposeText: true }), testContext(), () => fakeEngine().engine))) as FrameEvent[];
+    const shown = (await run(
+      [textFrame(0)],
+      textRemovalOperator(config({ warmupFrames: 1, exposeText: true }), testContext(), () => fakeEngine().engine),
+    )) as FrameEvent[];
     expect(shown[0]!.meta.redactions?.[0]?.text).toBe('DOE');
   });
 
   it('frames without text pass unchanged', async () => {
     const frames = Array.from({ length: 4 }, (_, i) => textFrame(i, 'exam-1', false));
-    const out = (await run(frames, textRemovalOperator(config({ warmupFrames: 2 }), testContext(), () => fakeEngine().engine))) as FrameEvent[];
+    const out = (await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 2 }), testContext(), () => fakeEngine().engine),
+    )) as FrameEvent[];
     out.forEach((f, i) => expect(f).toBe(frames[i]));
   });
 
   it('fills everything outside the known ultrasound region and OCRs only inside it (plus a margin for text crossing its border)', async () => {
     const fake = fakeEngine();
     const frame = { ...textFrame(0), meta: { usRegion: { x: 30, y: 0, width: 34, height: 48 } } };
-    const [out] = (await run([frame], textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine))) as FrameEvent[];
+    const [out] = (await run(
+      [frame],
+      textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine),
+    )) as FrameEvent[];
     expect(fake.calls[0]!.area).toEqual({ x: 6, y: 0, width: 58, height: 48 });
     expect(out!.pixels[10 * 64 + 10]).toBe(0);
     expect(out!.pixels[10 * 64 + 40]).toBe(frame.pixels[10 * 64 + 40]);
@@ -83,7 +104,10 @@ describe('text-removal stage', () => {
   it('masks text over more than maxMaskFraction of the frame too, and warns', async () => {
     const ctx = testContext();
     const frame = grayFrame(0, 64, 48, (x, y) => (x >= 4 && x < 60 && y >= 10 && y < 30 ? 250 : 10));
-    const [out] = (await run([frame], textRemovalOperator(config({ warmupFrames: 1, maxMaskFraction: 0.1, fill: 'black' }), ctx, () => fakeEngine().engine))) as FrameEvent[];
+    const [out] = (await run(
+      [frame],
+      textRemovalOperator(config({ warmupFrames: 1, maxMaskFraction: 0.1, fill: 'black' }), ctx, () => fakeEngine().engine),
+    )) as FrameEvent[];
     expect(out!.pixels.filter((v) => v === 250)).toHaveLength(0);
     expect(ctx.warnings.join()).toContain('maxMaskFraction');
   });
@@ -95,7 +119,9 @@ describe('text-removal stage', () => {
     const ctx = testContext({ live: true, frameDropped: (seq) => reportedDrops.push(seq) });
     const input = new Subject<PipelineEvent>();
     const out: FrameEvent[] = [];
-    const sub = input.pipe(textRemovalOperator(config({ warmupFrames: 50, fill: 'black' }), ctx, () => fake.engine)).subscribe((e) => out.push(e as FrameEvent));
+    const sub = input
+      .pipe(textRemovalOperator(config({ warmupFrames: 50, fill: 'black' }), ctx, () => fake.engine))
+      .subscribe((e) => out.push(e as FrameEvent));
     for (let i = 0; i < 5; i++) input.next(textFrame(i));
     expect(fake.calls.length).toBe(1);
     expect(out).toEqual([]);
@@ -125,14 +151,22 @@ describe('text-removal stage', () => {
     const endless = new Observable<PipelineEvent>((s) => {
       for (let i = 0; i < 3; i++) s.next(textFrame(i));
     });
-    await firstValueFrom(endless.pipe(textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine), take(1)));
+    await firstValueFrom(
+      endless.pipe(
+        textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine),
+        take(1),
+      ),
+    );
     expect(fake.terminated()).toBe(1);
   });
 
   it('starts over on a new exam (a new overlay)', async () => {
     const fake = fakeEngine();
     const events = [textFrame(0, 'a'), textFrame(1, 'a'), { kind: 'exam-start', examId: 'b', uri: 'x' } as PipelineEvent, textFrame(2, 'b')];
-    await run(events, textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine));
+    await run(
+      events,
+      textRemovalOperator(config({ warmupFrames: 1 }), testContext(), () => fake.engine),
+    );
     expect(fake.calls.length).toBe(2);
   });
 
@@ -140,9 +174,11 @@ describe('text-removal stage', () => {
     const W = 96;
     const H = 64;
     /** Speckle that changes every frame (the ultrasound image), hashed so that it holds no text. */
-    const speckle = (x: number, y: number, seq: number) => Math.imul(Math.imul(x + 1, 374761393) ^ Math.imul(y + 1, 668265263) ^ Math.imul(seq + 1, 2246822519), 3266489917) >>> 24;
+    const speckle = (x: number, y: number, seq: number) =>
+      Math.imul(Math.imul(x + 1, 374761393) ^ Math.imul(y + 1, 668265263) ^ Math.imul(seq + 1, 2246822519), 3266489917) >>> 24;
     /** A digit-like glyph: a 2x10 bar with a foot, 220 on a flat panel of 10. */
-    const glyph = (x: number, y: number, gx: number, gy: number) => (x >= gx && x < gx + 2 && y >= gy && y < gy + 10) || (y === gy + 9 && x >= gx - 2 && x < gx + 4);
+    const glyph = (x: number, y: number, gx: number, gy: number) =>
+      (x >= gx && x < gx + 2 && y >= gy && y < gy + 10) || (y === gy + 9 && x >= gx - 2 && x < gx + 4);
     /** Left third: a flat static panel; the rest: moving speckle. `at` places the glyph. */
     const frame = (seq: number, at: { x: number; y: number }) =>
       grayFrame(seq, W, H, (x, y) => (glyph(x, y, at.x, at.y) ? 220 : x < 32 ? 10 : speckle(x, y, seq)));
@@ -219,7 +255,10 @@ describe('text-removal stage', () => {
       const frames = Array.from({ length: 10 }, (_, i) => frame(i, at));
       const op = () => textRemovalOperator(config({ warmupFrames: 6 }), testContext(), silent);
       const once = (await run(frames, op())) as FrameEvent[];
-      const twice = (await run(once.map((f) => ({ ...f, meta: {} })), op())) as FrameEvent[];
+      const twice = (await run(
+        once.map((f) => ({ ...f, meta: {} })),
+        op(),
+      )) as FrameEvent[];
       twice.forEach((f, i) => expect(f.pixels).toEqual(once[i]!.pixels));
     });
   });
@@ -228,13 +267,19 @@ describe('text-removal stage', () => {
     // The text shows from frame 1 on: the look-ahead read of frame 0 (the whole frame) finds none.
     const frames = Array.from({ length: 14 }, (_, i) => textFrame(i, 'exam-1', i >= 1));
     const tiles = fakeEngine();
-    await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0 }), testContext(), () => tiles.engine));
+    await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0 }), testContext(), () => tiles.engine),
+    );
     // Keyframes at frames 0 (look-ahead), 3 and 9; at 9 the only cluster lies inside the mask already.
     expect(tiles.calls).toHaveLength(2);
     expect(tiles.calls[0]!.area).toEqual({ x: 0, y: 0, width: 64, height: 48 });
     expect((tiles.calls[1] as OcrMosaic).tiles.map((t) => t.area)).toEqual([{ x: 0, y: 0, width: 30, height: 20 }]);
     const whole = fakeEngine();
-    await run(frames, textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0, ocrScope: 'area' }), testContext(), () => whole.engine));
+    await run(
+      frames,
+      textRemovalOperator(config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 0, ocrScope: 'area' }), testContext(), () => whole.engine),
+    );
     expect(whole.calls.map((c) => c.area)).toEqual([0, 1, 2].map(() => ({ x: 0, y: 0, width: 64, height: 48 })));
   });
 
@@ -242,17 +287,29 @@ describe('text-removal stage', () => {
     // A second text block appears at frame 9 on the static panel; overlay-change
     // keyframes are off, so only the periodic keyframe (every 6 frames) can find it.
     const frames = Array.from({ length: 24 }, (_, i) =>
-      grayFrame(i, 64, 48, (x, y) => ((x >= 5 && x < 25 && y >= 5 && y < 15) || (i >= 9 && x >= 5 && x < 25 && y >= 30 && y < 40) ? 250 : x < 30 ? 10 : (x * 3 + y * 5 + i * 17) % 120)),
+      grayFrame(i, 64, 48, (x, y) =>
+        (x >= 5 && x < 25 && y >= 5 && y < 15) || (i >= 9 && x >= 5 && x < 25 && y >= 30 && y < 40) ? 250 : x < 30 ? 10 : (x * 3 + y * 5 + i * 17) % 120,
+      ),
     );
     const covered = (f: FrameEvent) => f.pixels[35 * 64 + 10] === 0;
     /** Covered by a box OCR read (confidence 0.91), not only as an overlay change OCR has not answered yet (confidence 0). */
-    const read = (f: FrameEvent) => (f.meta.redactions ?? []).some((r) => r.confidence === 0.91 && r.x <= 10 && r.x + r.width > 10 && r.y <= 35 && r.y + r.height > 35);
+    const read = (f: FrameEvent) =>
+      (f.meta.redactions ?? []).some((r) => r.confidence === 0.91 && r.x <= 10 && r.x + r.width > 10 && r.y <= 35 && r.y + r.height > 35);
     for (const ocrScope of ['area', 'static-ink'] as const) {
       const outputs: FrameEvent[][] = [];
       for (const ocrMs of [0, 5, 40]) {
         const fake = fakeEngine({ delay: new Promise((r) => setTimeout(r, ocrMs)) });
         const op = textRemovalOperator(
-          config({ warmupFrames: 4, keyframeInterval: 6, keyframeDelay: 3, overlayChangePixels: 1e9, fill: 'black', ocrScope, staticInk: false, maxMaskFraction: 0.5 }),
+          config({
+            warmupFrames: 4,
+            keyframeInterval: 6,
+            keyframeDelay: 3,
+            overlayChangePixels: 1e9,
+            fill: 'black',
+            ocrScope,
+            staticInk: false,
+            maxMaskFraction: 0.5,
+          }),
           testContext(),
           () => fake.engine,
         );

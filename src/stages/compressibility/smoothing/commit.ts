@@ -28,12 +28,7 @@ export interface CommitStep {
   changed: boolean;
 }
 
-export function commitStep(
-  state: CommitState,
-  candidate: number | undefined,
-  nowMs: number,
-  minDwellMs: number,
-): CommitStep {
+export function commitStep(state: CommitState, candidate: number | undefined, nowMs: number, minDwellMs: number): CommitStep {
   if (candidate === undefined || candidate === state.committed) {
     if (state.pending === undefined) return { state, changed: false };
     return { state: { ...state, pending: undefined }, changed: false };

@@ -34,9 +34,7 @@ export function hmmSmoother({ classes, dwellS, evidenceS }: HmmParams): Smoother
     step(posterior, probs, dtS) {
       const stay = Math.exp(-dtS * rate);
       const weight = dtS / evidenceS;
-      const joint = posterior.map(
-        (p, i) => (stay * p + (1 - stay) / classes) * Math.pow(Math.max(probs[i] ?? 0, LIKELIHOOD_FLOOR), weight),
-      );
+      const joint = posterior.map((p, i) => (stay * p + (1 - stay) / classes) * Math.max(probs[i] ?? 0, LIKELIHOOD_FLOOR) ** weight);
       const total = joint.reduce((a, b) => a + b, 0);
       const next = total > 0 && Number.isFinite(total) ? joint.map((j) => j / total) : posterior;
       return { state: next, smoothed: next, candidate: argmax(next) };
