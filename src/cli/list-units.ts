@@ -57,6 +57,36 @@ export function listUnitsText(filter?: string): string {
   return lines.join('\n');
 }
 
+/** docs/units.md: the same facts as a Markdown reference (a test keeps the file equal to this). */
+export function listUnitsMarkdown(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '# Units: sources, stages and sinks',
+    '',
+    "Generated from the units' schemas by `npx autodvt list --markdown > docs/units.md`; a test fails",
+    "when this file and the schemas differ. Each unit's own file has its doc block; `autodvt list <type>`",
+    'prints one unit with its example.',
+    '',
+  ];
+  for (const kind of ['source', 'stage', 'sink'] as const) {
+    lines.push(`## ${kind[0]!.toUpperCase()}${kind.slice(1)}s`, '');
+    for (const unit of allUnits().filter((u) => u.kind === kind)) {
+      lines.push(`### \`${unit.type}\``, '', unit.summary, '');
+      const params = describeParameters(unit);
+      if (params.length > 0) {
+        lines.push('| parameter | type | default | description |', '| --- | --- | --- | --- |');
+        for (const p of params) {
+          const def = p.default !== undefined ? `\`${cell(JSON.stringify(p.default))}\`` : p.required ? 'required' : '';
+          lines.push(`| \`${p.name}\` | ${cell(p.type)} | ${def} | ${cell(p.description ?? '')} |`);
+        }
+        lines.push('');
+      }
+      lines.push('```yaml', YAML.stringify(unit.example).trimEnd(), '```', '');
+    }
+  }
+  return lines.join('\n');
+}
+
 export function listUnitsJson(): unknown {
   return allUnits().map((u) => ({ kind: u.kind, type: u.type, summary: u.summary, parameters: describeParameters(u), example: u.example }));
 }

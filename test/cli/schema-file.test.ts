@@ -12,3 +12,12 @@ describe('schema/pipeline.schema.json', () => {
     expect(fs.readFileSync(path.join(root, 'schema/pipeline.schema.json'), 'utf8')).toBe(r.stdout);
   });
 });
+
+describe('docs/units.md', () => {
+  it('is what `autodvt list --markdown` prints today (regenerate it with `npx autodvt list --markdown > docs/units.md`)', async () => {
+    const r = await runCli('list', '--markdown');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('### `sliding-window`');
+    expect(fs.readFileSync(path.join(root, 'docs/units.md'), 'utf8')).toBe(r.stdout);
+  });
+});
