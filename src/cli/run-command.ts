@@ -9,7 +9,7 @@
  * that writes data to stdout is refused at validation.
  */
 import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
-import { errorDetail, formatProblem, EXIT_OK } from '../core/errors.js';
+import { errorDetail, formatProblem, EXIT_BAD_INPUT, EXIT_OK } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
 import { runPipeline } from '../pipeline.js';
 import { errorJson, reportError } from './report-error.js';
@@ -18,6 +18,19 @@ import { EXIT_INTERRUPTED, stopOnSignals } from './stop-on-signals.js';
 import type { CommandModule } from './commands.js';
 
 export { EXIT_INTERRUPTED };
+
+/** Options that only a batch run (`--input`) reads; given without --input they are a usage error. */
+const BATCH_OPTIONS = [
+  'input',
+  'concurrency',
+  'run-dir',
+  'share-inference',
+  'retry-failed',
+  'progress-interval',
+  'header',
+  'isolate',
+  'exam-memory-mb',
+] as const;
 
 export const command: CommandModule = {
   builder: (y) =>
@@ -34,15 +47,15 @@ export const command: CommandModule = {
         array: true,
         describe: 'Batch run: a folder, glob, file, manifest (.csv/.json) or DICOMweb URL of exams (repeatable)',
       })
-      .option('concurrency', { type: 'number', default: 1, describe: 'Batch run: exams processed at once' })
+      .option('concurrency', { type: 'number', defaultDescription: '1', describe: 'Batch run: exams processed at once' })
       .option('run-dir', { type: 'string', describe: 'Batch run: where results go (default out/runs/<pipeline>-<hash>); rerun to resume' })
       .option('share-inference', {
         type: 'boolean',
-        default: true,
+        defaultDescription: 'true',
         describe: 'Batch run: one model session for all exams, windows of running exams batched together (--no-share-inference: one per exam)',
       })
-      .option('retry-failed', { type: 'boolean', default: false, describe: 'Batch run: run exams again that failed on bad input' })
-      .option('progress-interval', { type: 'number', default: 10, describe: 'Batch run: seconds between progress lines when not on a terminal' })
+      .option('retry-failed', { type: 'boolean', defaultDescription: 'false', describe: 'Batch run: run exams again that failed on bad input' })
+      .option('progress-interval', { type: 'number', defaultDescription: '10', describe: 'Batch run: seconds between progress lines when not on a terminal' })
       .option('header', {
         type: 'string',
         array: true,
@@ -50,11 +63,18 @@ export const command: CommandModule = {
       })
       .option('isolate', {
         choices: ['suspects', 'every', 'none'] as const,
-        default: 'suspects' as const,
+        defaultDescription: 'suspects',
         describe: 'Batch run: exams run in a child process with a memory limit: those an earlier run was cut short on (suspects), every one, or none',
       })
-      .option('exam-memory-mb', { type: 'number', default: 4096, describe: "Batch run: memory limit of an isolated exam's process, MiB" }),
+      .option('exam-memory-mb', { type: 'number', defaultDescription: '4096', describe: "Batch run: memory limit of an isolated exam's process, MiB" })
+      .group([...BATCH_OPTIONS], 'Batch run (with --input; docs/batch.md):'),
   async handler(args, io) {
+    // Yargs gives these no default, so they are set only when given (their defaults are applied below).
+    const batchOnly = BATCH_OPTIONS.filter((k) => k !== 'input' && args[k] !== undefined);
+    if (!args.input?.length && batchOnly.length > 0) {
+      io.stderr.write(`error: ${batchOnly.map((k) => `--${k}`).join(', ')} only apply to a batch run: add --input <exams>\n(nothing was run)\n`);
+      return EXIT_BAD_INPUT;
+    }
     const stop = stopOnSignals(io.stderr, 'stopping — flushing sinks');
     const abort = { signal: stop.signal };
     // With --json, stdout carries only the summary: the run's own status lines go to stderr.
@@ -77,14 +97,14 @@ export const command: CommandModule = {
           pipelineFile: args.pipeline,
           set: args.set,
           inputs,
-          concurrency: args.concurrency,
-          shareInference: args.shareInference,
+          concurrency: args.concurrency ?? 1,
+          shareInference: args.shareInference ?? true,
           runDir: args.runDir,
-          retryFailed: args.retryFailed,
-          progressIntervalMs: Math.max(0, args.progressInterval) * 1000,
+          retryFailed: args.retryFailed ?? false,
+          progressIntervalMs: Math.max(0, args.progressInterval ?? 10) * 1000,
           dicomwebHeaders: headers,
-          isolate: args.isolate,
-          examMemoryMb: args.examMemoryMb,
+          isolate: args.isolate ?? 'suspects',
+          examMemoryMb: args.examMemoryMb ?? 4096,
           stdout: out,
           stderr: io.stderr,
           signal: abort.signal,

@@ -63,6 +63,13 @@ describe('autodvt CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('run refuses a batch-only option without --input, naming it, and runs nothing', async () => {
+    const r = await cli('run', path.join(root, 'pipelines/demo.yaml'), '--concurrency', '2', '--no-share-inference');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--concurrency, --share-inference only apply to a batch run: add --input');
+    expect(r.stdout).toBe('');
+  });
+
   it('probe exits 2 for an empty file', async () => {
     const r = await cli('probe', tmpFile('empty.dcm', ''));
     expect(r.code).toBe(2);
