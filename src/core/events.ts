@@ -98,6 +98,8 @@ export interface WindowEvent {
   data: Float32Array;
   /** Labels of the newest frame. */
   labels?: FrameLabels;
+  /** Pixel spacing of the newest frame (mm), when known. */
+  pixelSpacingMm?: { x: number; y: number };
   /** Grad-CAM heatmap, when a `saliency` stage ran on this window (onnx-inference copies it to the prediction). */
   saliency?: Saliency;
 }
@@ -165,6 +167,11 @@ export interface PredictionEvent {
   saliency?: Saliency;
   /** The in-distribution score, when the model has one (models fitted by training/fit_in_distribution.py). */
   inDistribution?: InDistribution;
+  /**
+   * Pixel spacing of the image the model read (mm), when the source knew it; absent when the
+   * scale is unknown (the anatomy may then be any size: `physical-scale` could not normalise it).
+   */
+  pixelSpacingMm?: { x: number; y: number };
 }
 
 export interface StateEvent {

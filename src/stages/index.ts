@@ -2,6 +2,7 @@
 import { compressibilityStage } from './compressibility/index.js';
 import { cropPadStage } from './crop-pad.js';
 import { onnxInferenceStage } from './onnx-inference/index.js';
+import { physicalScaleStage } from './physical-scale.js';
 import { resizeStage } from './resize.js';
 import { saliencyStage } from './saliency/index.js';
 import { slidingWindowStage } from './sliding-window.js';
@@ -10,6 +11,7 @@ import type { StageSpec } from '../core/unit.js';
 
 export const stages: StageSpec<any>[] = [
   textRemovalStage,
+  physicalScaleStage,
   cropPadStage,
   resizeStage,
   slidingWindowStage,

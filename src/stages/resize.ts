@@ -14,10 +14,9 @@
  * ```
  */
 import { z } from 'zod';
-import { resizeGray } from '../image/area-resize.js';
 import { defineStage } from '../core/unit.js';
 import { mapFrames } from './map-frames.js';
-import type { Box } from '../core/events.js';
+import { scaleFrame } from './scale-frame.js';
 
 const schema = z
   .object({
@@ -39,31 +38,6 @@ export const resizeStage = defineStage({
   build(config) {
     const outW = config.width ?? config.size;
     const outH = config.height ?? config.size;
-    return mapFrames((frame) => {
-      const sx = outW / frame.width;
-      const sy = outH / frame.height;
-      const scale = <B extends Box>(b: B): B => ({
-        ...b,
-        x: Math.round(b.x * sx),
-        y: Math.round(b.y * sy),
-        width: Math.round(b.width * sx),
-        height: Math.round(b.height * sy),
-      });
-      const out = resizeGray(frame, outW, outH);
-      const spacing = frame.meta.pixelSpacingMm;
-      return {
-        ...frame,
-        width: outW,
-        height: outH,
-        pixels: out.pixels,
-        labels: frame.labels?.textBoxes ? { ...frame.labels, textBoxes: frame.labels.textBoxes.map(scale) } : frame.labels,
-        meta: {
-          ...frame.meta,
-          pixelSpacingMm: spacing ? { x: spacing.x / sx, y: spacing.y / sy } : undefined,
-          usRegion: frame.meta.usRegion ? scale(frame.meta.usRegion) : undefined,
-          redactions: frame.meta.redactions?.map(scale),
-        },
-      };
-    });
+    return mapFrames((frame) => scaleFrame(frame, outW, outH));
   },
 });

@@ -149,6 +149,7 @@ export class WindowAssembler {
         framesOf.delete(window);
       },
       labels: newest.labels,
+      ...(newest.meta.pixelSpacingMm ? { pixelSpacingMm: newest.meta.pixelSpacingMm } : {}),
     };
     framesOf.set(window, planes);
     return window;

@@ -97,6 +97,7 @@ export class StreamingModel {
       latencyMs,
       labels: frame.labels,
       ...(inDistribution ? { inDistribution } : {}),
+      ...(frame.meta.pixelSpacingMm ? { pixelSpacingMm: frame.meta.pixelSpacingMm } : {}),
     };
   }
 }

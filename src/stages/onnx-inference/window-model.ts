@@ -76,6 +76,7 @@ export class WindowModel {
         labels: w.labels,
         ...(w.saliency ? { saliency: w.saliency } : {}),
         ...(inDistribution ? { inDistribution } : {}),
+        ...(w.pixelSpacingMm ? { pixelSpacingMm: w.pixelSpacingMm } : {}),
       } satisfies PredictionEvent;
     });
   }
