@@ -10,7 +10,8 @@ import { testContext } from '../helpers/test-context.js';
 async function through(frames: FrameEvent[], config: Record<string, unknown> = {}) {
   const ctx = testContext();
   const op = await physicalScaleStage.build(physicalScaleStage.schema.parse(config), ctx);
-  const out = (await firstValueFrom(from(frames as PipelineEvent[]).pipe(op, toArray()))) as FrameEvent[];
+  const events: PipelineEvent[] = await firstValueFrom(from<PipelineEvent[]>(frames).pipe(op, toArray<PipelineEvent>()));
+  const out = events as FrameEvent[];
   return { out, warnings: ctx.warnings };
 }
 
