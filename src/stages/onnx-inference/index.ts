@@ -1,3 +1,39 @@
+/**
+ * onnx-inference — run the AutoDVT network (ONNX Runtime) on each window.
+ *
+ * Consumes: mode `window`: `window` events [1, 1, T, H, W] of pixel/255 (from
+ *           sliding-window); mode `streaming`: `frame` events of the model's size (no
+ *           sliding-window needed).
+ * Emits:    a `prediction` per window (landmark probabilities BG/LM1/LM2, pClosed,
+ *           model id, latency) in the window's place (streaming: after the frame that
+ *           completes it); every other event passes through in order. Windows are
+ *           consumed (their tensors are freed). With a model fitted by
+ *           training/fit_in_distribution.py, each prediction carries `inDistribution`
+ *           (score, threshold, unknown, image-quality flags; in-distribution.ts).
+ * Parameters:
+ *   model       path to an .onnx file (default: the shipped models/autodvt.onnx)
+ *   mode        `window` (recompute the 9-frame stack each time) or `streaming` (continual
+ *               inference: one frame in, cached Conv3d state; uses <model>.streaming.onnx)
+ *   providers   execution providers to try in order (default [cpu]); each is preflighted
+ *   onFallback  `warn` or `error` when an earlier provider cannot start (never silent)
+ *   batch       windows per model call for archived input (default 8; live input uses 1)
+ *   threads     intra-op threads (default 0 = onnxruntime's choice)
+ *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
+ *   warmup      run the model once before the first frame (default true)
+ *   maxGapFrames  streaming mode: a longer run of missing frames restarts the cached state (default 2)
+ * Notes: input size and intensity normalisation come from the model's metadata;
+ *   `validate` fails when the upstream window does not match the model input. In a
+ *   batch run (`ctx.inference`), window mode uses the run's shared session and batches
+ *   windows of the exams running at once (`batch` per call); streaming mode keeps a
+ *   session per exam (its cached state is per exam).
+ *
+ * ```yaml
+ * - type: onnx-inference
+ *   providers: [webgpu, cpu]
+ *   onFallback: warn
+ *   batch: 8
+ * ```
+ */
 import type { OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../core/context.js';

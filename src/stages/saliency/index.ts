@@ -1,3 +1,35 @@
+/**
+ * saliency — Grad-CAM heatmaps (the paper's Fig. 2) computed by ONNX Runtime.
+ *
+ * Consumes: `window` events [1, 1, T, H, W] of pixel/255 (from sliding-window).
+ * Emits:    every event unchanged, except that every `every`-th window of an exam (the
+ *           first included) carries `saliency`: a [0, 1] heatmap at the model's input size
+ *           for the newest frame, explaining the `target` head's predicted class. Put it
+ *           between sliding-window and onnx-inference: onnx-inference copies
+ *           `window.saliency` into its `prediction` (window mode only; streaming mode
+ *           discards windows).
+ * Parameters:
+ *   model       the Grad-CAM graph (default models/autodvt.gradcam.onnx, made from the shipped
+ *               model by training/saliency.py); it must explain the model onnx-inference runs
+ *   target      `vein` (open/closed head, default) or `landmark`
+ *   every       compute a map every N windows of an exam (default 1); it costs time
+ *   providers   execution providers to try in order (default [cpu]); each is preflighted
+ *   onFallback  `warn` or `error` when an earlier provider cannot start
+ *   threads     intra-op threads (default 0 = onnxruntime's choice)
+ *   spinWait    let idle onnxruntime threads spin (default false: they sleep, leaving the cores to the rest)
+ *   warmup      run the model once before the first frame (default true)
+ * Notes: the layer is the last shared Conv3d block (64 x 10 x 10, T = 1); the gradient is
+ *   written out in the graph (ReLU masks, transposed convs), so ONNX Runtime matches PyTorch
+ *   autograd Grad-CAM within 1e-4. See docs/saliency.md.
+ *
+ * ```yaml
+ * - type: sliding-window
+ * - type: saliency
+ *   target: vein
+ *   every: 5
+ * - type: onnx-inference
+ * ```
+ */
 import { concatMap, defer } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../core/context.js';
