@@ -63,9 +63,17 @@ export interface RunResult {
 /** Phase 2 on its own (for `autodvt validate`). */
 export async function validateContext(config: PipelineConfig, options: RunOptions): Promise<ConfigProblem[]> {
   const abort = new AbortController();
-  const problems = await checkContext(config, makeContextFactory(config, options, { signal: abort.signal }), options.pipelineFile);
+  return contextProblems(config, options, makeContextFactory(config, options, { signal: abort.signal }));
+}
+
+/**
+ * Phase 2, placed at their file:line: the units' own checks plus the runner's rules (flow
+ * policy, who writes to stdout). `validate` and a run read the same list.
+ */
+async function contextProblems(config: PipelineConfig, options: RunOptions, makeContext: Parameters<typeof checkContext>[1]): Promise<ConfigProblem[]> {
+  const file = options.pipelineFile;
   return placed(
-    [...flowProblems(config, options.pipelineFile), ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy), ...problems],
+    [...flowProblems(config, file), ...stdoutProblems(config, file, options.stdoutReservedBy), ...(await checkContext(config, makeContext, file))],
     options,
   );
 }
@@ -95,14 +103,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
 
   let configWarnings: ConfigProblem[] = [];
   if (!options.skipContextCheck) {
-    const problems = placed(
-      [
-        ...flowProblems(config, options.pipelineFile),
-        ...stdoutProblems(config, options.pipelineFile, options.stdoutReservedBy),
-        ...(await checkContext(config, contextFor, options.pipelineFile)),
-      ],
-      options,
-    );
+    const problems = await contextProblems(config, options, contextFor);
     if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
     configWarnings = problems;
   }

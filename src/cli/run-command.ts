@@ -4,7 +4,7 @@
  * archived exams: one pipeline run per exam, `--concurrency` at once, results in
  * `--run-dir` (docs/batch.md).
  *
- * `--json`: one summary object on stdout when the run ends (`runSummaryJson`), whether it
+ * `--json`: one summary object on stdout when the run ends (`RunSummary`), whether it
  * finished, was interrupted or failed; everything a person reads goes to stderr, and a sink
  * that writes data to stdout is refused at validation.
  */
@@ -69,7 +69,7 @@ export const command: CommandModule = {
       .option('exam-memory-mb', { type: 'number', defaultDescription: '4096', describe: "Batch run: memory limit of an isolated exam's process, MiB" })
       .group([...BATCH_OPTIONS], 'Batch run (with --input; docs/batch.md):'),
   async handler(args, io) {
-    // Yargs gives these no default, so they are set only when given (their defaults are applied below).
+    // Yargs gives these no default, so they are set only when given; runBatch applies the defaults the help shows.
     const batchOnly = BATCH_OPTIONS.filter((k) => k !== 'input' && args[k] !== undefined);
     if (!args.input?.length && batchOnly.length > 0) {
       io.stderr.write(`error: ${batchOnly.map((k) => `--${k}`).join(', ')} only apply to a batch run: add --input <exams>\n(nothing was run)\n`);
@@ -80,7 +80,7 @@ export const command: CommandModule = {
     // With --json, stdout carries only the summary: the run's own status lines go to stderr.
     const out = args.json ? io.stderr : io.stdout;
     const summary = args.json ? new RunSummary() : undefined;
-    const finish = (code: number, extra?: Record<string, unknown>) => {
+    const finish = (code: number, extra?: Parameters<RunSummary['toJson']>[1]) => {
       if (summary) io.stdout.write(JSON.stringify(summary.toJson(code, extra), null, 2) + '\n');
       return code;
     };
@@ -97,14 +97,14 @@ export const command: CommandModule = {
           pipelineFile: args.pipeline,
           set: args.set,
           inputs,
-          concurrency: args.concurrency ?? 1,
-          shareInference: args.shareInference ?? true,
+          concurrency: args.concurrency,
+          shareInference: args.shareInference,
           runDir: args.runDir,
-          retryFailed: args.retryFailed ?? false,
-          progressIntervalMs: Math.max(0, args.progressInterval ?? 10) * 1000,
+          retryFailed: args.retryFailed,
+          progressIntervalMs: args.progressInterval === undefined ? undefined : Math.max(0, args.progressInterval) * 1000,
           dicomwebHeaders: headers,
-          isolate: args.isolate ?? 'suspects',
-          examMemoryMb: args.examMemoryMb ?? 4096,
+          isolate: args.isolate,
+          examMemoryMb: args.examMemoryMb,
           stdout: out,
           stderr: io.stderr,
           signal: abort.signal,
