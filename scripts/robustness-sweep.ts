@@ -16,6 +16,7 @@
  *     [--duration S] [--imaging scanner|classic] [--seed 920000] [--thrombus-fraction 0.2]
  *     [--conditions NAME,NAME|--axis AXIS] [--list] [--json out.json] [--markdown]
  *     [--physical-scale MM_PER_PX]   (a physical-scale stage before crop-pad)
+ *     [--field-of-view MM_PER_PX]    (a field-of-view stage, at the model's mm per pixel, instead of crop-pad and resize)
  *
  * Every condition renders the same subjects, `subjectSeed(seed, 0..N-1)` (seed 920000 by
  * default, and never below: seeds from 900000 up are never used for training, and 900000 and
@@ -81,6 +82,8 @@ export interface SweepOptions {
   onCondition?: (row: SweepRow, index: number, total: number) => void;
   /** Put a `physical-scale` stage (mm per pixel) before crop-pad. */
   physicalScaleMmPerPx?: number;
+  /** Replace crop-pad and resize by a `field-of-view` stage of this output mm per pixel. */
+  fieldOfViewMmPerPx?: number;
 }
 
 export interface SweepRow {
@@ -129,8 +132,12 @@ export async function runCondition(condition: Condition, o: SweepOptions): Promi
     },
     stages: [
       ...(o.physicalScaleMmPerPx !== undefined ? [{ type: 'physical-scale', mmPerPx: o.physicalScaleMmPerPx }] : []),
-      { type: 'crop-pad', size: 600 },
-      { type: 'resize', size: 150 },
+      ...(o.fieldOfViewMmPerPx !== undefined
+        ? [{ type: 'field-of-view', size: 150, mmPerPx: o.fieldOfViewMmPerPx }]
+        : [
+            { type: 'crop-pad', size: 600 },
+            { type: 'resize', size: 150 },
+          ]),
       { type: 'onnx-inference', mode: 'streaming', threads: 1, ...(o.model ? { model: o.model } : {}) },
       { type: 'compressibility' },
     ],
@@ -258,6 +265,7 @@ export function parseArgs(argv: string[]): Cli {
     else if (a === '--model') cli.model = value(i++, a);
     else if (a === '--json') cli.json = value(i++, a);
     else if (a === '--physical-scale') cli.physicalScaleMmPerPx = num(i++, a, 0.001);
+    else if (a === '--field-of-view') cli.fieldOfViewMmPerPx = num(i++, a, 0.001);
     else if (a === '--exams') cli.exams = Math.round(num(i++, a, 1));
     else if (a === '--duration') cli.durationS = num(i++, a, 1);
     else if (a === '--seed') cli.seed = Math.round(num(i++, a, 920000));
@@ -308,7 +316,8 @@ async function main(): Promise<void> {
     `${cli.exams} held-out exams per condition (subjects subjectSeed(${cli.seed}, 0..${cli.exams - 1}), the same in every row), ` +
     `${cli.durationS !== undefined ? `${cli.durationS} s each` : '14-20 s each'}, ${cli.imaging} look, ${Math.round(100 * cli.thrombusFraction)}% of landmark visits clotted; ` +
     `model ${model} (streaming, 1 thread)` +
-    `${cli.physicalScaleMmPerPx !== undefined ? `, frames resampled to ${cli.physicalScaleMmPerPx} mm per pixel first (physical-scale)` : ''}; ${seconds.toFixed(0)} s in all.`;
+    `${cli.physicalScaleMmPerPx !== undefined ? `, frames resampled to ${cli.physicalScaleMmPerPx} mm per pixel first (physical-scale)` : ''}` +
+    `${cli.fieldOfViewMmPerPx !== undefined ? `, field-of-view at ${cli.fieldOfViewMmPerPx} mm per model pixel instead of crop-pad and resize` : ''}; ${seconds.toFixed(0)} s in all.`;
   if (cli.markdown) {
     process.stdout.write(`${settings}\n\nConditions:\n\n${conditionsTable(cli.conditions)}\n`);
   }
@@ -325,6 +334,7 @@ async function main(): Promise<void> {
       durationS: cli.durationS ?? null,
       thrombusFraction: cli.thrombusFraction,
       physicalScaleMmPerPx: cli.physicalScaleMmPerPx ?? null,
+      fieldOfViewMmPerPx: cli.fieldOfViewMmPerPx ?? null,
       seconds,
       rows,
     };

@@ -1,6 +1,7 @@
 /** Every stage unit, registered explicitly. A test checks each is here. */
 import { compressibilityStage } from './compressibility/index.js';
 import { cropPadStage } from './crop-pad.js';
+import { fieldOfViewStage } from './field-of-view.js';
 import { onnxInferenceStage } from './onnx-inference/index.js';
 import { physicalScaleStage } from './physical-scale.js';
 import { resizeStage } from './resize.js';
@@ -14,6 +15,7 @@ export const stages: StageSpec<any>[] = [
   physicalScaleStage,
   cropPadStage,
   resizeStage,
+  fieldOfViewStage,
   slidingWindowStage,
   saliencyStage,
   onnxInferenceStage,
