@@ -3,9 +3,10 @@
  * B-mode region, and resample it to the model's input size in one pass: the vein is the
  * same number of model pixels wide on every scanner, depth and capture.
  *
- * It does what `physical-scale` + `crop-pad 600` + `resize 150` do, but resamples once, from
- * only the pixels of the window (the whole-screen resample of `physical-scale` cost 20-85 ms
- * of CPU per frame; this costs about as much as `resize`).
+ * It does what `physical-scale` + `crop-pad 600` + `resize 150` do, but from only the pixels of
+ * the window, as an exact block mean by a whole factor and then a small resample of at most
+ * 1.5x (the whole-screen resample of `physical-scale` cost 20-85 ms of CPU per frame;
+ * bench/field-of-view.ts measures this one).
  *
  * Consumes: `frame` events (the spacing comes from `meta.pixelSpacingMm`: DICOM ultrasound
  *   regions, a labels sidecar, the phantom's own spacing).
@@ -96,10 +97,17 @@ export const fieldOfViewStage = defineStage({
   },
 });
 
-/** The window cut from one frame, in screen pixels, and why it is not a physical one (if it is not). */
+/**
+ * The window cut from one frame, in screen pixels, and why it is not a physical one (if it is
+ * not). Its sides are `factor` times a whole number of pixels, so that the resample is a fast
+ * exact block mean by `factor` followed by a small resample of at most 1.5x (the window's scale
+ * moves by at most half a block: under 0.4% for a 150-pixel output).
+ */
 export interface FieldWindow {
   width: number;
   height: number;
+  /** The block-mean factor: width / factor and height / factor are whole numbers. */
+  factor: number;
   /** The frame's spacing when the window is physical; absent when it is taken in screen pixels. */
   spacing?: { x: number; y: number };
   unknownReason?: string;
@@ -113,8 +121,7 @@ export function fieldWindow(frame: FrameEvent, config: FieldOfViewConfig): Field
   const spacing = frame.meta.pixelSpacingMm;
   if (!spacing) {
     return {
-      width: fallbackW,
-      height: fallbackH,
+      ...blockAligned(fallbackW, fallbackH, outW, outH),
       unknownReason: 'pixel spacing unknown (no ultrasound region gives it): the window is taken in screen pixels, and predictions say the scale is unknown',
     };
   }
@@ -123,22 +130,32 @@ export function fieldWindow(frame: FrameEvent, config: FieldOfViewConfig): Field
   const ratio = Math.max(width / fallbackW, fallbackW / width, height / fallbackH, fallbackH / height);
   if (ratio > config.maxFactor) {
     return {
-      width: fallbackW,
-      height: fallbackH,
+      ...blockAligned(fallbackW, fallbackH, outW, outH),
       unknownReason:
         `pixel spacing ${spacing.x.toPrecision(3)} x ${spacing.y.toPrecision(3)} mm would need a window ${width}x${height}, ` +
         `more than ${config.maxFactor}x from ${fallbackW}x${fallbackH}: the window is taken in screen pixels, so the model sees this exam at another scale`,
     };
   }
-  return { width, height, spacing };
+  return { ...blockAligned(width, height, outW, outH), spacing };
 }
 
-/** One frame of the stage: cut the window (crop-pad's crop, boxes moved with it), then resample it. */
+/** A window of about width x height whose sides are multiples of the block-mean factor. */
+function blockAligned(width: number, height: number, outW: number, outH: number): { width: number; height: number; factor: number } {
+  const factor = Math.max(1, Math.round(Math.min(width / outW, height / outH)));
+  return { width: factor * Math.max(1, Math.round(width / factor)), height: factor * Math.max(1, Math.round(height / factor)), factor };
+}
+
+/**
+ * One frame of the stage: cut the window (crop-pad's crop, boxes moved with it), block-mean it
+ * by the window's factor, then resample the rest of the way (nothing to do when the window is
+ * the factor times the output, as the unknown-scale 600 is for 150).
+ */
 export function fieldOfViewFrame(frame: FrameEvent, window: FieldWindow, config: FieldOfViewConfig): FrameEvent {
   const outW = config.width ?? config.size;
   const outH = config.height ?? config.size;
   const cut = cropPadFrame(frame, window.width, window.height, config);
+  const reduced = window.factor > 1 ? scaleFrame(cut, window.width / window.factor, window.height / window.factor) : cut;
   const spacingOut = window.spacing ? { x: (window.spacing.x * window.width) / outW, y: (window.spacing.y * window.height) / outH } : undefined;
   // A window of screen pixels keeps the frame's own spacing (scaled with it) when one is known.
-  return scaleFrame(cut, outW, outH, spacingOut);
+  return scaleFrame(reduced, outW, outH, spacingOut);
 }
