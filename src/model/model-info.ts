@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { parseImageStatistics, type ImageStatisticsSpec } from './image-statistics.js';
+import type { ModelPrecision } from './model-forms.js';
 import { readOnnxMetadata } from './onnx-metadata.js';
 
 /**
@@ -50,6 +51,8 @@ export interface ModelInfo {
   inDistribution?: InDistributionSpec;
   /** Present when the model file carries fitted image statistics (`autodvt.image_statistics`). */
   imageStatistics?: ImageStatisticsSpec;
+  /** `int8` for a file written by training/quantize_int8.py (`autodvt.precision`), else `fp32`. */
+  precision: ModelPrecision;
   metadata: Record<string, string>;
 }
 
@@ -98,9 +101,12 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     }
     imageStatistics = parsed;
   }
+  const precision = json<{ precision?: unknown } | undefined>('autodvt.precision', undefined)?.precision === 'int8' ? 'int8' : 'fp32';
+  const id = metadata['autodvt.model_id'] ?? `${path.basename(file, '.onnx')}@${hash}`;
   return {
     file,
-    modelId: metadata['autodvt.model_id'] ?? `${path.basename(file, '.onnx')}@${hash}`,
+    // The int8 file keeps the fp32 file's metadata; its predictions must still say which ran.
+    modelId: precision === 'int8' && !id.endsWith('+int8') ? `${id}+int8` : id,
     hash,
     inputName: input.name,
     frames: input.frames,
@@ -112,6 +118,7 @@ export function readModelInfo(file: string, scope = 'model'): ModelInfo {
     streaming,
     ...(inDistribution ? { inDistribution } : {}),
     ...(imageStatistics ? { imageStatistics } : {}),
+    precision,
     metadata,
   };
 }

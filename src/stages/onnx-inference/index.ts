@@ -14,6 +14,9 @@
  *   model       path to an .onnx file (default: the shipped models/autodvt.onnx)
  *   mode        `window` (recompute the 9-frame stack each time) or `streaming` (continual
  *               inference: one frame in, cached Conv3d state; uses <model>.streaming.onnx)
+ *   precision   `fp32` (default) or `int8`: the statically quantised form beside the model,
+ *               <model>.int8.onnx / <model>.streaming.int8.onnx (training/quantize_int8.py;
+ *               shipped for the default model)
  *   providers   execution providers to try in order (default [cpu]); each is preflighted
  *   onFallback  `warn` or `error` when an earlier provider cannot start (never silent)
  *   batch       windows per model call for archived input (default 8; live input uses 1)
@@ -34,11 +37,13 @@
  *   batch: 8
  * ```
  */
+import { existsSync } from 'node:fs';
 import type { OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { resolvePath, type BuildContext } from '../../core/context.js';
 import { windowShapeProblems } from '../../model/check-window-shape.js';
 import { CrossExamBatcher } from '../../model/cross-exam-batcher.js';
+import { modelFormFile, type ModelMode, type ModelPrecision } from '../../model/model-forms.js';
 import { readModelInfo, type ModelInfo } from '../../model/model-info.js';
 import { openSession } from '../../model/open-session.js';
 import { sessionChoiceOf, sessionOptionsShape } from '../../model/session-options-schema.js';
@@ -63,15 +68,25 @@ const schema = z
       .default('window')
       .describe('window: run the 9-frame stack per window; streaming: one new frame plus cached state (<model>.streaming.onnx).'),
     maxGapFrames: z.number().int().min(0).default(2).describe('Streaming mode: a larger run of missing frames restarts the cached state.'),
+    precision: z
+      .enum(['fp32', 'int8'])
+      .default('fp32')
+      .describe(
+        'fp32: the model as trained; int8: its statically quantised form beside it (<model>.int8.onnx, <model>.streaming.int8.onnx; shipped for the default model, made by training/quantize_int8.py).',
+      ),
   })
   .strict();
 
 type Config = z.infer<typeof schema>;
 
-export function modelPath(config: { model?: string; mode?: 'window' | 'streaming' }, ctx: Pick<BuildContext, 'baseDir'>): string {
-  const file = config.model ? resolvePath(ctx, config.model) : SHIPPED_MODEL;
-  if (config.mode !== 'streaming' || file.endsWith('.streaming.onnx')) return file;
-  return file.replace(/\.onnx$/, '.streaming.onnx');
+/** The model file the stage opens: the given or shipped model, in the form its mode and precision ask for. */
+export function modelPath(config: { model?: string; mode?: ModelMode; precision?: ModelPrecision }, ctx: Pick<BuildContext, 'baseDir'>): string {
+  return modelFormFile(config.model ? resolvePath(ctx, config.model) : SHIPPED_MODEL, config);
+}
+
+function precisionProblems(config: Pick<Config, 'precision'>, info: ModelInfo): ContextProblem[] {
+  if (config.precision !== 'int8' || info.precision === 'int8') return [];
+  return [{ path: 'precision', message: `${info.file} is not an int8 model (no autodvt.precision metadata): quantise it with training/quantize_int8.py` }];
 }
 
 export const onnxInferenceStage = defineStage({
@@ -83,12 +98,20 @@ export const onnxInferenceStage = defineStage({
   example: { type: 'onnx-inference', providers: ['cpu'], onFallback: 'warn', batch: 8 },
   async check(config, ctx, upstream) {
     let info: ModelInfo;
+    const file = modelPath(config, ctx);
     try {
-      info = readModelInfo(modelPath(config, ctx), 'stage:onnx-inference');
+      info = readModelInfo(file, 'stage:onnx-inference');
     } catch (err) {
+      if (config.precision === 'int8' && !existsSync(file)) {
+        return {
+          problems: [
+            { path: 'precision', message: `no int8 form of the model: ${file} not found; make it with training/quantize_int8.py --model <the fp32 .onnx>` },
+          ],
+        };
+      }
       return { problems: [{ path: 'model', message: errorDetail(err) }] };
     }
-    const problems: ContextProblem[] = [];
+    const problems: ContextProblem[] = precisionProblems(config, info);
     if (config.mode === 'streaming') {
       if (!info.streaming) problems.push({ path: 'model', message: `${info.file} is not a streaming model (export one with training/export_streaming.py)` });
       const fs = upstream.frameSize;
