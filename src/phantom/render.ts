@@ -41,6 +41,9 @@ export interface ScenePose {
   vessels: VesselPose[];
 }
 
+/** Lumen chords per column: more overlapping veins than this are not drawn collapsing. */
+const MAX_CHORDS = 8;
+
 function smoothDecay(t: number, L: number): number {
   if (t <= 0) return 1;
   if (t >= L) return 0;
@@ -56,16 +59,19 @@ export class BmodeRenderer {
   private readonly acc: Float32Array;
   private readonly deficit: Float32Array;
   private readonly rowScratch: Float32Array;
-  private readonly firstTop: Float32Array;
+  /** The lumen chords of each column (at most MAX_CHORDS, sorted by top), kept for the smoothing pass. */
+  private readonly colTop: Float32Array;
+  private readonly colBot: Float32Array;
+  private readonly colChords: Uint8Array;
   private readonly colBuf: Float32Array;
   private readonly vRow: Float32Array;
   private vEnd = 0;
   private total = 0;
   private veinX0 = 0;
   private veinX1 = -1;
-  private readonly chordTop = new Float64Array(8);
-  private readonly chordBot = new Float64Array(8);
-  private readonly chordF = new Float64Array(8);
+  private readonly chordTop = new Float64Array(MAX_CHORDS);
+  private readonly chordBot = new Float64Array(MAX_CHORDS);
+  private readonly chordF = new Float64Array(MAX_CHORDS);
   private readonly segV0 = new Float64Array(32);
   private readonly segV1 = new Float64Array(32);
   private readonly segS = new Float64Array(32);
@@ -81,7 +87,9 @@ export class BmodeRenderer {
     this.acc = new Float32Array(width * height);
     this.deficit = new Float32Array(width);
     this.rowScratch = new Float32Array(width);
-    this.firstTop = new Float32Array(width);
+    this.colTop = new Float32Array(width * MAX_CHORDS);
+    this.colBot = new Float32Array(width * MAX_CHORDS);
+    this.colChords = new Uint8Array(width);
     this.colBuf = new Float32Array(height);
     this.vRow = new Float32Array(height);
     this.rowDb = new Float32Array(height);
@@ -215,7 +223,7 @@ export class BmodeRenderer {
    * (v - deficit(v)) / sy.
    */
   private collapseVeins(pose: ScenePose): void {
-    const { width: w, height: h, mapV, deficit, segV0, segV1, segS, firstTop, colBuf } = this;
+    const { width: w, height: h, mapV, deficit, segV0, segV1, segS, colTop, colBot, colChords, colBuf } = this;
     const veins = pose.veins;
     const sy = pose.sy;
     const vEnd = this.vEnd;
@@ -228,7 +236,11 @@ export class BmodeRenderer {
     const xb = this.veinX1;
     for (let x = xa; x <= xb; x++) {
       const n = chords(x);
-      firstTop[x] = n > 0 ? tops[0]! : Infinity;
+      colChords[x] = n;
+      for (let k = 0; k < n; k++) {
+        colTop[x * MAX_CHORDS + k] = tops[k]!;
+        colBot[x * MAX_CHORDS + k] = bots[k]!;
+      }
       let chordLen = 0;
       for (let k = 0; k < n; k++) chordLen += bots[k]! - tops[k]!;
       const e = (total - deficit[x]!) / Math.max(1, vEnd - chordLen);
@@ -271,7 +283,7 @@ export class BmodeRenderer {
     // Columns outside [xs, xe] all share one map, so smoothing there changes nothing.
     const xs = Math.max(0, xa - 2 * r - 2);
     const xe = Math.min(w - 1, xb + 2 * r + 2);
-    for (let x = xs; x <= xe; x++) if (x < xa || x > xb) firstTop[x] = Infinity;
+    for (let x = xs; x <= xe; x++) if (x < xa || x > xb) colChords[x] = 0;
     for (let y = 0; y < h; y++) {
       const off = y * w;
       const base = y * sy;
@@ -291,10 +303,20 @@ export class BmodeRenderer {
         for (let x = xs; x <= xe; x++) row[x] = mapV[off + x]!;
       }
       for (let x = xs; x <= xe; x++) {
-        // Never pull tissue above a lumen into it.
-        const v = base + orig[x]! + (row[x]! - orig[x]!) * fade;
-        const lim = firstTop[x]! - 1;
-        mapV[off + x] = v > lim && base + orig[x]! <= lim ? lim : v;
+        // Never pull tissue above or below a lumen into it: averaging columns that have
+        // already crossed a collapsed chord with ones that have not lands inside it, and
+        // would draw lumen (a dark wedge beside the dent) where the vein is closed.
+        // The bounds rise with the unsmoothed depth o, so the map stays monotone.
+        const o = base + orig[x]!;
+        let v = o + (row[x]! - orig[x]!) * fade;
+        const n = colChords[x]!;
+        for (let k = 0; k < n; k++) {
+          const top = colTop[x * MAX_CHORDS + k]!;
+          const bot = colBot[x * MAX_CHORDS + k]!;
+          if (o <= top) v = Math.min(v, Math.max(o, top - 1));
+          else if (o >= bot) v = Math.max(v, Math.min(o, bot + 1));
+        }
+        mapV[off + x] = v;
       }
     }
   }
@@ -340,6 +362,16 @@ export class BmodeRenderer {
         else mapV[i]! += (dy >= 0 ? 1 : -1) * gap * smoothDecay(ady - hCur, Ly);
       }
     }
+  }
+
+  /**
+   * The screen-to-reference map of one pose: the reference x (`u`) and y (`v`) that every
+   * screen pixel samples, row-major. These are the renderer's own buffers, overwritten by the
+   * next call or render.
+   */
+  mapPose(pose: ScenePose): { u: Float32Array; v: Float32Array } {
+    this.buildMap(pose);
+    return { u: this.mapU, v: this.mapV };
   }
 
   /**
