@@ -12,8 +12,8 @@ export type { LoadOptions, LoadedPipeline } from './core/config/load-pipeline.js
 export { defineSource, defineStage, defineSink } from './core/unit.js';
 export type { UnitKind, UnitSpec, SourceSpec, StageSpec, SinkSpec } from './core/unit.js';
 export { allUnits, findUnit, unitsOf } from './core/registry.js';
-export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT } from './core/errors.js';
-export type { ConfigProblem } from './core/errors.js';
+export { AutodvtError, InputError, UnsupportedError, ConfigError, EXIT_OK, EXIT_RUNTIME, EXIT_BAD_INPUT, formatError, formatProblem } from './core/errors.js';
+export type { ConfigProblem, ErrorFields, ErrorPlace } from './core/errors.js';
 export { main } from './cli/main.js';
 export type { BuildContext, Clock } from './core/context.js';
 export * from './core/events.js';

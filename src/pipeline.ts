@@ -7,13 +7,14 @@
  *
  * Every sink sees every event; the run ends when the source ends and every sink has
  * flushed. An error anywhere stops the source, lets every sink flush what it has,
- * then rejects with the error (tagged with the unit that raised it).
+ * then rejects with the error, tagged with the unit that raised it (`scope`, `path`,
+ * and the file:line of that unit when `locate` is given).
  */
 import { connectable, merge, Subject, tap } from 'rxjs';
 import { checkContext } from './core/config/check-context.js';
 import { stdoutProblems } from './core/config/stdout-writers.js';
 import { systemClock, type Clock, type Logger, type TextOut } from './core/context.js';
-import { AutodvtError, ConfigError, tagError, type ConfigProblem } from './core/errors.js';
+import { AutodvtError, ConfigError, placeError, tagError, type ConfigProblem } from './core/errors.js';
 import { buildUnits } from './flow/build-units.js';
 import { flowProblems } from './flow/flow-policy.js';
 import { RunFlow } from './flow/run-flow.js';
@@ -108,19 +109,28 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     configWarnings = problems;
   }
 
-  const { source$, stageOps, sinkOps } = await buildUnits(config, contextFor);
+  const { source$, stageOps, sinkOps } = await buildUnits(config, contextFor).catch((err: unknown) => {
+    throw placeError(err, options.locate);
+  });
 
   let frames = 0;
   let events = 0;
   let warningCount = 0;
   const started = clock.monotonic();
+  // An error from upstream reaches every sink: it is tagged already; only a sink's own errors get the sink's scope.
+  let upstreamError: unknown;
   const all$ = merge(flow.aroundStages(flow.fromSource(source$), stageOps), side).pipe(
-    tap((e) => {
-      events++;
-      if (e.kind === 'frame') frames++;
-      else if (e.kind === 'warning') warningCount++;
-      flow.atSinks(e);
-      options.tap?.(e);
+    tap({
+      next: (e) => {
+        events++;
+        if (e.kind === 'frame') frames++;
+        else if (e.kind === 'warning') warningCount++;
+        flow.atSinks(e);
+        options.tap?.(e);
+      },
+      error: (err) => {
+        upstreamError = err;
+      },
     }),
   );
   // Every sink sees every event: one subscription upstream, fanned out.
@@ -132,7 +142,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
         shared.pipe(op).subscribe({
           complete: resolve,
           error: (err) => {
-            sinkErrors.push(tagError(err, `sink:${config.sinks[i]!.type}`));
+            sinkErrors.push(err === upstreamError ? tagError(err, 'pipeline') : tagError(err, `sink:${config.sinks[i]!.type}`, `sinks[${i}]`));
             abort.abort(); // stop the source; the other sinks flush and complete
             flow.gate.release();
             resolve();
@@ -149,7 +159,7 @@ export async function runPipeline(config: PipelineConfig, options: RunOptions): 
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
   // The upstream error (if any) reached every sink; report the first one once.
-  if (sinkErrors.length > 0) throw sinkErrors[0];
+  if (sinkErrors.length > 0) throw placeError(sinkErrors[0], options.locate);
   return {
     frames,
     events,

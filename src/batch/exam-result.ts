@@ -6,7 +6,7 @@
  */
 import { emptyConfusion, type Confusion } from '../evaluation/classification-metrics.js';
 import { DISCLAIMER, type ExamEvent, type Landmark, type PipelineEvent, type VerdictEvent } from '../core/events.js';
-import type { ErrorCategory } from '../core/errors.js';
+import type { ConfigProblem, ErrorCategory } from '../core/errors.js';
 import type { ModelRef } from './hashes.js';
 
 export const RESULT_VERSION = 1;
@@ -42,7 +42,8 @@ export interface ExamResult {
   timing: { startedAt: string; finishedAt: string; wallMs: number; framesPerSecond: number };
   /** Confusion matrices of the predictions against frame labels (when labelled). */
   evaluation?: { landmark: Confusion; vein: Confusion; predictions: number };
-  error?: { message: string; category: ErrorCategory | 'unknown'; hint?: string };
+  /** Why the exam failed, as data (`formatError` shows it): the message, the unit that raised it, the hint. */
+  error?: { message: string; scope?: string; category: ErrorCategory | 'unknown'; hint?: string; problems?: ConfigProblem[] };
   /** Set by the queue worker: which worker and attempt produced the result. */
   worker?: { id: string; attempt: number };
   disclaimer: string;

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
+import { loadPipelineFile, requireValid, type LoadedPipeline } from '../core/config/load-pipeline.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { validateContext } from '../pipeline.js';
 import { examPipelineConfig } from './exam-pipeline.js';
@@ -21,13 +21,23 @@ export interface PreparedPipeline {
   models: ModelRef[];
   modelHash: string;
   pipelineHash: string;
+  /** Where a dot-path is written in the pipeline file (`LoadedPipeline.locate`). */
+  locate?: LoadedPipeline['locate'];
 }
 
 export function preparePipeline(file: string, set: string[] = []): PreparedPipeline {
   const loaded = loadPipelineFile(file, { set });
   const config = requireValid(loaded);
   const models = modelsOf(config, loaded.baseDir);
-  return { file: path.resolve(file), baseDir: loaded.baseDir, config, models, modelHash: modelHash(models), pipelineHash: pipelineHash(config) };
+  return {
+    file: path.resolve(file),
+    baseDir: loaded.baseDir,
+    config,
+    models,
+    modelHash: modelHash(models),
+    pipelineHash: pipelineHash(config),
+    locate: loaded.locate,
+  };
 }
 
 /**
@@ -39,14 +49,17 @@ export function preparePipeline(file: string, set: string[] = []): PreparedPipel
 export async function checkPipelineOnce(p: PreparedPipeline, sample: ExamInput, dirs: { linksDir: string; sinksDir: string }): Promise<ConfigProblem[]> {
   const config = examPipelineConfig(p.config, sample, { ...dirs, concurrency: 1 });
   // The per-exam pipeline leaves out the sinks that cannot run per exam: problems name
-  // sinks by their place in the pipeline as written.
+  // sinks by their place in the pipeline as written, at its file:line.
   const original = keptSinkIndices(p.config.sinks);
   const problems = (await validateContext(config, { baseDir: p.baseDir, pipelineFile: p.file }))
     .filter((q) => !q.path.startsWith('source'))
-    .map((q) => ({
-      ...q,
-      path: q.path.replace(/^sinks\[(\d+)\]/, (whole, i: string) => (original[Number(i)] === undefined ? whole : `sinks[${original[Number(i)]}]`)),
-    }));
+    .map((q) => {
+      const sink = /^sinks\[(\d+)\]/.exec(q.path);
+      const index = sink ? original[Number(sink[1])] : undefined;
+      if (sink && index === undefined) return q; // a sink the batch adds: it is not in the file
+      const written = sink ? `sinks[${index}]${q.path.slice(sink[0].length)}` : q.path;
+      return { ...q, path: written, ...(q.line === undefined && p.locate ? p.locate(written) : {}) };
+    });
   if (problems.some((q) => q.severity === 'error')) throw new ConfigError(problems);
   return problems;
 }

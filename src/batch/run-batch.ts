@@ -18,7 +18,7 @@ import { moveUrlCredentialsToHeaders } from '../dicomweb/url-credentials.js';
 import { table2Markdown } from '../evaluation/classification-metrics.js';
 import { systemClock, type Clock, type TextOut } from '../core/context.js';
 import { DISCLAIMER } from '../core/events.js';
-import { formatProblem } from '../core/errors.js';
+import { formatError, formatProblem } from '../core/errors.js';
 import { describeInferenceStats, SharedInference, type InferenceStats } from '../model/shared-inference.js';
 import { skippedSinks, skippedSinksWarning } from './exam-sinks.js';
 import { listExams } from './list-exams.js';
@@ -173,7 +173,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         else {
           ran++;
           if (!started) progress.examStarted();
-          progress.examFinished(outcome.status === 'ok', exam.key, outcome.result.error?.message);
+          progress.examFinished(outcome.status === 'ok', exam.key, outcome.result.error && formatError(outcome.result.error, { oneLine: true }));
         }
       },
       o.signal,

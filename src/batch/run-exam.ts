@@ -6,7 +6,7 @@
  * result, the next run redoes the exam). Never throws for a bad exam.
  */
 import fs from 'node:fs';
-import { AutodvtError } from '../core/errors.js';
+import { AutodvtError, ConfigError } from '../core/errors.js';
 import { runPipeline } from '../pipeline.js';
 import { systemClock, type Clock } from '../core/context.js';
 import { DISCLAIMER, type PipelineEvent } from '../core/events.js';
@@ -103,7 +103,15 @@ export async function runExam(exam: ExamInput, opts: RunExamOptions): Promise<Ex
 }
 
 export function describeError(err: unknown): NonNullable<ExamResult['error']> {
-  if (err instanceof AutodvtError) return { message: err.message, category: err.category, ...(err.hint ? { hint: err.hint } : {}) };
+  if (err instanceof AutodvtError) {
+    return {
+      message: err.message,
+      ...(err.scope ? { scope: err.scope } : {}),
+      category: err.category,
+      ...(err.hint ? { hint: err.hint } : {}),
+      ...(err instanceof ConfigError ? { problems: err.problems } : {}),
+    };
+  }
   return { message: err instanceof Error ? err.message : String(err), category: 'unknown' };
 }
 

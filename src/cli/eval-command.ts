@@ -60,7 +60,7 @@ async function evalPipeline(file: string, args: Record<string, any>, io: CliIo):
   } else {
     config.sinks.push({ type: 'evaluate', print: true, title: 'Evaluation', ...(args.out ? { path: args.out } : {}) });
   }
-  await runPipeline(config, { baseDir: loaded.baseDir, pipelineFile: loaded.file, stdout: io.stdout, stderr: io.stderr });
+  await runPipeline(config, { baseDir: loaded.baseDir, pipelineFile: loaded.file, locate: loaded.locate, stdout: io.stdout, stderr: io.stderr });
   return EXIT_OK;
 }
 

@@ -1,21 +1,25 @@
 /**
- * How the CLI shows a failure: one readable message (and a hint), never a bare
- * stack trace unless --verbose; the exit code says what kind of failure it was.
- * Credentials in any URL of the text are masked (`https://***@host`), whatever
+ * How the CLI shows a failure: `formatError`'s text (scope, place, problems, hint),
+ * never a bare stack trace unless --verbose; the exit code says what kind of failure
+ * it was. Credentials in any URL of the text are masked (`https://***@host`), whatever
  * raised the error.
  */
-import { AutodvtError, ConfigError, EXIT_RUNTIME, type ConfigProblem } from '../core/errors.js';
+import { AutodvtError, ConfigError, EXIT_RUNTIME, formatError, type ConfigProblem, type ErrorPlace } from '../core/errors.js';
 import { redactUrlsIn } from '../secrets/redact-url.js';
 import type { TextOut } from '../core/context.js';
 
-/** The failure as the `error` field of a `--json` summary (same masking of URL credentials). */
-export function errorJson(err: unknown): { message: string; scope?: string; category: string; hint?: string; problems?: ConfigProblem[] } {
+/** The failure as the `error` field of a `--json` summary: its fields, not its text (same masking of URL credentials). */
+export function errorJson(err: unknown): { message: string; scope?: string; category: string; hint?: string; problems?: ConfigProblem[] } & ErrorPlace {
   if (err instanceof AutodvtError) {
     return {
-      message: redactUrlsIn(err.detail),
+      message: redactUrlsIn(err.message),
       ...(err.scope ? { scope: err.scope } : {}),
       category: err.category,
       ...(err.hint ? { hint: redactUrlsIn(err.hint) } : {}),
+      ...(err.path !== undefined ? { path: err.path } : {}),
+      ...(err.file !== undefined ? { file: err.file } : {}),
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.column !== undefined ? { column: err.column } : {}),
       ...(err instanceof ConfigError ? { problems: err.problems } : {}),
     };
   }
@@ -24,15 +28,12 @@ export function errorJson(err: unknown): { message: string; scope?: string; cate
 
 export function reportError(err: unknown, out: TextOut, verbose: boolean): number {
   const stderr = { write: (text: string) => out.write(redactUrlsIn(text)) };
+  stderr.write(`error: ${formatError(err)}\n`);
   if (err instanceof AutodvtError) {
-    stderr.write(`error: ${err.message}\n`);
-    if (err.hint) stderr.write(`hint: ${err.hint}\n`);
     if (verbose && err.stack) stderr.write(`${err.stack}\n`);
     if (verbose && err.cause instanceof Error && err.cause.stack) stderr.write(`caused by: ${err.cause.stack}\n`);
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  stderr.write(`error: ${message}\n`);
   if (verbose && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   else stderr.write('(internal error; run with --verbose for the stack trace)\n');
   return EXIT_RUNTIME;

@@ -1,7 +1,14 @@
 /**
- * Errors a user can act on. Every error thrown by autodvt code is an AutodvtError:
- * it names the unit that raised it (`[stage:sliding-window] ...`), says what was
- * wrong and where, and carries the CLI exit code it maps to.
+ * Errors a user can act on, as data. An AutodvtError says what was wrong (`message`),
+ * which unit or subsystem raised it (`scope`: `stage:sliding-window`, `dicom`), where
+ * in the pipeline file it is about (`file`, `line`, `column`, `path`), what to do
+ * (`hint`), and the CLI exit code it maps to (`category`).
+ *
+ * `message` is the sentence alone, never prefixed with its scope, and no code reads
+ * the scope or the place back out of it. Text for people is made once, by
+ * `formatError`, where an error is shown: the CLI, the sinks that log a run's end,
+ * batch progress. A program that prints `err.message` itself gets the sentence; it
+ * prints `formatError(err)` to get `[scope] message`, the place and the hint.
  */
 
 /** Exit codes of the CLI: 0 ok, 1 runtime failure, 2 bad config or bad input. */
@@ -11,7 +18,16 @@ export const EXIT_BAD_INPUT = 2;
 
 export type ErrorCategory = 'config' | 'input' | 'runtime';
 
-export interface AutodvtErrorOptions {
+/** Where in a pipeline file an error or a problem is: `p.yaml:12:5`, `stages[2].model`. */
+export interface ErrorPlace {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Dot-path into the pipeline, e.g. `stages[2].model`. */
+  path?: string;
+}
+
+export interface AutodvtErrorOptions extends ErrorPlace {
   /** Which unit or subsystem raised it, e.g. `stage:sliding-window`, `dicom`, `video`. */
   scope?: string;
   /** config / input errors exit with 2, runtime errors with 1. */
@@ -22,20 +38,27 @@ export interface AutodvtErrorOptions {
 }
 
 export class AutodvtError extends Error {
-  readonly scope?: string;
-  /** The message without its `[scope] ` prefix: for places that name the unit themselves. */
-  readonly detail: string;
+  /** Given by the code that raises it, or by the runner (`tagError`) for the unit it ran. */
+  declare scope?: string;
   readonly category: ErrorCategory;
-  readonly hint?: string;
+  declare readonly hint?: string;
+  // The place of the unit it came from: its path set by the runner (`tagError`), file:line
+  // where the pipeline file is known (`placeError`).
+  declare file?: string;
+  declare line?: number;
+  declare column?: number;
+  declare path?: string;
 
   constructor(message: string, options: AutodvtErrorOptions = {}) {
-    const prefix = options.scope ? `[${options.scope}] ` : '';
-    super(prefix + message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AutodvtError';
-    this.scope = options.scope;
-    this.detail = message;
     this.category = options.category ?? 'runtime';
-    this.hint = options.hint;
+    if (options.scope !== undefined) this.scope = options.scope;
+    if (options.hint !== undefined) this.hint = options.hint;
+    if (options.file !== undefined) this.file = options.file;
+    if (options.line !== undefined) this.line = options.line;
+    if (options.column !== undefined) this.column = options.column;
+    if (options.path !== undefined) this.path = options.path;
   }
 
   get exitCode(): number {
@@ -79,29 +102,93 @@ export function formatProblem(p: ConfigProblem): string {
   return `${mark} ${where}${p.path || '(root)'}${unit}: ${p.message}`;
 }
 
-/** All the problems of one or more pipeline files, reported at once. Exit code 2. */
+/**
+ * All the problems of one or more pipeline files, reported at once. Exit code 2.
+ * `message` counts them (`2 problems in the pipeline`); `formatError` lists them.
+ */
 export class ConfigError extends AutodvtError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline:\n` + problems.map(formatProblem).join('\n'), { category: 'config' });
+    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline`, { category: 'config' });
     this.name = 'ConfigError';
     this.problems = problems;
   }
 }
 
-/** What went wrong, without the scope prefix (a problem list or a warning names the unit itself). */
+/** The message of anything thrown (an AutodvtError's has no scope in it: a problem list or a warning names the unit itself). */
 export function errorDetail(err: unknown): string {
-  if (err instanceof AutodvtError) return err.detail;
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Wrap anything thrown into an AutodvtError tagged with the unit that threw it. */
-export function tagError(err: unknown, scope: string): AutodvtError {
+/**
+ * Name the unit an error came from, unless the code that raised it named itself:
+ * anything thrown becomes an AutodvtError with that scope, and with the unit's `path`
+ * in the pipeline (`stages[2]`) when it has none. An AutodvtError keeps its class.
+ */
+export function tagError(err: unknown, scope: string, path?: string): AutodvtError {
   if (err instanceof AutodvtError) {
-    if (err.scope) return err;
-    return new AutodvtError(err.detail, { scope, category: err.category, hint: err.hint, cause: err });
+    err.scope ??= scope;
+    if (path !== undefined) err.path ??= path;
+    return err;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new AutodvtError(message, { scope, category: 'runtime', cause: err });
+  return new AutodvtError(errorDetail(err), { scope, path, category: 'runtime', cause: err });
+}
+
+/** Give an error with a pipeline `path` the file:line where that path is written (`LoadedPipeline.locate`). */
+export function placeError<T>(err: T, locate: ((dottedPath: string) => ErrorPlace) | undefined): T {
+  if (!(err instanceof AutodvtError) || err.path === undefined || err.line !== undefined || !locate) return err;
+  const { file, line, column } = locate(err.path);
+  if (file !== undefined) err.file = file;
+  if (line !== undefined) err.line = line;
+  if (column !== undefined) err.column = column;
+  return err;
+}
+
+/** What `formatError` reads: an AutodvtError, or the same fields as data (the `error` of a `--json` summary or of an exam result). */
+export interface ErrorFields extends ErrorPlace {
+  message: string;
+  scope?: string;
+  hint?: string;
+  problems?: readonly ConfigProblem[];
+}
+
+export interface FormatErrorOptions {
+  /** One line, for a progress line or a log record: the place in parentheses, problems joined by `; `, no hint. */
+  oneLine?: boolean;
+}
+
+/**
+ * An error as people read it, made in one place: `[scope] message`, then where it is
+ * (`at p.yaml:12:5 → stages[2]`), a ConfigError's problems one per line, and the hint.
+ * Anything else thrown shows its message.
+ */
+export function formatError(err: unknown, options: FormatErrorOptions = {}): string {
+  const e = errorFields(err);
+  const head = `${e.scope ? `[${e.scope}] ` : ''}${e.message}`;
+  const where = placeText(e);
+  const problems = e.problems ?? [];
+  if (options.oneLine) {
+    const listed = problems.length ? `: ${problems.map(formatProblem).join('; ')}` : '';
+    return `${head}${where ? ` (at ${where})` : ''}${listed}`;
+  }
+  const lines = [problems.length ? `${head}:` : head];
+  if (where) lines.push(`  at ${where}`);
+  for (const p of problems) lines.push(formatProblem(p));
+  if (e.hint) lines.push(`hint: ${e.hint}`);
+  return lines.join('\n');
+}
+
+function errorFields(err: unknown): ErrorFields {
+  if (err instanceof AutodvtError) return err;
+  // Other Errors show their message alone: a Node error's `path` is a file, not a place in the pipeline.
+  if (err instanceof Error) return { message: err.message };
+  if (err && typeof err === 'object' && typeof (err as ErrorFields).message === 'string') return err as ErrorFields;
+  return { message: String(err) };
+}
+
+function placeText(p: ErrorPlace): string {
+  if (!p.file) return p.path ?? '';
+  const at = `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`;
+  return p.path ? `${at} → ${p.path}` : at;
 }

@@ -89,7 +89,7 @@ export async function readDicomHeaderFile(path: string, signal?: AbortSignal): P
     if (columns) info.columns = columns;
     const photometric = ds.string('x00280004')?.trim();
     if (photometric) info.photometric = photometric.toUpperCase();
-    warnings.push(`image pixel module: ${err.detail.replace(`${uri}: `, '')}`);
+    warnings.push(`image pixel module: ${err.message.replace(`${uri}: `, '')}`);
   }
   if (rows && columns) info.ultrasoundRegions = readUltrasoundRegions(ds, columns, rows, warnings);
   return { uri, info };

@@ -1,10 +1,11 @@
 /**
  * Build every unit of a validated pipeline, in stream order, before any frame flows
- * (heavy modules load here). A unit whose build fails, or a stage that fails while
- * running, reports the error tagged with its own scope (`[stage:resize] ...`); an
- * error that merely passes through a stage keeps the scope of the unit that raised it.
+ * (heavy modules load here). A unit whose build fails, or a source or stage that fails
+ * while running, reports the error tagged with its own scope (`stage:resize`) and path
+ * (`stages[1]`); an error that merely passes through a stage keeps those of the unit
+ * that raised it.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { catchError, Observable, throwError, type OperatorFunction } from 'rxjs';
 import { tagError } from '../core/errors.js';
 import { findUnit } from '../core/registry.js';
 import type { BuildContext } from '../core/context.js';
@@ -24,21 +25,24 @@ export async function buildUnits(config: PipelineConfig, contextFor: (unitPath: 
     try {
       return (await spec.build(unit as never, contextFor(unitPath, unit.type))) as T;
     } catch (err) {
-      throw tagError(err, `${kind}:${unit.type}`);
+      throw tagError(err, `${kind}:${unit.type}`, unitPath);
     }
   };
-  const source$ = await build<Observable<PipelineEvent>>('source', config.source, 'source');
+  const sourceScope = `source:${config.source.type}`;
+  const source$ = (await build<Observable<PipelineEvent>>('source', config.source, 'source')).pipe(
+    catchError((err) => throwError(() => tagError(err, sourceScope, 'source'))),
+  );
   const stageOps: OperatorFunction<PipelineEvent, PipelineEvent>[] = [];
   for (const [i, stage] of config.stages.entries()) {
     const op = await build<OperatorFunction<PipelineEvent, PipelineEvent>>('stage', stage, `stages[${i}]`);
-    stageOps.push(tagErrors(op, `stage:${stage.type}`));
+    stageOps.push(tagErrors(op, `stage:${stage.type}`, `stages[${i}]`));
   }
   const sinkOps: OperatorFunction<PipelineEvent, unknown>[] = [];
   for (const [i, sink] of config.sinks.entries()) sinkOps.push(await build('sink', sink, `sinks[${i}]`));
   return { source$, stageOps, sinkOps };
 }
 
-function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: string): OperatorFunction<PipelineEvent, PipelineEvent> {
+function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: string, path: string): OperatorFunction<PipelineEvent, PipelineEvent> {
   return (source) =>
     new Observable<PipelineEvent>((subscriber) => {
       // Errors raised upstream keep their own scope; errors raised by this stage get its scope.
@@ -56,7 +60,7 @@ function tagErrors(op: OperatorFunction<PipelineEvent, PipelineEvent>, scope: st
         ),
       ).subscribe({
         next: (e) => subscriber.next(e),
-        error: (err) => subscriber.error(upstreamFailed ? err : tagError(err, scope)),
+        error: (err) => subscriber.error(upstreamFailed ? err : tagError(err, scope, path)),
         complete: () => subscriber.complete(),
       });
       return () => sub.unsubscribe();

@@ -13,7 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { AutodvtError } from '../core/errors.js';
+import { AutodvtError, formatError } from '../core/errors.js';
 import { LANDMARKS } from '../core/events.js';
 import { checkRequest, cspHash, securityHeaders } from '../local-web/request-guard.js';
 import { SaveConflict } from './loop-labels-store.js';
@@ -112,8 +112,8 @@ export async function startLabelServer(options: LabelServerOptions): Promise<Lab
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const message = err instanceof AutodvtError ? err.message : 'internal error';
-      options.onError?.(err instanceof Error ? err.message : String(err));
+      const message = err instanceof AutodvtError ? formatError(err, { oneLine: true }) : 'internal error';
+      options.onError?.(formatError(err, { oneLine: true }));
       if (!res.headersSent) json(res, err instanceof AutodvtError && err.category !== 'runtime' ? 422 : 500, { error: message });
       else res.destroy();
     });

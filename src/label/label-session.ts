@@ -8,6 +8,7 @@
  * prepares every loop in the background (one at a time) to learn how unsure the
  * model is about it, so the page can open the least sure loops first.
  */
+import { formatError } from '../core/errors.js';
 import { examIdFor } from '../sources/list-input-files.js';
 import fs from 'node:fs';
 import { sidecarPathFor } from '../labels/index.js';
@@ -146,7 +147,7 @@ export class LabelSession {
         // Keep the frames while there is room: the page is likely to open this loop soon.
         if (!cached && !this.prepared.has(loop.id) && this.prepared.size < (this.options.keepPrepared ?? 4)) this.prepared.set(loop.id, ready);
       } catch (err) {
-        if (!signal.aborted) onError?.(loop, err instanceof Error ? err.message : String(err));
+        if (!signal.aborted) onError?.(loop, formatError(err, { oneLine: true }));
       }
     }
   }

@@ -8,7 +8,7 @@
 import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
 import { runPipeline } from '../pipeline.js';
 import { sourceTypeFor } from '../batch/exam-input.js';
-import { InputError } from '../core/errors.js';
+import { formatError, InputError } from '../core/errors.js';
 import { encodeGrayPng } from '../render/encode-png.js';
 import type { TextOut } from '../core/context.js';
 import type { PipelineEvent } from '../core/events.js';
@@ -85,7 +85,7 @@ export async function readLoopFrames(file: string, options: ReadLoopOptions): Pr
     try {
       loop.predictions = await options.predict(events);
     } catch (err) {
-      loop.predictionError = err instanceof Error ? err.message : String(err);
+      loop.predictionError = formatError(err, { oneLine: true });
     }
   }
   return loop;

@@ -33,7 +33,7 @@ import { skippedSinks, skippedSinksWarning } from '../batch/exam-sinks.js';
 import { processExam } from '../batch/process-exam.js';
 import { DEFAULT_EXAM_MEMORY_MB } from '../batch/run-exam-isolated.js';
 import { RunDir } from '../batch/run-dir.js';
-import { AutodvtError } from '../core/errors.js';
+import { AutodvtError, formatError } from '../core/errors.js';
 import { SharedInference } from '../model/shared-inference.js';
 import { redactUrl, redactUrlsIn } from '../secrets/redact-url.js';
 import { systemClock, type Clock, type TextOut } from '../core/context.js';
@@ -176,7 +176,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     const stalled = /stalled more than allowable limit/i.test(err.message);
     const message = stalled
       ? `the worker running this exam died ${MAX_STALLED + 1} times (a crash, out of memory, or killed); given up`
-      : `given up after ${attempts} tries: ${redactUrlsIn(err.message)}`;
+      : `given up after ${attempts} tries: ${redactUrlsIn(formatError(err, { oneLine: true }))}`;
     const result = await givenUpResult(data.exam, pipelineOf(data), {
       message,
       category: stalled ? 'input' : 'runtime',

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { resolvePath } from '../core/context.js';
-import { AutodvtError } from '../core/errors.js';
+import { AutodvtError, formatError } from '../core/errors.js';
 import { defineSink } from '../core/unit.js';
 import { EVENT_LOG_SCHEMA, EVENT_LOG_VERSION, eventToJson } from './event-json.js';
 import { sinkOperator } from './sink-operator.js';
@@ -73,7 +73,7 @@ export const jsonLogSink = defineSink({
         },
         close(error) {
           if (error !== undefined) {
-            writeLine({ kind: 'log-end', v: EVENT_LOG_VERSION, error: error instanceof Error ? error.message : String(error) });
+            writeLine({ kind: 'log-end', v: EVENT_LOG_VERSION, error: formatError(error, { oneLine: true }) });
           }
           if (!toStdout) {
             fs.fsyncSync(fd);

@@ -68,9 +68,9 @@ export async function* examEvents(o: ExamEventsOptions): AsyncGenerator<Pipeline
     yield { kind: 'exam', examId, uri, frames, durationMs: lastPts + (exam.frameDurationMs ?? 0) };
   } catch (err) {
     if (signal.aborted) return;
-    const reason = (err as Error).message;
+    const reason = errorDetail(err);
     if (started) yield { kind: 'exam', examId, uri, frames, durationMs: lastPts, incompleteReason: reason };
     if (o.onError === 'fail') throw err;
-    o.ctx.warn(`${errorDetail(err)} — skipped`, { examId });
+    o.ctx.warn(`${reason} — skipped`, { examId });
   }
 }

@@ -78,8 +78,8 @@ describe.skipIf(Boolean(skip))('dicomweb source against a real Orthanc', () => {
 
   it('says what to do when the server wants credentials', async () => {
     const run = runPipeline(pipeline({ url: orthanc.dicomweb, studies: [uploaded[0]!.studyUid] }), { baseDir: root });
-    await expect(run).rejects.toThrow(/\[dicomweb\] http:.*HTTP 401/);
-    await expect(run).rejects.toMatchObject({ hint: expect.stringContaining('Authorization') });
+    await expect(run).rejects.toThrow(/^http:.*HTTP 401/);
+    await expect(run).rejects.toMatchObject({ scope: 'dicomweb', hint: expect.stringContaining('Authorization') });
   });
 
   it('runs a batch over PACS series: one result per series, none redone on rerun', async () => {

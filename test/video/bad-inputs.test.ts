@@ -56,7 +56,7 @@ describe.each(decoders)('bad inputs with the %s decoder', (decoder) => {
     const { frames, error } = await drain(path, decoder);
     expect(frames).toBe(0);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toBe(`[video] video file not found: ${path}`);
+    expect(error).toMatchObject({ scope: 'video', message: `video file not found: ${path}` });
     await expect(probeVideo(path, { decoder })).rejects.toThrow(`video file not found: ${path}`);
   });
 
@@ -77,7 +77,7 @@ describe.each(decoders)('bad inputs with the %s decoder', (decoder) => {
     const { frames, error } = await drain(path, decoder);
     expect(frames).toBe(0);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/^\[video\] .*notes\.mp4 is not a readable video \(.*Invalid data found/);
+    expect(error).toMatchObject({ scope: 'video', message: expect.stringMatching(/notes\.mp4 is not a readable video \(.*Invalid data found/) });
     await expect(probeVideo(path, { decoder })).rejects.toThrow(/notes\.mp4 is not a readable video/);
   });
 
@@ -86,7 +86,7 @@ describe.each(decoders)('bad inputs with the %s decoder', (decoder) => {
     const { frames, error } = await drain(path, decoder);
     expect(frames).toBe(0);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toBe(`[video] ${path} has no video stream`);
+    expect(error).toMatchObject({ scope: 'video', message: `${path} has no video stream` });
     await expect(probeVideo(path, { decoder })).rejects.toThrow(`${path} has no video stream`);
   });
 
@@ -97,9 +97,8 @@ describe.each(decoders)('bad inputs with the %s decoder', (decoder) => {
     expect(frames).toBeGreaterThan(100);
     expect(frames).toBeLessThan(239);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(
-      new RegExp(`^\\[video\\] ${path} is truncated or corrupt: decoding stopped with errors after ${frames} frames \\(`),
-    );
+    expect(error).toMatchObject({ scope: 'video' });
+    expect((error as Error).message).toMatch(new RegExp(`^${path} is truncated or corrupt: decoding stopped with errors after ${frames} frames \\(`));
     expect((error as InputError).hint).toContain(`the ${frames} frames before the damage were delivered`);
   });
 

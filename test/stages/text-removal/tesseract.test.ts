@@ -50,7 +50,9 @@ describe('text-removal with tesseract', () => {
   }, 60_000);
 
   it('refuses a langPath without language data before any frame flows', async () => {
-    await expect(build({ langPath: '/nonexistent/tessdata' })).rejects.toThrow(/\[stage:text-removal\].*eng.traineddata.gz does not exist/);
+    const built = build({ langPath: '/nonexistent/tessdata' });
+    await expect(built).rejects.toThrow(/eng.traineddata.gz does not exist/);
+    await expect(built).rejects.toMatchObject({ scope: 'stage:text-removal' });
   });
 
   it('passes a frame without text unchanged', async () => {

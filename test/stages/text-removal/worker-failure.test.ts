@@ -43,7 +43,8 @@ describe('text-removal when tesseract fails', () => {
     mode.terminated = 0;
     const err = await runOnce();
     expect(err).toBeInstanceOf(AutodvtError);
-    expect(err.message).toContain('[stage:text-removal] tesseract recognition failed: worker thread exited');
+    expect(err.scope).toBe('stage:text-removal');
+    expect(err.message).toContain('tesseract recognition failed: worker thread exited');
     await vi.waitFor(() => expect(mode.terminated).toBeGreaterThan(0));
   });
 });
