@@ -23,6 +23,7 @@ from autodvt.data import SplitData, load_index, load_split
 from autodvt.frame_truth import (NEARLY_CLOSED_BELOW, PRESSED_CLOT_BELOW, boundary_frames, boundary_window_weights,
                                  load_frame_truth)
 from autodvt.gradcam import load_onnx_model
+from autodvt.still_hold import STILL_AFTER_FRAMES, still_hold_window_weights
 from autodvt.trainer import DEFAULTS, Trainer
 from _common import stem_of
 from train import export_all
@@ -53,6 +54,22 @@ def boundary_sampling(data: str, train: SplitData, truth_path, weight: float):
     return weights, note
 
 
+def still_hold_sampling(index: dict, train: SplitData, weight: float, weights, note):
+    """`weights` times the still-hold weights (closed windows deep in a hold drawn `weight` times
+    as often), and the provenance note with a line added; unchanged when weight is 1."""
+    if weight == 1.0:
+        return weights, note
+    if weight <= 0:
+        raise SystemExit(f"--still-hold-weight must be > 0, got {weight}")
+    frames_of = {ex["examId"]: int(ex["frames"]) for ex in index["exams"]}
+    still = still_hold_window_weights(train, [frames_of[e] for e in train.exam_ids], weight)
+    share = float((still != 1).double().mean())
+    line = (f"weighted: closed windows at least {STILL_AFTER_FRAMES} frames after closure (a still hold) drawn "
+            f"{weight:g}x as often; they are {share:.1%} of the training windows")
+    print(line, flush=True)
+    return (still if weights is None else weights * still), (line if note is None else f"{note}; {line}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--init", required=True, help="the ONNX window model to start from")
@@ -70,6 +87,14 @@ def main(argv=None):
                     help="draw 'boundary' windows (a pressed clot, or a healthy vein closed or nearly so; "
                          "see autodvt/frame_truth.py) this many times as often as the others; needs the "
                          "dataset's frame-truth.json (scripts/phantom-frame-truth.ts). 1: uniform")
+    ap.add_argument("--still-hold-weight", type=float, default=1.0,
+                    help=f"draw closed windows at least {STILL_AFTER_FRAMES} frames into a still hold (from the "
+                         "dataset's vein labels; see autodvt/still_hold.py) this many times as often; multiplies "
+                         "--boundary-weight's weights. 1: no change")
+    ap.add_argument("--tone-texture-p", type=float, default=0.0,
+                    help="probability per training window of the tone/texture augmentation (blur by down-and-up "
+                         "resampling 1-2x, gray-map gamma 0.6-1.6, display gain +-6 dB; one draw for all 9 frames; "
+                         "see autodvt/tone_texture.py). 0: off")
     ap.add_argument("--frame-truth", default=None, help="frame truth file (default: DATA/frame-truth.json)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--max-val-windows", type=int, default=2048)
@@ -88,8 +113,10 @@ def main(argv=None):
     index = load_index(a.data)
     splits = {s: load_split(a.data, s, index) for s in ("train", "val", "test")}
     weights, note = boundary_sampling(a.data, splits["train"], a.frame_truth, a.boundary_weight)
+    weights, note = still_hold_sampling(index, splits["train"], a.still_hold_weight, weights, note)
     tr = Trainer(a.data, variant, log_path=stem + ".train-log.jsonl", device=a.device, splits=splits, epochs=a.epochs,
-                 sample_weights=weights, sample_weights_note=note, batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight, windows_per_epoch=a.windows_per_epoch,
+                 sample_weights=weights, sample_weights_note=note, batch=a.batch, lr=a.lr, seed=a.seed, gamma=a.gamma, closed_weight=a.closed_weight,
+                 tone_texture_p=a.tone_texture_p, windows_per_epoch=a.windows_per_epoch,
                  max_val_windows=a.max_val_windows)
     norm = json.loads(meta["autodvt.normalization"])
     tr.norm = {"mean": float(norm["mean"]), "std": float(norm["std"])}

@@ -18,10 +18,11 @@ import torch.nn.functional as F
 from .data import SplitData, augment, data_fingerprint, load_index, load_split, normalise, normalise_float, pixel_stats
 from .metrics import evaluate_predictions
 from .model import AutoDVTNet, Variant, build_model, param_count
+from .tone_texture import DEFAULTS as TONE_TEXTURE, tone_texture
 
 DEFAULTS = dict(epochs=50, batch=32, lr=1e-3, betas=(0.9, 0.999), weight_decay=1e-5, gamma=0.95, seed=0,
                 windows_per_epoch=0, max_steps=0, eval_batch=128, max_val_windows=0, device="auto", tf32=False,
-                cudnn_benchmark=False, closed_weight=1.0)
+                cudnn_benchmark=False, closed_weight=1.0, tone_texture_p=0.0)
 
 
 def pick_device(name: str) -> torch.device:
@@ -141,6 +142,7 @@ class Trainer:
         closed_weight = float(cfg["closed_weight"])  # vein CE weight of "closed" (open = 1)
         vein_weight = (None if closed_weight == 1.0
                        else torch.tensor([1.0, closed_weight], device=self.device))
+        tone_p = float(cfg["tone_texture_p"])  # tone/texture augmentation probability per window
         train, val = self.splits["train"], self.splits["val"]
         n_train = len(train)
         per_epoch = int(cfg["windows_per_epoch"]) or n_train
@@ -166,7 +168,10 @@ class Trainer:
                     continue
                 ends = train.ends[sel.to(train.ends.device)]
                 xu8 = train.windows(ends)
-                if v.augment:
+                if tone_p > 0:  # opt-in; at 0 the draws from g (and so the run) are today's
+                    x01 = augment(xu8, g) if v.augment else xu8.float() * (1.0 / 255.0)
+                    x = normalise_float(tone_texture(x01, g, tone_p), self.norm["mean"], self.norm["std"])
+                elif v.augment:
                     x = normalise_float(augment(xu8, g), self.norm["mean"], self.norm["std"])
                 else:
                     x = normalise(xu8, self.norm["mean"], self.norm["std"])
@@ -235,8 +240,10 @@ class Trainer:
             "schedule": {"name": "ExponentialLR", "gamma": cfg["gamma"], "per": "epoch"},
             "loss": "CE(landmark) + CE(vein), ignore_index=-1" + (
                 f", vein class weights open 1, closed {closed_weight:g}" if vein_weight is not None else ""),
-            "augmentation": ({"scale": [0.9, 1.1], "rotate_deg": 10, "hflip_p": 0.5, "gain": [0.8, 1.2],
-                              "bias": [-0.08, 0.08], "gamma": [0.8, 1.25]} if v.augment else None),
+            "augmentation": ({**({"scale": [0.9, 1.1], "rotate_deg": 10, "hflip_p": 0.5, "gain": [0.8, 1.2],
+                                  "bias": [-0.08, 0.08], "gamma": [0.8, 1.25]} if v.augment else {}),
+                              **({"tone_texture": {**TONE_TEXTURE, "p": tone_p}} if tone_p > 0 else {})}
+                             or None),
             "data": {"sha256": self.fingerprint["sha256"], "counts": self.fingerprint["counts"],
                      "windows": {s: len(d) for s, d in self.splits.items()},
                      "generator": load_index(self.data_dir).get("generator")},

@@ -1,4 +1,5 @@
-"""finetune.py with --boundary-weight: the weighted draws reach the trainer and the export records them."""
+"""finetune.py with --boundary-weight, --still-hold-weight and --tone-texture-p: the weighted draws and the
+augmentation reach the trainer and the export records them."""
 import json
 import os
 import tempfile
@@ -44,6 +45,22 @@ class FinetuneBoundaryWeightTest(unittest.TestCase):
             with self.assertRaisesRegex(SystemExit, "phantom-frame-truth"):
                 finetune.main(["--init", INIT, "--data", data, "--out", os.path.join(d, "m.onnx"),
                                "--boundary-weight", "3"])
+
+
+class FinetuneStillHoldAndToneTest(unittest.TestCase):
+    def test_still_hold_weight_and_tone_texture_are_recorded_in_the_exported_model(self):
+        import finetune
+
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "data")
+            write_fake_dataset(data, subjects=5, frames=24, seed=7)
+            out = os.path.join(d, "out", "m.onnx")
+            finetune.main(["--init", INIT, "--data", data, "--out", out, "--epochs", "1",
+                           "--windows-per-epoch", "8", "--batch", "4", "--still-hold-weight", "3",
+                           "--tone-texture-p", "0.5", "--threads", "1"])
+            training = json.loads({p.key: p.value for p in onnx.load(out).metadata_props}["autodvt.training"])
+            self.assertIn("frames after closure (a still hold) drawn 3x as often", training["sampling"])
+            self.assertEqual(training["augmentation"]["tone_texture"]["p"], 0.5)
 
 
 if __name__ == "__main__":
