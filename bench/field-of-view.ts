@@ -71,9 +71,11 @@ function median(xs: number[]): number {
 
 const lines: string[] = [];
 lines.push(`| screen mm per pixel | window (px) | ${Object.keys(kernels).join(' | ')} |`);
-lines.push(`| --- | --- | ${Object.keys(kernels)
-  .map(() => '---')
-  .join(' | ')} |`);
+lines.push(
+  `| --- | --- | ${Object.keys(kernels)
+    .map(() => '---')
+    .join(' | ')} |`,
+);
 for (const mm of [0.085, 0.1, 0.06, 0.15]) {
   const frames = Array.from({ length: DISTINCT }, (_, i) => noiseFrame(i, mm));
   const names = Object.keys(kernels);
