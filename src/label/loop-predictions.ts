@@ -1,7 +1,7 @@
 /**
  * Pre-labels: the current model's predictions for one loop, frame by frame. The
  * loop's text-removed frames go through the pipeline's own preprocessing and
- * inference stages (by default crop-pad 600, resize 150, sliding-window 9,
+ * inference stages (by default the model's preprocessing, crop-pad 600 and resize 150, then sliding-window 9,
  * onnx-inference with the shipped model; from a pipeline file, its stages up to its
  * onnx-inference), built from the stage registry exactly as a run builds them. A
  * window's prediction belongs to its newest frame; the first frames of a loop (before
@@ -14,6 +14,7 @@ import { parsePipeline, requireValid } from '../core/config/load-pipeline.js';
 import { makeContextFactory } from '../pipeline.js';
 import { findUnit } from '../core/registry.js';
 import { InputError } from '../core/errors.js';
+import { MODEL_PREPROCESSING } from '../model/model-preprocessing.js';
 import type { UnitConfig } from '../core/config/pipeline-schema.js';
 import type { TextOut } from '../core/context.js';
 import type { Landmark, PipelineEvent } from '../core/events.js';
@@ -27,8 +28,7 @@ export interface FramePrediction {
 }
 
 export const DEFAULT_PRELABEL_STAGES: Record<string, unknown>[] = [
-  { type: 'crop-pad', size: 600 },
-  { type: 'resize', size: 150 },
+  ...MODEL_PREPROCESSING,
   { type: 'sliding-window', size: 9 },
   { type: 'onnx-inference', providers: ['cpu'] },
 ];

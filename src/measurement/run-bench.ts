@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { findUnit } from '../core/registry.js';
+import { MODEL_PREPROCESSING } from '../model/model-preprocessing.js';
 import { SHIPPED_MODEL } from '../model/shipped-models.js';
 import { benchInputs } from './bench-input.js';
 import { measureRun, type RunMeasurement } from './measure-run.js';
@@ -86,8 +87,7 @@ export interface BenchResult {
 function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, textRemoval: boolean, spinWait = false, provider: Provider = 'cpu') {
   return [
     ...(textRemoval ? [{ type: 'text-removal' }] : []),
-    { type: 'crop-pad', size: 600 },
-    { type: 'resize', size: 150 },
+    ...MODEL_PREPROCESSING,
     ...(mode === 'window' ? [{ type: 'sliding-window', size: 9 }] : []),
     { type: 'onnx-inference', model, mode, batch, warmup: true, spinWait, providers: [provider], onFallback: 'error' },
     { type: 'compressibility' },

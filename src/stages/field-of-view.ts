@@ -13,13 +13,16 @@
  * Emits: `frame` events of exactly `size` x `size` (or width x height); other events pass through.
  * Parameters:
  *   size         output width and height in pixels (default 150, the model's input)
+ *   width, height  the output's sides separately; override size
  *   mmPerPx      output spacing, mm per pixel (default 0.34: a 600-pixel window of the phantom
  *                the shipped model learned from, median 0.085 mm per screen pixel, made 150)
  *   unknownScaleWindow  the window, in screen pixels, for a frame whose spacing is unknown
  *                (default 600: then the stage equals crop-pad 600 + resize 150, bit for bit)
  *   maxFactor    the largest ratio between the physical window and unknownScaleWindow (default
- *                4); a frame further off is treated as of unknown scale, with a warning
- *   centre, cropToRegion, fill   as in crop-pad
+ *                4); a frame further off gets a window of screen pixels, with a warning
+ *   centre       `frame` or `us-region` (default `us-region`), as in crop-pad
+ *   cropToRegion  blank everything outside the known B-mode region first (default true)
+ *   fill         gray value for padding (default 0)
  * Notes: frames of unknown spacing get one warning per exam, and their predictions carry no
  *   `pixelSpacingMm` (the scale is unknown); a frame of known spacing too far off keeps its
  *   own scale (warned), and its predictions carry the spacing the model saw. Boxes in labels and meta follow the window and
@@ -76,7 +79,7 @@ export type FieldOfViewConfig = z.infer<typeof schema>;
 export const fieldOfViewStage = defineStage({
   type: 'field-of-view',
   events: { needs: ['frame'] },
-  summary: 'Cut a fixed physical field of view (mm) around the ultrasound region and resample it to the model size in one pass.',
+  summary: 'Cut a fixed physical field of view (mm) around the ultrasound region and resample only it to the model size.',
   schema,
   example: { type: 'field-of-view', size: 150, mmPerPx: 0.34 },
   async check(config, _ctx, upstream) {

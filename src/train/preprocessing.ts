@@ -1,15 +1,16 @@
 /**
  * The preprocessing a model is trained and evaluated behind: the stages of the pipeline
  * it will be deployed in, up to its `sliding-window` — so that training sees exactly what
- * inference sees. Without a pipeline file, those of `pipelines/archive.yaml` and
- * `pipelines/phantom-dataset.yaml`: crop-pad 600 (which blanks what lies outside the
- * B-mode region, burned-in text included), then resize 150.
+ * inference sees. Without a pipeline file, the shipped model's own (src/model/model-preprocessing.ts,
+ * as in `pipelines/archive.yaml` and `pipelines/phantom-dataset.yaml`): crop-pad 600 (which
+ * blanks what lies outside the B-mode region, burned-in text included), then resize 150.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { stageAdds } from '../core/config/event-flow.js';
 import { loadPipelineFile, requireValid } from '../core/config/load-pipeline.js';
 import { InputError } from '../core/errors.js';
+import { MODEL_PREPROCESSING, MODEL_PREPROCESSING_TEXT } from '../model/model-preprocessing.js';
 import type { UnitConfig } from '../core/config/pipeline-schema.js';
 
 export interface Preprocessing {
@@ -22,14 +23,11 @@ export interface Preprocessing {
   hash: string;
 }
 
-export const DEFAULT_PREPROCESSING: UnitConfig[] = [
-  { type: 'crop-pad', size: 600 },
-  { type: 'resize', size: 150 },
-];
+export const DEFAULT_PREPROCESSING: UnitConfig[] = [...MODEL_PREPROCESSING];
 
 export function preprocessingFrom(pipelineFile: string | undefined): Preprocessing {
   if (!pipelineFile)
-    return withHash({ stages: DEFAULT_PREPROCESSING, baseDir: process.cwd(), from: 'default (crop-pad 600, resize 150; as pipelines/archive.yaml)' });
+    return withHash({ stages: DEFAULT_PREPROCESSING, baseDir: process.cwd(), from: `default (${MODEL_PREPROCESSING_TEXT}; as pipelines/archive.yaml)` });
   const loaded = loadPipelineFile(pipelineFile);
   const config = requireValid(loaded);
   // The stage that stacks frames into windows (sliding-window) ends the preprocessing.
@@ -40,8 +38,10 @@ export function preprocessingFrom(pipelineFile: string | undefined): Preprocessi
     });
   }
   const stages = config.stages.slice(0, end);
-  if (!stages.some((s) => s.type === 'resize')) {
-    throw new InputError(`${pipelineFile}: no resize stage before sliding-window; the model needs 150x150 frames`, { scope: 'train:pipeline' });
+  if (!stages.some((s) => s.type === 'resize' || s.type === 'field-of-view')) {
+    throw new InputError(`${pipelineFile}: no resize or field-of-view stage before sliding-window; the model needs 150x150 frames`, {
+      scope: 'train:pipeline',
+    });
   }
   return withHash({
     stages,

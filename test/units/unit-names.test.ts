@@ -33,8 +33,6 @@ const ALLOWED: Record<string, Record<string, string>> = {
   },
   'src/measurement/run-bench.ts': {
     'text-removal': 'builds the bench pipelines (and asks whether text removal is registered)',
-    'crop-pad': 'builds the bench pipelines',
-    resize: 'builds the bench pipelines',
     'sliding-window': 'builds the bench pipelines',
     'onnx-inference': 'builds the bench pipelines',
     compressibility: 'builds the bench pipelines',
@@ -51,16 +49,18 @@ const ALLOWED: Record<string, Record<string, string>> = {
   },
   'src/label/loop-frames.ts': { console: 'builds the pipeline that reads one loop' },
   'src/label/loop-predictions.ts': {
-    'crop-pad': 'the default pre-label stages',
-    resize: 'the default pre-label stages',
     'sliding-window': 'the default pre-label stages',
     'onnx-inference': 'the default pre-label stages, and the check that a given model file exists',
     synthetic: 'a stand-in source to validate the pre-label stages',
     console: 'a stand-in sink to validate the pre-label stages',
   },
   'src/train/preprocessing.ts': {
-    'crop-pad': 'the default preprocessing',
-    resize: 'the default preprocessing, and the check that a pipeline resizes before its windows',
+    resize: 'the check that a pipeline resizes before its windows',
+    'field-of-view': 'the check that a pipeline resizes before its windows',
+  },
+  'src/model/model-preprocessing.ts': {
+    'crop-pad': "the shipped model's preprocessing: one home for every default pipeline built in code",
+    resize: "the shipped model's preprocessing: one home for every default pipeline built in code",
   },
   'src/train/build-training-set.ts': { dataset: 'builds the pipeline that writes the training set' },
   'src/cli/eval-command.ts': { evaluate: 'adds an evaluate sink when the pipeline has none' },
