@@ -105,7 +105,8 @@ export async function runExam(exam: ExamInput, opts: RunExamOptions): Promise<Ex
 export function describeError(err: unknown): NonNullable<ExamResult['error']> {
   if (err instanceof AutodvtError) {
     return {
-      message: err.message,
+      // A ConfigError's problems are a field of their own, so its message is the count.
+      message: err instanceof ConfigError ? err.summary : err.message,
       ...(err.scope ? { scope: err.scope } : {}),
       category: err.category,
       ...(err.hint ? { hint: err.hint } : {}),

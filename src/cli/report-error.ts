@@ -12,7 +12,8 @@ import type { TextOut } from '../core/context.js';
 export function errorJson(err: unknown): { message: string; scope?: string; category: string; hint?: string; problems?: ConfigProblem[] } & ErrorPlace {
   if (err instanceof AutodvtError) {
     return {
-      message: redactUrlsIn(err.message),
+      // A ConfigError's problems are a field of their own, so its message is the count.
+      message: redactUrlsIn(err instanceof ConfigError ? err.summary : err.message),
       ...(err.scope ? { scope: err.scope } : {}),
       category: err.category,
       ...(err.hint ? { hint: redactUrlsIn(err.hint) } : {}),

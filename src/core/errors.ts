@@ -104,15 +104,20 @@ export function formatProblem(p: ConfigProblem): string {
 
 /**
  * All the problems of one or more pipeline files, reported at once. Exit code 2.
- * `message` counts them (`2 problems in the pipeline`); `formatError` lists them.
+ * `summary` counts them (`2 problems in the pipeline`); `message` is the summary and the
+ * problems one per line, so that code which prints `err.message` (or a test that matches it)
+ * still sees what is wrong; `formatError` prints the summary and lists the problems itself.
  */
 export class ConfigError extends AutodvtError {
   readonly problems: ConfigProblem[];
+  readonly summary: string;
   constructor(problems: ConfigProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline`, { category: 'config' });
+    const summary = `${errors.length} problem${errors.length === 1 ? '' : 's'} in the pipeline`;
+    super(`${summary}:\n${problems.map(formatProblem).join('\n')}`, { category: 'config' });
     this.name = 'ConfigError';
     this.problems = problems;
+    this.summary = summary;
   }
 }
 
@@ -160,23 +165,29 @@ export interface FormatErrorOptions {
 
 /**
  * An error as people read it, made in one place: `[scope] message`, then where it is
- * (`at p.yaml:12:5 → stages[2]`), a ConfigError's problems one per line, and the hint.
+ * (`in p.yaml:12:5 → stages[2]`), a ConfigError's problems one per line, and the hint.
  * Anything else thrown shows its message.
  */
 export function formatError(err: unknown, options: FormatErrorOptions = {}): string {
   const e = errorFields(err);
-  const head = `${e.scope ? `[${e.scope}] ` : ''}${e.message}`;
+  const head = `${e.scope ? `[${e.scope}] ` : ''}${e.problems?.length ? problemSummary(e) : e.message}`;
   const where = placeText(e);
   const problems = e.problems ?? [];
   if (options.oneLine) {
     const listed = problems.length ? `: ${problems.map(formatProblem).join('; ')}` : '';
-    return `${head}${where ? ` (at ${where})` : ''}${listed}`;
+    return `${head}${where ? ` (in ${where})` : ''}${listed}`;
   }
   const lines = [problems.length ? `${head}:` : head];
-  if (where) lines.push(`  at ${where}`);
+  // "in", not "at": a line that starts with "at " reads as a stack frame.
+  if (where) lines.push(`  in ${where}`);
   for (const p of problems) lines.push(formatProblem(p));
   if (e.hint) lines.push(`hint: ${e.hint}`);
   return lines.join('\n');
+}
+
+/** A problem list's first line: a ConfigError's count (its message lists the problems too); as data (`--json`, exam results), the message is the count. */
+function problemSummary(e: ErrorFields): string {
+  return e instanceof ConfigError ? e.summary : e.message;
 }
 
 function errorFields(err: unknown): ErrorFields {

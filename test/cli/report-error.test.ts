@@ -30,7 +30,7 @@ describe('the CLI error report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.match(/\[sink:json-log\]/g)).toHaveLength(1);
     expect(r.stderr).toMatch(/^error: \[sink:json-log\] cannot open .*log\.jsonl for writing/m);
-    expect(r.stderr).toContain(`  at ${file}:6:5 → sinks[0]\n`);
+    expect(r.stderr).toContain(`  in ${file}:6:5 → sinks[0]\n`);
   });
 
   it('gives the same fields, not the text, in the --json summary', async () => {

@@ -21,7 +21,12 @@ describe('AutodvtError', () => {
 
   it('says how many problems a ConfigError holds and keeps them as data', () => {
     const e = new ConfigError([missingModel, { path: 'sinks[0]', message: 'keeps data', severity: 'warning' }]);
-    expect(e.message).toBe('1 problem in the pipeline');
+    expect(e.summary).toBe('1 problem in the pipeline');
+    // The message lists them too, for code that prints err.message; formatError does not print them twice.
+    expect(e.message).toBe(
+      '1 problem in the pipeline:\n✖ p.yaml:8:12 → stages[3].model (onnx-inference): no-such-model.onnx does not exist\n⚠ → sinks[0]: keeps data',
+    );
+    expect(formatError(e).split('no-such-model.onnx does not exist')).toHaveLength(2);
     expect(e.problems).toHaveLength(2);
   });
 });
@@ -65,7 +70,7 @@ describe('formatError', () => {
       line: 7,
       column: 5,
     });
-    expect(formatError(e)).toBe('[sink:json-log] cannot open x.jsonl\n  at p.yaml:7:5 → sinks[1]\nhint: pick a folder you can write');
+    expect(formatError(e)).toBe('[sink:json-log] cannot open x.jsonl\n  in p.yaml:7:5 → sinks[1]\nhint: pick a folder you can write');
     expect(formatError(tagError(e, 'pipeline')).match(/\[sink:json-log\]/g)).toHaveLength(1);
   });
 
@@ -77,7 +82,7 @@ describe('formatError', () => {
 
   it('fits on one line for progress lines and logs', () => {
     const e = new AutodvtError('stalled', { scope: 'stage:onnx-inference', hint: 'not shown', path: 'stages[4]' });
-    expect(formatError(e, { oneLine: true })).toBe('[stage:onnx-inference] stalled (at stages[4])');
+    expect(formatError(e, { oneLine: true })).toBe('[stage:onnx-inference] stalled (in stages[4])');
     expect(formatError(new ConfigError([missingModel]), { oneLine: true })).toBe(
       '1 problem in the pipeline: ✖ p.yaml:8:12 → stages[3].model (onnx-inference): no-such-model.onnx does not exist',
     );
