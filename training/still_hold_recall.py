@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Closed-window recall by time since closure, and per landmark visit, from per-window predictions.
+"""Closed-window recall by time since closure, and per landmark visit, from per-window predictions
+(with the Table 2 F1 of those predictions, argmax, as evaluate.py computes them).
 
   /usr/bin/python3 training/still_hold_recall.py DATA PREDICTIONS.json [MORE.json ...]
 
@@ -16,6 +17,7 @@ import _common  # noqa: F401
 import numpy as np
 
 from autodvt.data import load_index
+from autodvt.metrics import evaluate_predictions
 
 BUCKETS = (("0-7", 0, 7), ("8-15", 8, 15), ("16+", 16, 1 << 30))
 
@@ -56,8 +58,14 @@ def recall(data: str, rows: list) -> dict:
         v = visits.setdefault(key, [0, 0])
         v[0] += hit
         v[1] += 1
+    lm_t = np.array([r["lm"] for r in rows])
+    vein_t = np.array([r["vein"] for r in rows])
+    lm_p = np.array([int(np.argmax(r["pLm"])) for r in rows])
+    vein_p = np.array([int(r["pClosed"] > 0.5) for r in rows])
+    table2 = evaluate_predictions(lm_t, lm_p, vein_t, vein_p, ("landmark", "vein"))["table2"]
     still = [sum(buckets[n][i] for n in ("8-15", "16+")) for i in (0, 1)]
-    return {"by_frames_since_closure": {k: f"{h} / {n}" for k, (h, n) in buckets.items()},
+    return {"table2": {k: round(float(v), 3) for k, v in table2.items()},
+            "by_frames_since_closure": {k: f"{h} / {n}" for k, (h, n) in buckets.items()},
             "still_hold_8_plus": {"called_closed": still[0], "closed_windows": still[1],
                                   "recall": round(still[0] / max(1, still[1]), 3)},
             "visits_with_most_missed": {k: f"{n - h} missed / {n}" for k, (h, n) in
