@@ -13,18 +13,11 @@
  * values in `bins` equal bins over [lo, hi] (values outside go to the end bins).
  */
 import fs from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { readNpy } from '../src/dataset/read-npy.js';
+import { windowBatches, type WindowJob } from './dataset-windows.js';
 
-interface Job {
-  model: string;
+interface Job extends WindowJob {
   outputs: string[];
-  normalization: { scale: number; mean: number; std: number };
-  frames: number;
-  items: [string, number][];
   out: string;
-  batch?: number;
-  threads?: number;
   histogram?: { bins: number; ranges: Record<string, [number, number]> };
 }
 
@@ -36,22 +29,6 @@ interface Stats {
 }
 
 const job = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as Job;
-const session = await ort.InferenceSession.create(job.model, { intraOpNumThreads: job.threads ?? 2, graphOptimizationLevel: 'all' });
-const batch = job.batch ?? 8;
-const T = job.frames;
-const { scale, mean, std } = job.normalization;
-const table = Float32Array.from({ length: 256 }, (_, p) => (p * scale - mean) / std);
-const cache = new Map<string, { shape: number[]; data: Uint8Array }>();
-const framesOf = (file: string) => {
-  let f = cache.get(file);
-  if (!f) {
-    if (cache.size > 4) cache.clear();
-    f = readNpy(file) as { shape: number[]; data: Uint8Array };
-    cache.set(file, f);
-  }
-  return f;
-};
-
 const stats = new Map<string, Stats>(job.outputs.map((name) => [name, { min: Infinity, max: -Infinity, count: 0 }]));
 const bins = job.histogram?.bins ?? 0;
 
@@ -79,18 +56,9 @@ function accumulate(name: string, values: Float32Array): void {
   }
 }
 
-for (let i = 0; i < job.items.length; i += batch) {
-  const items = job.items.slice(i, i + batch);
-  const [, H, W] = framesOf(items[0]![0]).shape as [number, number, number];
-  const plane = H * W;
-  const x = new Float32Array(items.length * T * plane);
-  items.forEach(([file, end], b) => {
-    const { data } = framesOf(file);
-    const first = (end - T + 1) * plane;
-    for (let k = 0; k < T * plane; k++) x[b * T * plane + k] = table[data[first + k]!]!;
-  });
-  const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [items.length, 1, T, H, W]) }, job.outputs);
-  for (const name of job.outputs) accumulate(name, res[name]!.data as Float32Array);
-  if ((i / batch) % 16 === 0) process.stderr.write(`activation ranges ${i + items.length}/${job.items.length}\n`);
+let calls = 0;
+for await (const { done, results } of windowBatches(job, 8, job.outputs)) {
+  for (const name of job.outputs) accumulate(name, results[name]!.data as Float32Array);
+  if (calls++ % 16 === 0) process.stderr.write(`activation ranges ${done}/${job.items.length}\n`);
 }
 fs.writeFileSync(job.out, JSON.stringify(Object.fromEntries(stats)));

@@ -10,49 +10,18 @@
  * to `out`, in item order.
  */
 import fs from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { readNpy } from '../src/dataset/read-npy.js';
+import { windowBatches, type WindowJob } from './dataset-windows.js';
 
-interface Job {
-  model: string;
-  normalization: { scale: number; mean: number; std: number };
-  frames: number;
-  items: [string, number][];
+interface Job extends WindowJob {
   out: string;
-  batch?: number;
-  threads?: number;
 }
 
 const job = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as Job;
-const session = await ort.InferenceSession.create(job.model, { intraOpNumThreads: job.threads ?? 2, graphOptimizationLevel: 'all' });
-const batch = job.batch ?? 16;
-const T = job.frames;
-const { scale, mean, std } = job.normalization;
-const table = Float32Array.from({ length: 256 }, (_, p) => (p * scale - mean) / std);
-const cache = new Map<string, { shape: number[]; data: Uint8Array }>();
-const framesOf = (file: string) => {
-  let f = cache.get(file);
-  if (!f) {
-    if (cache.size > 4) cache.clear();
-    f = readNpy(file) as { shape: number[]; data: Uint8Array };
-    cache.set(file, f);
-  }
-  return f;
-};
 const out = fs.openSync(job.out, 'w');
-for (let i = 0; i < job.items.length; i += batch) {
-  const items = job.items.slice(i, i + batch);
-  const [, H, W] = framesOf(items[0]![0]).shape as [number, number, number];
-  const plane = H * W;
-  const x = new Float32Array(items.length * T * plane);
-  items.forEach(([file, end], b) => {
-    const { data } = framesOf(file);
-    const first = (end - T + 1) * plane;
-    for (let k = 0; k < T * plane; k++) x[b * T * plane + k] = table[data[first + k]!]!;
-  });
-  const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [items.length, 1, T, H, W]) });
-  const f = res.features!.data as Float32Array;
+let calls = 0;
+for await (const { done, results } of windowBatches(job, 16)) {
+  const f = results.features!.data as Float32Array;
   fs.writeSync(out, new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  if ((i / batch) % 20 === 0) process.stderr.write(`features ${i + items.length}/${job.items.length}\n`);
+  if (calls++ % 20 === 0) process.stderr.write(`features ${done}/${job.items.length}\n`);
 }
 fs.closeSync(out);
