@@ -19,6 +19,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { cpuThreadSessionOptions } from '../src/model/cpu-thread-options.js';
+import { modelFormFile } from '../src/model/model-forms.js';
 import { readModelInfo, type ModelInfo } from '../src/model/model-info.js';
 import { SHIPPED_MODEL } from '../src/model/shipped-models.js';
 
@@ -27,8 +28,8 @@ const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);
 const rounds = Number(process.argv[4] ?? 7);
 const frameCount = Number(process.argv[5] ?? 120);
 const files = {
-  window: { fp32: windowFile, int8: windowFile.replace(/\.onnx$/, '.int8.onnx') },
-  streaming: { fp32: windowFile.replace(/\.onnx$/, '.streaming.onnx'), int8: windowFile.replace(/\.onnx$/, '.streaming.int8.onnx') },
+  window: { fp32: windowFile, int8: modelFormFile(windowFile, { precision: 'int8' }) },
+  streaming: { fp32: modelFormFile(windowFile, { mode: 'streaming' }), int8: modelFormFile(windowFile, { mode: 'streaming', precision: 'int8' }) },
 };
 
 const ort = await import('onnxruntime-node');

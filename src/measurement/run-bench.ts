@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { findUnit } from '../core/registry.js';
+import { modelFormFile } from '../model/model-forms.js';
 import { MODEL_PREPROCESSING } from '../model/model-preprocessing.js';
 import { SHIPPED_MODEL } from '../model/shipped-models.js';
 import { benchInputs } from './bench-input.js';
@@ -97,7 +98,7 @@ function stagesFor(mode: 'window' | 'streaming', batch: number, model: string, t
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const model = options.model ? path.resolve(options.model) : SHIPPED_MODEL;
-  const streamingModel = model.replace(/\.onnx$/, '.streaming.onnx');
+  const streamingModel = modelFormFile(model, { mode: 'streaming' });
   const textRemoval = findUnit('stage', 'text-removal') !== undefined;
   const ort = await import('onnxruntime-node');
   const provider = options.provider ?? 'cpu';

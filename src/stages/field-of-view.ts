@@ -39,6 +39,7 @@ import { defineStage } from '../core/unit.js';
 import { cropPadFrame } from './crop-pad.js';
 import { mapFrames } from './map-frames.js';
 import { scaleFrame } from './scale-frame.js';
+import { warnOncePerExam } from './warn-once-per-exam.js';
 import type { FrameEvent } from '../core/events.js';
 
 const schema = z
@@ -86,12 +87,7 @@ export const fieldOfViewStage = defineStage({
     return { shape: { ...upstream, frameSize: { width: config.width ?? config.size, height: config.height ?? config.size } } };
   },
   build(config, ctx) {
-    const warned = new Set<string>();
-    const warnOnce = (examId: string, message: string) => {
-      if (warned.has(examId)) return;
-      warned.add(examId);
-      ctx.warn(message, { examId });
-    };
+    const warnOnce = warnOncePerExam(ctx);
     return mapFrames((frame) => {
       const window = fieldWindow(frame, config);
       if (window.unknownReason) warnOnce(frame.source.examId, window.unknownReason);

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { defineStage } from '../core/unit.js';
 import { mapFrames } from './map-frames.js';
 import { scaleFrame } from './scale-frame.js';
+import { warnOncePerExam } from './warn-once-per-exam.js';
 
 const schema = z
   .object({
@@ -48,12 +49,7 @@ export const physicalScaleStage = defineStage({
     return { shape: { ...upstream, frameSize: undefined } };
   },
   build(config, ctx) {
-    const warned = new Set<string>();
-    const warnOnce = (examId: string, message: string) => {
-      if (warned.has(examId)) return;
-      warned.add(examId);
-      ctx.warn(message, { examId });
-    };
+    const warnOnce = warnOncePerExam(ctx);
     return mapFrames((frame) => {
       const spacing = frame.meta.pixelSpacingMm;
       const examId = frame.source.examId;
